@@ -1,0 +1,58 @@
+import { z } from 'zod';
+import { ConfigError } from '../errors/config-error.js';
+import { formatZodError } from './format-zod-error.js';
+
+/** Stage one: how the tree is built (DESIGN.md 1.1). Defaults follow the reference implementation. */
+export const treeConfigSchema = z
+  .object({
+    /** Partition levels below the root. */
+    depth: z.number().int().min(0).max(10).default(4),
+    /** Pivot samples asked for at each node. */
+    pivots: z.number().int().min(2).max(100).default(10),
+    pivotTemperature: z.number().min(0).max(2).default(0.7),
+    criterionTemperature: z.number().min(0).max(2).default(1.0),
+    /** Criterion answers tried before a node gives up and becomes a leaf. */
+    criterionAttempts: z.number().int().min(1).max(20).default(5),
+    coverageTemperature: z.number().min(0).max(2).default(0.7),
+    /** A dimension with this many values or more becomes one infinite child. */
+    coverageCap: z.number().int().min(2).max(1000).default(50),
+    /** Coverage questions asked at most for one dimension. */
+    coverageRounds: z.number().int().min(1).max(50).default(5),
+  })
+  .strict();
+
+/** Stage two: how leaves are sampled (DESIGN.md 1.2). */
+export const synthesisConfigSchema = z
+  .object({
+    samplesPerCall: z.number().int().min(1).max(100).default(10),
+    temperature: z.number().min(0).max(2).default(1.0),
+    /** A leaf under k infinite nodes gets base^k calls. */
+    infiniteMultiplierBase: z.number().int().min(1).max(100).default(10),
+  })
+  .strict();
+
+export const engineConfigSchema = z
+  .object({
+    tree: treeConfigSchema.default(treeConfigSchema.parse({})),
+    synthesis: synthesisConfigSchema.default(synthesisConfigSchema.parse({})),
+    /** Cap on the dataset size; samples are spread evenly over the leaves when it binds. */
+    maxSamples: z.number().int().min(1).optional(),
+    seed: z.number().int().min(0).default(0),
+    /** Model calls in flight at once, over all stages. */
+    concurrency: z.number().int().min(1).max(4096).default(16),
+    /** Extra calls allowed after an answer that is not valid JSON for its schema. */
+    structuredRepairs: z.number().int().min(0).max(5).default(1),
+  })
+  .strict();
+
+export type EngineConfig = z.output<typeof engineConfigSchema>;
+export type EngineConfigInput = z.input<typeof engineConfigSchema>;
+
+export function parseEngineConfig(input: unknown, source = 'config'): EngineConfig {
+  const parsed = engineConfigSchema.safeParse(input ?? {});
+  if (!parsed.success) {
+    const { path, message } = formatZodError(parsed.error);
+    throw new ConfigError({ path: path ? `${source}.${path}` : source, message });
+  }
+  return parsed.data;
+}

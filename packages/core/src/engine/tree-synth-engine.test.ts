@@ -1,0 +1,315 @@
+import { mkdtempSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { type EngineConfigInput, parseEngineConfig } from '../config/engine-config.js';
+import { parsePromptSections, parseSubspace, STAGE_SCHEMA_NAMES } from '../prompts/prompt-layout.js';
+import type { ChatCallOptions } from '../spec/chat-model.js';
+import { RunStore } from '../store/run-store.js';
+import { parseTask } from '../tasks/load-task.js';
+import type { TaskDefinitionInput } from '../tasks/task-definition.js';
+import { ScriptedChatModel } from '../test/scripted-chat-model.js';
+import { PartitionTree } from '../tree/partition-tree.js';
+import { runTreeSynth } from './tree-synth-engine.js';
+
+const baseTask: TaskDefinitionInput = {
+  name: 'toy',
+  description: 'Toy questions.',
+  fields: [{ name: 'question', description: 'the question' }],
+};
+
+/** Dimensions of a toy world: each name has its values; `big` has many (an open-ended dimension). */
+const WORLD: Record<string, string[]> = {
+  colour: ['red', 'green', 'blue'],
+  shape: ['circle', 'square'],
+  size: ['small', 'large'],
+  big: Array.from({ length: 12 }, (_, index) => `item${index}`),
+};
+
+function userText(call: ChatCallOptions): Map<string, string> {
+  return parsePromptSections(call.messages.map((message) => message.content).join('\n'));
+}
+
+function countRequested(sections: Map<string, string>): number {
+  return Number(/exactly (\d+)/.exec(sections.get('Request') ?? '')?.[1] ?? 10);
+}
+
+/** Answers every stage from WORLD; `order` says which dimension the criterion picks at each depth. */
+function worldReply(order: string[]) {
+  return (call: ChatCallOptions) => {
+    const sections = userText(call);
+    const path = parseSubspace(sections.get('Subspace'));
+    const name = call.responseFormat?.name;
+    if (name === STAGE_SCHEMA_NAMES.pivots || name === STAGE_SCHEMA_NAMES.leaf) {
+      const count = countRequested(sections);
+      return {
+        samples: Array.from({ length: count }, (_, index) => ({
+          question: `${path.map((step) => `${step.dimension}=${step.value}`).join(',')}|seed=${call.seed}|${index}`,
+        })),
+      };
+    }
+    if (name === STAGE_SCHEMA_NAMES.criterion) {
+      const dimension = order[path.length] ?? 'colour';
+      const pivots = (sections.get('Pivots') ?? '').split('\n').filter(Boolean).length;
+      const values = WORLD[dimension]!.slice(0, 2);
+      return {
+        dimension,
+        assignments: values.map((value, position) => ({
+          value,
+          pivots: Array.from({ length: pivots }, (_, index) => index + 1).filter(
+            (index) => index % 2 === position,
+          ),
+        })),
+      };
+    }
+    if (name === STAGE_SCHEMA_NAMES.coverage) {
+      const dimension = (sections.get('Dimension') ?? '').trim();
+      const known = (sections.get('Known values') ?? '').split('\n').map((line) => line.replace(/^- /, ''));
+      const missing = (WORLD[dimension] ?? []).filter((value) => !known.includes(value));
+      if (missing.length === 0) return { status: 'no-new-values', new_values: [] };
+      // Open-ended dimensions hand out four values a round.
+      if (dimension === 'big')
+        return { status: missing.length > 4 ? 'open-ended' : 'complete', new_values: missing.slice(0, 4) };
+      return { status: 'complete', new_values: missing };
+    }
+    throw new Error(`unexpected call ${name}`);
+  };
+}
+
+async function run(options: {
+  reply: (call: ChatCallOptions, number: number) => unknown;
+  config?: EngineConfigInput;
+  task?: TaskDefinitionInput;
+  treeOnly?: boolean;
+  dir?: string;
+}) {
+  const dir = options.dir ?? join(mkdtempSync(join(tmpdir(), 'treesynth-engine-')), 'run');
+  const task = parseTask(options.task ?? baseTask);
+  const config = parseEngineConfig({ concurrency: 4, ...options.config });
+  const store = RunStore.exists(dir)
+    ? await RunStore.open(dir)
+    : await RunStore.create(dir, {
+        fingerprint: 'test',
+        task,
+        config,
+        model: { provider: 'scripted', modelId: 'm' },
+      });
+  const model = new ScriptedChatModel(options.reply as never);
+  const summary = await runTreeSynth({ task, model, config, store, treeOnly: options.treeOnly });
+  const samples = readFileSync(join(dir, 'samples.jsonl'), 'utf8')
+    .split('\n')
+    .filter(Boolean)
+    .map((line) => JSON.parse(line));
+  const tree = PartitionTree.fromJSON(JSON.parse(readFileSync(join(dir, 'tree.json'), 'utf8')));
+  return { summary, samples, tree, model, dir };
+}
+
+describe('TreeSynth engine', () => {
+  it('builds a tree of the configured depth and fills every leaf with provenance', async () => {
+    const { summary, samples, tree } = await run({
+      reply: worldReply(['colour', 'shape']),
+      config: { tree: { depth: 2, pivots: 4 }, synthesis: { samplesPerCall: 3 } },
+    });
+    expect(summary.status).toBe('complete');
+    expect(summary.leaves).toBe(6); // 3 colours x 2 shapes
+    expect(samples).toHaveLength(6 * 3);
+    const leafIds = new Set(tree.leaves().map((leaf) => leaf.id));
+    for (const sample of samples) {
+      expect(leafIds.has(sample.leaf_id)).toBe(true);
+      expect(sample.path).toHaveLength(2);
+      // The leaf prompt carried the path: the scripted answer echoes it.
+      expect(
+        sample.question.startsWith(
+          sample.path
+            .map((step: { dimension: string; value: string }) => `${step.dimension}=${step.value}`)
+            .join(','),
+        ),
+      ).toBe(true);
+    }
+    expect(new Set(samples.map((sample) => sample.id)).size).toBe(samples.length);
+  });
+
+  it('rejects a criterion that leaves a pivot out, assigns one twice, or reuses a dimension, then gives up after the bound', async () => {
+    let criterionCalls = 0;
+    const reply = (call: ChatCallOptions) => {
+      if (call.responseFormat?.name !== STAGE_SCHEMA_NAMES.criterion) return worldReply(['colour'])(call);
+      criterionCalls++;
+      const bad = [
+        { dimension: 'colour', assignments: [{ value: 'red', pivots: [1, 2] }] }, // pivots 3, 4 missing
+        {
+          dimension: 'colour',
+          assignments: [
+            { value: 'red', pivots: [1, 2, 3] },
+            { value: 'blue', pivots: [3, 4] },
+          ],
+        }, // 3 twice
+        { dimension: 'colour', assignments: [{ value: 'red', pivots: [1, 2, 3, 4, 5] }] }, // pivot 5 does not exist
+      ];
+      return bad[(criterionCalls - 1) % bad.length];
+    };
+    const { summary, tree } = await run({
+      reply,
+      config: { tree: { depth: 2, pivots: 4, criterionAttempts: 3 } },
+    });
+    expect(criterionCalls).toBe(3);
+    expect(summary.leaves).toBe(1);
+    const root = tree.root;
+    expect(root.status).toBe('leaf');
+    expect(root.leafReason).toBe('no-criterion');
+    expect(root.leafDetail?.join(' ')).toMatch(/not assigned/);
+    expect(root.leafDetail?.join(' ')).toMatch(/assigned to both/);
+    expect(root.leafDetail?.join(' ')).toMatch(/does not exist/);
+  });
+
+  it('never accepts a dimension already used by an ancestor', async () => {
+    // The criterion always proposes "colour": the root accepts it, its children must not.
+    const { tree, summary } = await run({
+      reply: worldReply(['colour', 'colour', 'colour']),
+      config: { tree: { depth: 3, pivots: 4, criterionAttempts: 2 } },
+    });
+    expect(summary.leaves).toBe(3);
+    for (const leaf of tree.leaves()) {
+      expect(leaf.depth).toBe(1);
+      expect(leaf.leafReason).toBe('no-criterion');
+      expect(leaf.leafDetail?.[0]).toMatch(/already used/);
+    }
+  });
+
+  it('bounds repairs of invalid JSON and records the failure instead of looping', async () => {
+    const model = await run({
+      reply: (call) =>
+        call.responseFormat?.name === STAGE_SCHEMA_NAMES.pivots ? 'not json at all' : worldReply([])(call),
+      config: { tree: { depth: 2 }, structuredRepairs: 2, synthesis: { samplesPerCall: 2 } },
+    });
+    expect(model.model.callsFor(STAGE_SCHEMA_NAMES.pivots)).toHaveLength(3);
+    expect(model.tree.root.leafReason).toBe('pivots-failed');
+    // The root is still a leaf and is still sampled.
+    expect(model.samples).toHaveLength(2);
+  });
+
+  it('turns an open-ended dimension past the cap into one infinite child sampled base^k times with fresh draws', async () => {
+    const { tree, samples, summary } = await run({
+      reply: worldReply(['big']),
+      config: {
+        tree: { depth: 1, pivots: 4, coverageCap: 8, coverageRounds: 10 },
+        synthesis: { samplesPerCall: 2, infiniteMultiplierBase: 5 },
+      },
+    });
+    expect(tree.root.split?.infinite).toBe(true);
+    expect(tree.root.split?.values.length).toBeGreaterThanOrEqual(8);
+    expect(tree.root.children).toHaveLength(1);
+    expect(summary.leafCalls.done).toBe(5);
+    expect(samples).toHaveLength(10);
+    const drawn = new Set(samples.map((sample) => sample.drawn.big));
+    expect(drawn.size).toBeGreaterThan(1);
+    for (const sample of samples) expect(sample.path[0].value).toBe(sample.drawn.big);
+  });
+
+  it('stops asking for coverage after the round bound', async () => {
+    const { model, tree } = await run({
+      reply: worldReply(['big']),
+      config: { tree: { depth: 1, pivots: 4, coverageCap: 50, coverageRounds: 2 } },
+    });
+    expect(model.callsFor(STAGE_SCHEMA_NAMES.coverage)).toHaveLength(2);
+    expect(tree.root.split?.infinite).toBe(false);
+    expect(tree.root.split?.values).toHaveLength(2 + 8);
+  });
+
+  it('fixes the first level by hand without model calls', async () => {
+    const { tree, model } = await run({
+      reply: worldReply(['shape']),
+      task: {
+        ...baseTask,
+        fixedLevels: [{ dimension: 'subject', values: ['Algebra', 'Geometry', 'Number Theory'] }],
+      },
+      config: { tree: { depth: 2, pivots: 4 }, synthesis: { samplesPerCall: 1 } },
+    });
+    expect(tree.root.split?.fixed).toBe(true);
+    expect(tree.root.split?.dimension).toBe('subject');
+    expect(tree.root.children).toHaveLength(3);
+    // Pivots are asked for the three subject nodes only, never for the root.
+    const pivotPaths = model
+      .callsFor(STAGE_SCHEMA_NAMES.pivots)
+      .map((call) => parseSubspace(userText(call).get('Subspace')));
+    expect(pivotPaths).toHaveLength(3);
+    for (const path of pivotPaths) expect(path[0]?.dimension).toBe('subject');
+  });
+
+  it('spreads a budget evenly over the leaves and says so', async () => {
+    const { summary, samples } = await run({
+      reply: worldReply(['colour', 'shape']),
+      config: { tree: { depth: 2, pivots: 4 }, synthesis: { samplesPerCall: 10 }, maxSamples: 21 },
+    });
+    expect(samples).toHaveLength(21);
+    expect(summary.budget?.message).toMatch(/spreads 21 evenly/);
+    const perLeaf = new Map<string, number>();
+    for (const sample of samples) perLeaf.set(sample.leaf_id, (perLeaf.get(sample.leaf_id) ?? 0) + 1);
+    expect(perLeaf.size).toBe(6);
+    expect(Math.max(...perLeaf.values()) - Math.min(...perLeaf.values())).toBeLessThanOrEqual(1);
+  });
+
+  it('puts tree calls before leaf calls and starts leaves before the tree is finished', async () => {
+    const order: string[] = [];
+    const reply = worldReply(['colour', 'shape', 'size']);
+    await run({
+      reply: async (call) => {
+        order.push(call.responseFormat!.name);
+        // The red branch is slow, so the other branches finish their subtrees first.
+        const slow = call.messages.some((message) => message.content.includes('colour: red'));
+        await new Promise((resolve) => setTimeout(resolve, slow ? 30 : 2));
+        return reply(call);
+      },
+      config: { tree: { depth: 3, pivots: 4 }, concurrency: 8, synthesis: { samplesPerCall: 1 } },
+    });
+    const firstLeaf = order.indexOf(STAGE_SCHEMA_NAMES.leaf);
+    const lastTree = Math.max(
+      order.lastIndexOf(STAGE_SCHEMA_NAMES.coverage),
+      order.lastIndexOf(STAGE_SCHEMA_NAMES.criterion),
+    );
+    // No level barrier: a branch whose leaves are known is sampled while other branches still split.
+    expect(firstLeaf).toBeGreaterThan(0);
+    expect(firstLeaf).toBeLessThan(lastTree);
+  });
+
+  it('resumes a finished run without calling the model again', async () => {
+    const first = await run({
+      reply: worldReply(['colour']),
+      config: { tree: { depth: 1, pivots: 4 }, synthesis: { samplesPerCall: 2 } },
+    });
+    const again = await run({
+      reply: worldReply(['colour']),
+      dir: first.dir,
+      config: { tree: { depth: 1, pivots: 4 }, synthesis: { samplesPerCall: 2 } },
+    });
+    expect(again.model.calls).toHaveLength(0);
+    expect(again.samples).toEqual(first.samples);
+    expect(again.summary.samples).toBe(first.summary.samples);
+  });
+
+  it('stage one only: estimates the cost of stage two without leaf calls', async () => {
+    const { summary, model } = await run({
+      reply: worldReply(['colour', 'shape']),
+      config: { tree: { depth: 2, pivots: 4 }, synthesis: { samplesPerCall: 5 } },
+      treeOnly: true,
+    });
+    expect(summary.status).toBe('tree-built');
+    expect(model.callsFor(STAGE_SCHEMA_NAMES.leaf)).toHaveLength(0);
+    expect(summary.estimate).toMatchObject({ leafCalls: 6, samples: 30 });
+    expect(summary.estimate!.promptTokens).toBeGreaterThan(0);
+  });
+
+  it('fails the run on an endpoint error and marks the run folder', async () => {
+    const dir = join(mkdtempSync(join(tmpdir(), 'treesynth-engine-')), 'run');
+    await expect(
+      run({
+        dir,
+        reply: () => {
+          throw new Error('connection refused');
+        },
+      }),
+    ).rejects.toThrow(/connection refused/);
+    const manifest = JSON.parse(readFileSync(join(dir, 'run.json'), 'utf8'));
+    expect(manifest.status).toBe('failed');
+    expect(manifest.error).toMatch(/connection refused/);
+  });
+});

@@ -1,0 +1,118 @@
+// Spec: the interfaces every implementation depends on.
+
+// Configuration.
+export {
+  type EngineConfig,
+  type EngineConfigInput,
+  engineConfigSchema,
+  parseEngineConfig,
+  synthesisConfigSchema,
+  treeConfigSchema,
+} from './config/engine-config.js';
+export { formatZodError } from './config/format-zod-error.js';
+// The engine.
+export { callSizes, spreadBudget } from './engine/budget.js';
+export { checkCriterion, isVagueValue, mergeValues } from './engine/check-criterion.js';
+export { type Priority, Scheduler } from './engine/scheduler.js';
+export {
+  type RunProgress,
+  type RunSummary,
+  runTreeSynth,
+  type StageTwoEstimate,
+  TreeSynthEngine,
+  type TreeSynthOptions,
+  treeSynthGenerator,
+} from './engine/tree-synth-engine.js';
+export { type UsageCounts, type UsageReport, UsageTracker } from './engine/usage-tracker.js';
+// Errors.
+export {
+  AbortedError,
+  ApiCallError,
+  ConfigError,
+  RunStoreError,
+  StructuredOutputError,
+  TreeSynthError,
+  throwIfAborted,
+} from './errors/index.js';
+export { extractJson } from './json/extract-json.js';
+
+// Models.
+export { type GenerateObjectOptions, generateObject, toJsonSchema } from './model/generate-object.js';
+export { wrapChatModel } from './model/wrap-chat-model.js';
+export {
+  bulletList,
+  PROMPT_SECTIONS,
+  parsePromptSections,
+  parseSubspace,
+  STAGE_SCHEMA_NAMES,
+} from './prompts/prompt-layout.js';
+export { coveragePrompt, criterionPrompt, leafPrompt, pivotPrompt } from './prompts/stage-prompts.js';
+export type {
+  ChatCallOptions,
+  ChatMessage,
+  ChatModel,
+  ChatModelMiddleware,
+  ChatResult,
+  ChatUsage,
+  JsonSchemaResponseFormat,
+} from './spec/chat-model.js';
+export type { Embedder, EmbedOptions, EmbedResult } from './spec/embedder.js';
+export type { Generator, GeneratorContext } from './spec/generator.js';
+export { type Logger, silentLogger } from './spec/logger.js';
+export type { NodeStep, PathStep, SampleFields, SampleRecord } from './spec/sample.js';
+export type {
+  CoverageInput,
+  CoverageOutput,
+  CriterionInput,
+  CriterionOutput,
+  LeafInput,
+  LeafOutput,
+  PivotInput,
+  PivotOutput,
+  Stage,
+  StageContext,
+  Stages,
+  StructuredRequest,
+  StructuredResponse,
+} from './spec/stage.js';
+export {
+  builtinStages,
+  coverageStage,
+  criterionStage,
+  leafStage,
+  pivotStage,
+} from './stages/builtin-stages.js';
+export { coverageSchema, criterionSchema, samplesSchema } from './stages/stage-schemas.js';
+// The run store.
+export { writeFileAtomic } from './store/atomic-write.js';
+export { JsonlAppender, readJsonl, repairTornTail } from './store/jsonl.js';
+export type { RunEvent } from './store/run-events.js';
+export { RUN_FILES, type RunManifest, type RunStatus, RunStore, sampleToLine } from './store/run-store.js';
+export { genericTask } from './tasks/builtin/generic.js';
+export { MATH_SUBJECTS } from './tasks/builtin/math.js';
+export { BUILTIN_TASKS, type BuiltinTaskName, loadTask, parseTask } from './tasks/load-task.js';
+// Tasks and prompts.
+export {
+  primaryField,
+  RESERVED_FIELD_NAMES,
+  type TaskDefinition,
+  type TaskDefinitionInput,
+  taskDefinitionSchema,
+} from './tasks/task-definition.js';
+// The tree.
+export { nodeId, normalizeName, ROOT_ID } from './tree/node-id.js';
+export {
+  drawPath,
+  infiniteDepth,
+  type LeafReason,
+  type NodeSplit,
+  PartitionTree,
+  type SerializedTree,
+  TREE_SCHEMA_VERSION,
+  type TreeNode,
+} from './tree/partition-tree.js';
+
+// Utilities.
+export { hash32, sha256, stableStringify } from './util/hash.js';
+export { createRandom, pick } from './util/random.js';
+export { redactSecrets, scrubSecrets } from './util/redact.js';

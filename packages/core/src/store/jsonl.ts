@@ -1,0 +1,83 @@
+import { createReadStream, existsSync, statSync, truncateSync } from 'node:fs';
+import { open } from 'node:fs/promises';
+import { createInterface } from 'node:readline';
+import { RunStoreError } from '../errors/run-store-error.js';
+
+/**
+ * Drop a torn last line (a write cut by a crash) so appends start on a fresh line.
+ * Returns the number of bytes removed.
+ */
+export async function repairTornTail(file: string): Promise<number> {
+  if (!existsSync(file)) return 0;
+  const size = statSync(file).size;
+  if (size === 0) return 0;
+  const handle = await open(file, 'r');
+  try {
+    // Scan back from the end for the last newline, a block at a time.
+    const block = 64 * 1024;
+    let end = size;
+    while (end > 0) {
+      const start = Math.max(0, end - block);
+      const buffer = Buffer.alloc(end - start);
+      await handle.read(buffer, 0, buffer.length, start);
+      const last = buffer.lastIndexOf(0x0a);
+      if (last >= 0) {
+        const keep = start + last + 1;
+        if (keep === size) return 0;
+        truncateSync(file, keep);
+        return size - keep;
+      }
+      end = start;
+    }
+    truncateSync(file, 0);
+    return size;
+  } finally {
+    await handle.close();
+  }
+}
+
+/** Read a JSONL file line by line; a line that is not JSON is an error naming the file and line. */
+export async function* readJsonl<T>(file: string): AsyncGenerator<T> {
+  if (!existsSync(file)) return;
+  const lines = createInterface({
+    input: createReadStream(file, 'utf8'),
+    crlfDelay: Number.POSITIVE_INFINITY,
+  });
+  let number = 0;
+  for await (const line of lines) {
+    number++;
+    if (line.trim().length === 0) continue;
+    try {
+      yield JSON.parse(line) as T;
+    } catch {
+      throw new RunStoreError({ file: `${file}:${number}`, message: 'not a JSON line' });
+    }
+  }
+}
+
+/**
+ * Appends lines to a file in call order. One `append` is one write, so a crash tears at most the
+ * last line, which `repairTornTail` removes on the next open.
+ */
+export class JsonlAppender {
+  private handle: Awaited<ReturnType<typeof open>> | undefined;
+  private chain: Promise<void> = Promise.resolve();
+
+  constructor(readonly file: string) {}
+
+  append(items: readonly unknown[]): Promise<void> {
+    if (items.length === 0) return this.chain;
+    const text = items.map((item) => `${JSON.stringify(item)}\n`).join('');
+    this.chain = this.chain.then(async () => {
+      this.handle ??= await open(this.file, 'a');
+      await this.handle.write(text);
+    });
+    return this.chain;
+  }
+
+  async close(): Promise<void> {
+    await this.chain.catch(() => {});
+    await this.handle?.close();
+    this.handle = undefined;
+  }
+}

@@ -1,0 +1,23 @@
+import type { ChatUsage } from '../spec/chat-model.js';
+import type { LeafReason, NodeSplit } from '../tree/partition-tree.js';
+
+/**
+ * The event log (`events.jsonl`), append-only. The tree and the set of finished leaf calls are
+ * rebuilt from it on resume; usage is summed from its `call` events.
+ */
+export type RunEvent =
+  | { type: 'run-start'; at: string; resumed: boolean }
+  | { type: 'node-split'; node: string; split: NodeSplit }
+  | { type: 'node-leaf'; node: string; reason: LeafReason; detail?: string[] }
+  | { type: 'budget'; maxSamples: number; demand: number; planned: number; leaves: number }
+  | {
+      type: 'call';
+      stage: string;
+      key: string;
+      usage: ChatUsage;
+      cached: boolean;
+      ms: number;
+    }
+  | { type: 'leaf-call'; leaf: string; index: number; samples: number }
+  | { type: 'leaf-call-failed'; leaf: string; index: number; error: string }
+  | { type: 'run-end'; at: string; status: 'complete' | 'failed' | 'interrupted'; error?: string };

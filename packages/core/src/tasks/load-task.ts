@@ -1,0 +1,70 @@
+import { readFileSync } from 'node:fs';
+import { formatZodError } from '../config/format-zod-error.js';
+import { ConfigError } from '../errors/config-error.js';
+import { codeTask } from './builtin/code.js';
+import { genericTask } from './builtin/generic.js';
+import { gsm8kTask } from './builtin/gsm8k.js';
+import { mathTask } from './builtin/math.js';
+import { tomTask } from './builtin/tom.js';
+import { type TaskDefinition, type TaskDefinitionInput, taskDefinitionSchema } from './task-definition.js';
+
+export const BUILTIN_TASKS: Readonly<Record<string, TaskDefinitionInput>> = {
+  gsm8k: gsm8kTask,
+  math: mathTask,
+  code: codeTask,
+  tom: tomTask,
+};
+
+export type BuiltinTaskName = 'gsm8k' | 'math' | 'code' | 'tom' | 'generic';
+
+/** Validate a task object, reporting the field path of the first problem. */
+export function parseTask(input: unknown, source = 'task'): TaskDefinition {
+  const parsed = taskDefinitionSchema.safeParse(input);
+  if (!parsed.success) {
+    const { path, message } = formatZodError(parsed.error);
+    throw new ConfigError({ path: path ? `${source}: ${path}` : source, message });
+  }
+  return parsed.data;
+}
+
+/**
+ * Resolve `--task`: a built-in name, `generic` with a description, or a JSON file with a task object.
+ */
+export function loadTask(
+  reference: string,
+  options: { description?: string; requirements?: string[] } = {},
+): TaskDefinition {
+  if (reference === 'generic') {
+    if (!options.description) {
+      throw new ConfigError({
+        path: '--description',
+        message: 'the generic task needs a one-line description',
+      });
+    }
+    return parseTask(genericTask({ description: options.description, requirements: options.requirements }));
+  }
+  const builtin = BUILTIN_TASKS[reference];
+  if (builtin) return parseTask(builtin, reference);
+  if (!/[./\\]/.test(reference)) {
+    throw new ConfigError({
+      path: '--task',
+      message: `unknown task "${reference}"; use one of ${[...Object.keys(BUILTIN_TASKS), 'generic'].join(', ')}, or a path to a task JSON file`,
+    });
+  }
+  let text: string;
+  try {
+    text = readFileSync(reference, 'utf8');
+  } catch (error) {
+    throw new ConfigError({
+      path: reference,
+      message: `cannot read task file (${(error as NodeJS.ErrnoException).code ?? String(error)})`,
+    });
+  }
+  let json: unknown;
+  try {
+    json = JSON.parse(text);
+  } catch (error) {
+    throw new ConfigError({ path: reference, message: `not valid JSON (${(error as Error).message})` });
+  }
+  return parseTask(json, reference);
+}

@@ -1,0 +1,57 @@
+import { z } from 'zod';
+
+/** Names a sample record uses for provenance; a task's own fields may not take them. */
+export const RESERVED_FIELD_NAMES = ['id', 'leaf_id', 'path', 'drawn', 'call', 'fields', 'origin'] as const;
+
+const fieldName = z
+  .string()
+  .regex(/^[a-z][a-z0-9_]*$/, 'use lower-case letters, digits and underscores, starting with a letter')
+  .refine((name) => !(RESERVED_FIELD_NAMES as readonly string[]).includes(name), {
+    message: `is reserved for provenance (${RESERVED_FIELD_NAMES.join(', ')})`,
+  });
+
+export const sampleFieldSchema = z.object({
+  name: fieldName,
+  description: z.string().min(1),
+});
+
+/** A level of the tree fixed by hand instead of by the criterion stage (MATH's seven subjects). */
+export const fixedLevelSchema = z.object({
+  dimension: z.string().min(1),
+  values: z.array(z.string().min(1)).min(2),
+});
+
+export const taskDefinitionSchema = z
+  .object({
+    name: z.string().min(1),
+    /** One line: what the data is for. */
+    description: z.string().min(1),
+    /** The fields every sample has, in order. The first is the sample's main text. */
+    fields: z.array(sampleFieldSchema).min(1),
+    /** Extra rules every sample must follow. */
+    requirements: z.array(z.string().min(1)).default([]),
+    /** Levels fixed by hand, from the root down. */
+    fixedLevels: z.array(fixedLevelSchema).default([]),
+  })
+  .strict()
+  .superRefine((task, context) => {
+    const seen = new Set<string>();
+    task.fields.forEach((field, index) => {
+      if (seen.has(field.name)) {
+        context.addIssue({
+          code: 'custom',
+          path: ['fields', index, 'name'],
+          message: `duplicate field "${field.name}"`,
+        });
+      }
+      seen.add(field.name);
+    });
+  });
+
+export type TaskDefinition = z.output<typeof taskDefinitionSchema>;
+export type TaskDefinitionInput = z.input<typeof taskDefinitionSchema>;
+
+/** The field that holds a sample's main text (used for display, dedup and embedding). */
+export function primaryField(task: TaskDefinition): string {
+  return task.fields[0]!.name;
+}

@@ -1,0 +1,167 @@
+import type { NodeStep, PathStep, SampleFields } from '../spec/sample.js';
+import { nodeId, ROOT_ID } from './node-id.js';
+
+export const TREE_SCHEMA_VERSION = 1;
+
+/** Why a node was not split. */
+export type LeafReason = 'max-depth' | 'no-criterion' | 'too-few-values' | 'pivots-failed' | 'no-pivots';
+
+/** How a node was split into its children. */
+export interface NodeSplit {
+  dimension: string;
+  /** The values, one child each; for an infinite split, the whole list held by its single child. */
+  values: string[];
+  infinite: boolean;
+  /** Fixed by the task (no LLM calls), like MATH's subjects. */
+  fixed: boolean;
+  /** The pivots the criterion was chosen on, kept for routing prototypes. */
+  pivots: SampleFields[];
+  /** Which pivots (0-based) the criterion assigned to which value. */
+  assignments: { value: string; pivots: number[] }[];
+  coverageRounds: number;
+  /** Rejected criterion answers before the accepted one. */
+  rejections: string[];
+}
+
+export interface TreeNode {
+  id: string;
+  parentId: string | null;
+  depth: number;
+  /** The node's definition from the root: one step per level. */
+  steps: NodeStep[];
+  status: 'pending' | 'split' | 'leaf';
+  split?: NodeSplit;
+  leafReason?: LeafReason;
+  /** Why the node became a leaf early, in words (rejected criteria, stage errors). */
+  leafDetail?: string[];
+  children: string[];
+}
+
+export interface SerializedTree {
+  schemaVersion: number;
+  nodes: TreeNode[];
+}
+
+/** The tree of subspaces. Nodes are keyed by path-derived ids; order of insertion is kept. */
+export class PartitionTree {
+  readonly nodes = new Map<string, TreeNode>();
+
+  constructor() {
+    this.nodes.set(ROOT_ID, {
+      id: ROOT_ID,
+      parentId: null,
+      depth: 0,
+      steps: [],
+      status: 'pending',
+      children: [],
+    });
+  }
+
+  get root(): TreeNode {
+    return this.nodes.get(ROOT_ID)!;
+  }
+
+  get(id: string): TreeNode {
+    const node = this.nodes.get(id);
+    if (!node) throw new Error(`unknown tree node ${id}`);
+    return node;
+  }
+
+  /** Record a split and create its children as pending nodes; returns the children. */
+  applySplit(id: string, split: NodeSplit): TreeNode[] {
+    const node = this.get(id);
+    node.status = 'split';
+    node.split = split;
+    const childSteps: NodeStep[][] = split.infinite
+      ? [[...node.steps, { dimension: split.dimension, values: split.values, infinite: true }]]
+      : split.values.map((value) => [...node.steps, { dimension: split.dimension, value }]);
+    const children: TreeNode[] = [];
+    for (const steps of childSteps) {
+      const child: TreeNode = {
+        id: nodeId(steps),
+        parentId: id,
+        depth: node.depth + 1,
+        steps,
+        status: 'pending',
+        children: [],
+      };
+      // Ids derive from paths, so a repeated value would collide; the engine deduplicates values first.
+      if (this.nodes.has(child.id)) throw new Error(`duplicate child ${child.id} under ${id}`);
+      this.nodes.set(child.id, child);
+      node.children.push(child.id);
+      children.push(child);
+    }
+    return children;
+  }
+
+  markLeaf(id: string, reason: LeafReason, detail?: string[]): TreeNode {
+    const node = this.get(id);
+    node.status = 'leaf';
+    node.leafReason = reason;
+    if (detail && detail.length > 0) node.leafDetail = detail;
+    return node;
+  }
+
+  /** Leaves in depth-first order of the tree (stable, independent of the order they were found). */
+  leaves(): TreeNode[] {
+    const leaves: TreeNode[] = [];
+    const visit = (node: TreeNode) => {
+      if (node.status === 'leaf') leaves.push(node);
+      for (const child of node.children) visit(this.get(child));
+    };
+    visit(this.root);
+    return leaves;
+  }
+
+  pending(): TreeNode[] {
+    return [...this.nodes.values()].filter((node) => node.status === 'pending');
+  }
+
+  isComplete(): boolean {
+    for (const node of this.nodes.values()) if (node.status === 'pending') return false;
+    return true;
+  }
+
+  toJSON(): SerializedTree {
+    return { schemaVersion: TREE_SCHEMA_VERSION, nodes: [...this.nodes.values()] };
+  }
+
+  static fromJSON(data: SerializedTree): PartitionTree {
+    if (data.schemaVersion !== TREE_SCHEMA_VERSION) {
+      throw new Error(
+        `tree schema version ${data.schemaVersion} is not supported (expected ${TREE_SCHEMA_VERSION})`,
+      );
+    }
+    const tree = new PartitionTree();
+    tree.nodes.clear();
+    for (const node of data.nodes) tree.nodes.set(node.id, node);
+    return tree;
+  }
+}
+
+/** The number of infinite steps on a path: a leaf under k of them is sampled base^k times. */
+export function infiniteDepth(steps: readonly NodeStep[]): number {
+  return steps.filter((step) => step.infinite).length;
+}
+
+/** Resolve a node's steps to constraints, drawing a value for each infinite step. */
+export function drawPath(
+  steps: readonly NodeStep[],
+  random: () => number,
+): { path: PathStep[]; drawn: Record<string, string> } {
+  const path: PathStep[] = [];
+  const drawn: Record<string, string> = {};
+  for (const step of steps) {
+    if (step.infinite) {
+      const value = step.values[Math.floor(random() * step.values.length)]!;
+      drawn[step.dimension] = value;
+      path.push({ dimension: step.dimension, value });
+    } else path.push({ dimension: step.dimension, value: step.value });
+  }
+  return { path, drawn };
+}
+
+/** Dimensions used on the way to a node. */
+export function usedDimensions(steps: readonly NodeStep[]): string[] {
+  return steps.map((step) => step.dimension);
+}

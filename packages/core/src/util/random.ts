@@ -1,0 +1,18 @@
+import { hash32 } from './hash.js';
+
+/** A small, fast, seedable generator (mulberry32). Returns numbers in [0, 1). */
+export function createRandom(seed: number | string): () => number {
+  let state = typeof seed === 'number' ? seed >>> 0 : hash32(seed);
+  return () => {
+    state = (state + 0x6d2b79f5) >>> 0;
+    let t = state;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+export function pick<T>(items: readonly T[], random: () => number): T {
+  if (items.length === 0) throw new Error('pick from an empty list');
+  return items[Math.floor(random() * items.length)] as T;
+}
