@@ -1,3 +1,4 @@
+import { setMaxListeners } from 'node:events';
 import type { EngineConfig } from '../config/engine-config.js';
 import { AbortedError } from '../errors/abort-error.js';
 import { RunStoreError } from '../errors/run-store-error.js';
@@ -130,6 +131,8 @@ export class TreeSynthEngine {
     this.stages = { ...builtinStages, ...options.stages };
     this.scheduler = new Scheduler(options.config.concurrency);
     this.logger = options.logger ?? silentLogger;
+    // Every call in flight listens to the run's signal; thousands at once are expected, not a leak.
+    setMaxListeners(0, this.controller.signal);
     if (options.signal) {
       if (options.signal.aborted) this.controller.abort(options.signal.reason);
       else

@@ -14,7 +14,17 @@ export class TreeSynthError extends Error {
     this.code = options.code;
   }
 
-  static isInstance(error: unknown): error is TreeSynthError {
-    return typeof error === 'object' && error !== null && (error as Record<symbol, unknown>)[marker] === true;
+  /**
+   * `TreeSynthError.isInstance(error)` is true for every toolkit error; a subclass's
+   * (`ApiCallError.isInstance(error)`) only for errors of that class, compared by name.
+   */
+  static isInstance<T extends abstract new (...args: never[]) => TreeSynthError>(
+    this: T,
+    error: unknown,
+  ): error is InstanceType<T> {
+    if (typeof error !== 'object' || error === null || (error as Record<symbol, unknown>)[marker] !== true)
+      return false;
+    // biome-ignore lint/complexity/noThisInStatic: `this` is the subclass the check was called on.
+    return (this as unknown) === TreeSynthError || (error as Error).name === this.name;
   }
 }

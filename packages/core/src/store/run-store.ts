@@ -162,7 +162,9 @@ export class RunStore {
     return writeFileAtomic(this.file('usage'), `${JSON.stringify(usage, null, 2)}\n`);
   }
 
-  async update(patch: Partial<Pick<RunManifest, 'status' | 'error' | 'extra' | 'simulated'>>): Promise<void> {
+  async update(
+    patch: Partial<Pick<RunManifest, 'status' | 'error' | 'extra' | 'simulated' | 'config' | 'fingerprint'>>,
+  ): Promise<void> {
     this.manifestValue = { ...this.manifestValue, ...patch, updatedAt: new Date().toISOString() };
     await this.writeManifest();
   }

@@ -1,0 +1,104 @@
+import { parseArgs } from 'node:util';
+import { ConfigError } from '@treesynth/core';
+
+export interface OptionSpec {
+  type: 'string' | 'boolean';
+  short?: string;
+  multiple?: boolean;
+  /** Shown in --help, e.g. `<n>`. */
+  value?: string;
+  description: string;
+  default?: string | boolean;
+}
+
+export interface CommandSpec<Options extends Record<string, OptionSpec> = Record<string, OptionSpec>> {
+  name: string;
+  summary: string;
+  usage: string;
+  options: Options;
+  examples: string[];
+  /** Extra help text after the options. */
+  notes?: string;
+  run(values: ParsedValues, positionals: string[]): Promise<number>;
+}
+
+export type ParsedValues = Record<string, string | boolean | string[] | undefined>;
+
+export function defineCommand<Options extends Record<string, OptionSpec>>(
+  spec: CommandSpec<Options>,
+): CommandSpec<Options> {
+  return spec;
+}
+
+/** Parse a command's arguments strictly: an unknown option is a one-line error naming it. */
+export function parseCommandArgs(
+  spec: CommandSpec,
+  argv: string[],
+): { values: ParsedValues; positionals: string[]; help: boolean } {
+  const options: Record<string, { type: 'string' | 'boolean'; short?: string; multiple?: boolean }> = {
+    help: { type: 'boolean', short: 'h' },
+  };
+  for (const [name, option] of Object.entries(spec.options)) {
+    options[name] = {
+      type: option.type,
+      ...(option.short ? { short: option.short } : {}),
+      ...(option.multiple ? { multiple: true } : {}),
+    };
+  }
+  try {
+    const parsed = parseArgs({ args: argv, options, allowPositionals: true, strict: true });
+    return {
+      values: parsed.values as ParsedValues,
+      positionals: parsed.positionals,
+      help: parsed.values.help === true,
+    };
+  } catch (error) {
+    throw new ConfigError({
+      path: '',
+      message: `${(error as Error).message.split('\n')[0]} (see: treesynth ${spec.name} --help)`,
+    });
+  }
+}
+
+export function formatHelp(spec: CommandSpec): string {
+  const rows = Object.entries(spec.options).map(([name, option]) => {
+    const flag = `${option.short ? `-${option.short}, ` : '    '}--${name}${option.value ? ` ${option.value}` : ''}`;
+    const fallback =
+      option.default !== undefined && option.default !== false ? ` (default: ${option.default})` : '';
+    return [flag, `${option.description}${fallback}`] as const;
+  });
+  rows.push(['-h, --help', 'show this help']);
+  const width = Math.max(...rows.map(([flag]) => flag.length)) + 2;
+  return [
+    `${spec.summary}`,
+    '',
+    `Usage: ${spec.usage}`,
+    '',
+    'Options:',
+    ...rows.map(([flag, description]) => `  ${flag.padEnd(width)}${description}`),
+    ...(spec.notes ? ['', spec.notes] : []),
+    '',
+    'Examples:',
+    ...spec.examples.map((example) => `  ${example}`),
+    '',
+  ].join('\n');
+}
+
+/** A whole number option, with the flag named in the error. */
+export function integerOption(values: ParsedValues, name: string, minimum = 0): number | undefined {
+  const raw = values[name];
+  if (raw === undefined) return undefined;
+  const text = String(raw);
+  if (!/^\d+$/.test(text) || Number(text) < minimum) {
+    throw new ConfigError({
+      path: `--${name}`,
+      message: `expected a whole number${minimum > 0 ? ` >= ${minimum}` : ''}, got "${text}"`,
+    });
+  }
+  return Number(text);
+}
+
+export function stringOption(values: ParsedValues, name: string): string | undefined {
+  const raw = values[name];
+  return typeof raw === 'string' ? raw : undefined;
+}

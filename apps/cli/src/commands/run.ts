@@ -1,0 +1,40 @@
+import { defineCommand, type ParsedValues } from '../command.js';
+import { EXIT } from '../exit-codes.js';
+import { formatSummary } from '../format-summary.js';
+import { interruptSignal } from '../interrupt.js';
+import { runJob } from '../run-job.js';
+import { JOB_OPTIONS, jobRequest } from './job-options.js';
+
+/** Shared by `run` and `tree`: run the job, print the summary, map the status to an exit code. */
+export async function executeJob(values: ParsedValues, treeOnly: boolean): Promise<number> {
+  const interrupt = interruptSignal();
+  try {
+    const { dir, summary } = await runJob(jobRequest(values, treeOnly, interrupt.signal));
+    process.stdout.write(
+      values.json === true
+        ? `${JSON.stringify({ dir, ...summary }, null, 2)}\n`
+        : formatSummary(dir, summary),
+    );
+    return summary.status === 'interrupted' ? EXIT.interrupted : EXIT.ok;
+  } finally {
+    interrupt.dispose();
+  }
+}
+
+export const runCommand = defineCommand({
+  name: 'run',
+  summary: 'Build the partition tree for a task and synthesize samples in every leaf.',
+  usage: 'treesynth run --task <name|file> --model <id> [options]',
+  options: JOB_OPTIONS,
+  notes: [
+    'The key is read from OPENAI_API_KEY (never written anywhere); loopback endpoints need none.',
+    'Everything goes to the run folder: run.json, tree.json, samples.jsonl, events.jsonl, usage.json, cache/.',
+    'A stopped or killed run continues with --resume --out <dir> and ends with the same dataset.',
+  ].join('\n'),
+  examples: [
+    'treesynth run --task gsm8k --model gpt-4o-mini --depth 3 --out runs/gsm8k',
+    'treesynth run --task generic --description "customer-support emails about billing" --model llama3 --base-url http://localhost:11434/v1',
+    'treesynth run --resume --out runs/gsm8k',
+  ],
+  run: (values) => executeJob(values, false),
+});

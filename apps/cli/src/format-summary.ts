@@ -1,0 +1,49 @@
+import type { RunSummary } from '@treesynth/core';
+
+function thousands(value: number): string {
+  return value.toLocaleString('en-US');
+}
+
+/** The end-of-run report for people; `--json` prints the summary object instead. */
+export function formatSummary(dir: string, summary: RunSummary): string {
+  const lines: string[] = [];
+  const label = summary.simulated
+    ? ' (SIMULATED LLM: the samples are synthetic placeholders, not model output)'
+    : '';
+  lines.push(`run ${summary.status}${label}: ${dir}`);
+  if (summary.error) lines.push(`  error: ${summary.error}`);
+  const reasons = Object.entries(summary.leafReasons)
+    .map(([reason, count]) => `${reason} ${count}`)
+    .join(', ');
+  lines.push(
+    `  tree: ${thousands(summary.nodes)} nodes, ${thousands(summary.splitNodes)} split, ${thousands(summary.leaves)} leaves (${reasons || 'none'}), depth ${summary.maxDepthReached}, ${summary.infiniteNodes} infinite`,
+  );
+  if (summary.status !== 'tree-built') {
+    const failed =
+      summary.leafCalls.failed > 0 ? `, ${summary.leafCalls.failed} failed (see events.jsonl)` : '';
+    lines.push(
+      `  samples: ${thousands(summary.samples)} from ${thousands(summary.leafCalls.done)}/${thousands(summary.leafCalls.planned)} leaf calls${failed}`,
+    );
+  }
+  if (summary.budget) lines.push(`  ${summary.budget.message}`);
+  const usage = summary.usage;
+  lines.push(
+    `  calls: ${thousands(usage.total.calls)} paid, ${thousands(usage.total.cachedCalls)} from cache; tokens: ${thousands(usage.total.promptTokens)} prompt (${thousands(usage.total.cachedPromptTokens)} prefix-cached), ${thousands(usage.total.completionTokens)} completion`,
+  );
+  for (const [stage, counts] of Object.entries(usage.stages)) {
+    lines.push(
+      `    ${stage.padEnd(10)} ${thousands(counts.calls)} calls, ${thousands(counts.promptTokens + counts.completionTokens)} tokens`,
+    );
+  }
+  if (summary.estimate) {
+    const estimate = summary.estimate;
+    lines.push(
+      `  stage two would make ${thousands(estimate.leafCalls)} leaf calls for ${thousands(estimate.samples)} samples: about ${thousands(estimate.promptTokens)} prompt + ${thousands(estimate.completionTokens)} completion tokens`,
+    );
+    lines.push(`  continue with: treesynth run --resume --out ${dir}`);
+  }
+  if (summary.status === 'interrupted' || summary.status === 'failed')
+    lines.push(`  resume with: treesynth run --resume --out ${dir}`);
+  lines.push(`  elapsed: ${(summary.elapsedMs / 1000).toFixed(1)} s`);
+  return `${lines.join('\n')}\n`;
+}

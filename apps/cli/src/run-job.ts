@@ -1,0 +1,228 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import {
+  ConfigError,
+  type EngineConfig,
+  type EngineConfigInput,
+  loadTask,
+  parseEngineConfig,
+  RunStore,
+  RunStoreError,
+  type RunSummary,
+  runTreeSynth,
+  sha256,
+  stableStringify,
+  type TaskDefinition,
+  wrapChatModel,
+} from '@treesynth/core';
+import {
+  cacheMiddleware,
+  checkEndpoint,
+  createOpenAICompatible,
+  retryMiddleware,
+} from '@treesynth/providers';
+import { createProgressReporter } from './progress.js';
+
+export interface JobRequest {
+  task?: string;
+  description?: string;
+  requirements?: string[];
+  model?: string;
+  baseURL?: string;
+  out?: string;
+  resume: boolean;
+  configFile?: string;
+  overrides: {
+    depth?: number;
+    pivots?: number;
+    samplesPerCall?: number;
+    concurrency?: number;
+    maxSamples?: number;
+    seed?: number;
+  };
+  treeOnly: boolean;
+  quiet: boolean;
+  cache: boolean;
+  /** Set by `demo`: the endpoint is the in-process simulator. */
+  simulated?: boolean;
+  env: NodeJS.ProcessEnv;
+  signal: AbortSignal;
+}
+
+export interface JobResult {
+  dir: string;
+  summary: RunSummary;
+}
+
+const DEFAULT_BASE_URL = 'https://api.openai.com/v1';
+
+const STAGE_ONE_PARTS = ['task', 'tree', 'seed', 'model'] as const;
+
+function pick<T extends object>(value: T, keys: readonly (keyof T)[]): Partial<T> {
+  return Object.fromEntries(keys.map((key) => [key, value[key]])) as Partial<T>;
+}
+
+/** Everything that changes the dataset; a resume must match it exactly. */
+function fingerprintParts(task: TaskDefinition, config: EngineConfig, modelId: string) {
+  return {
+    task,
+    tree: config.tree,
+    synthesis: config.synthesis,
+    maxSamples: config.maxSamples ?? null,
+    seed: config.seed,
+    model: modelId,
+  };
+}
+
+function readConfigFile(file: string): EngineConfigInput {
+  let text: string;
+  try {
+    text = readFileSync(file, 'utf8');
+  } catch (error) {
+    throw new ConfigError({
+      path: file,
+      message: `cannot read config file (${(error as NodeJS.ErrnoException).code ?? String(error)})`,
+    });
+  }
+  try {
+    return JSON.parse(text) as EngineConfigInput;
+  } catch (error) {
+    throw new ConfigError({ path: file, message: `not valid JSON (${(error as Error).message})` });
+  }
+}
+
+function buildConfig(request: JobRequest, base: EngineConfigInput): EngineConfig {
+  const fromFile = request.configFile ? readConfigFile(request.configFile) : {};
+  const merged = { ...base, ...fromFile } as EngineConfigInput & Record<string, unknown>;
+  const { depth, pivots, samplesPerCall, concurrency, maxSamples, seed } = request.overrides;
+  merged.tree = {
+    ...base.tree,
+    ...fromFile.tree,
+    ...(depth !== undefined ? { depth } : {}),
+    ...(pivots !== undefined ? { pivots } : {}),
+  };
+  merged.synthesis = {
+    ...base.synthesis,
+    ...fromFile.synthesis,
+    ...(samplesPerCall !== undefined ? { samplesPerCall } : {}),
+  };
+  if (concurrency !== undefined) merged.concurrency = concurrency;
+  if (maxSamples !== undefined) merged.maxSamples = maxSamples;
+  if (seed !== undefined) merged.seed = seed;
+  return parseEngineConfig(merged, request.configFile ?? 'config');
+}
+
+/** The first place two JSON values differ, as a dotted path. */
+function firstDifference(a: unknown, b: unknown, path = ''): string | undefined {
+  if (stableStringify(a) === stableStringify(b)) return undefined;
+  if (a && b && typeof a === 'object' && typeof b === 'object' && !Array.isArray(a) && !Array.isArray(b)) {
+    for (const key of new Set([...Object.keys(a), ...Object.keys(b)])) {
+      const found = firstDifference(
+        (a as Record<string, unknown>)[key],
+        (b as Record<string, unknown>)[key],
+        path ? `${path}.${key}` : key,
+      );
+      if (found) return found;
+    }
+  }
+  return path || '(root)';
+}
+
+function valueAt(value: unknown, path: string): unknown {
+  return path
+    .split('.')
+    .reduce<unknown>(
+      (current, key) =>
+        current && typeof current === 'object' ? (current as Record<string, unknown>)[key] : undefined,
+      value,
+    );
+}
+
+/**
+ * Resolve the task, config and endpoint, open or create the run folder, and run the engine. All
+ * input is checked before the folder is created, so bad input leaves nothing behind.
+ */
+export async function runJob(request: JobRequest): Promise<JobResult> {
+  const existing = request.resume ? await openForResume(request.out) : undefined;
+  const manifest = existing?.manifest;
+
+  const task = request.task
+    ? loadTask(request.task, { description: request.description, requirements: request.requirements })
+    : manifest?.task;
+  if (!task)
+    throw new ConfigError({
+      path: '--task',
+      message:
+        'which task? give a built-in name (gsm8k, math, code, tom), generic with --description, or a task JSON file',
+    });
+  const config = buildConfig(request, manifest?.config ?? {});
+  const modelId = request.model ?? manifest?.model.modelId;
+  if (!modelId) throw new ConfigError({ path: '--model', message: 'which model? e.g. --model gpt-4o-mini' });
+  const baseURL =
+    request.baseURL ?? request.env.OPENAI_BASE_URL ?? manifest?.model.baseURL ?? DEFAULT_BASE_URL;
+
+  const provider = createOpenAICompatible({ baseURL, apiKey: request.env.OPENAI_API_KEY });
+  const chat = provider.chat(modelId);
+  await checkEndpoint({ baseURL, apiKey: request.env.OPENAI_API_KEY, signal: request.signal });
+
+  const parts = fingerprintParts(task, config, modelId);
+  const fingerprint = sha256(stableStringify(parts));
+  let store: RunStore;
+  if (existing && manifest) {
+    const stored = fingerprintParts(manifest.task, manifest.config, manifest.model.modelId);
+    // A run stopped after stage one may choose its stage-two settings (budget, samples per call) now.
+    const compared =
+      manifest.status === 'tree-built' ? STAGE_ONE_PARTS : (Object.keys(parts) as (keyof typeof parts)[]);
+    const where = firstDifference(pick(stored, compared), pick(parts, compared));
+    if (where) {
+      throw new RunStoreError({
+        file: existing.dir,
+        message: `cannot resume: ${where} was ${JSON.stringify(valueAt(stored, where)) ?? 'unset'} in this run and is ${JSON.stringify(valueAt(parts, where)) ?? 'unset'} now; drop the flag that changes it, or use a new --out`,
+      });
+    }
+    if (manifest.fingerprint !== fingerprint) await existing.update({ config, fingerprint });
+    store = existing;
+  } else {
+    const dir = request.out ?? join('runs', `${task.name}-seed${config.seed}`);
+    store = await RunStore.create(dir, {
+      fingerprint,
+      task,
+      config,
+      model: { provider: chat.provider, modelId, baseURL },
+      ...(request.simulated ? { simulated: true } : {}),
+      extra: { command: request.treeOnly ? 'tree' : 'run' },
+    });
+  }
+
+  const model = wrapChatModel({
+    model: chat,
+    middleware: [
+      ...(request.cache ? [cacheMiddleware({ dir: store.file('cache') })] : []),
+      retryMiddleware({}),
+    ],
+  });
+  const reporter = createProgressReporter({
+    quiet: request.quiet,
+    label: request.simulated ? 'treesynth (simulated LLM)' : 'treesynth',
+  });
+  try {
+    const summary = await runTreeSynth({
+      task,
+      model,
+      config,
+      store,
+      treeOnly: request.treeOnly,
+      signal: request.signal,
+      logger: reporter.logger,
+      onProgress: reporter.update,
+    });
+    return { dir: store.dir, summary };
+  } finally {
+    reporter.stop();
+  }
+}
+
+async function openForResume(out: string | undefined): Promise<RunStore> {
+  if (!out) throw new ConfigError({ path: '--out', message: '--resume needs the run folder: --out DIR' });
+  return RunStore.open(out);
+}

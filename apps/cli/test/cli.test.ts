@@ -1,0 +1,268 @@
+import {
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  statSync,
+  writeFileSync,
+} from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { startSimulator } from '@treesynth/providers';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { readSamples, runCli } from './cli-harness.js';
+
+const work = mkdtempSync(join(tmpdir(), 'treesynth-cli-'));
+let simulator: Awaited<ReturnType<typeof startSimulator>>;
+
+beforeAll(async () => {
+  simulator = await startSimulator({ seed: 1 });
+});
+afterAll(async () => {
+  await simulator?.close();
+});
+
+function allFiles(dir: string): string[] {
+  return readdirSync(dir).flatMap((name) => {
+    const path = join(dir, name);
+    return statSync(path).isDirectory() ? allFiles(path) : [path];
+  });
+}
+
+function expectOneLineError(result: { code: number | null; stderr: string }, code: number, pattern: RegExp) {
+  expect(result.code).toBe(code);
+  const lines = result.stderr.trim().split('\n');
+  expect(lines, result.stderr).toHaveLength(1);
+  expect(lines[0]).toMatch(/^treesynth: /);
+  expect(lines[0]).toMatch(pattern);
+}
+
+describe('treesynth demo', () => {
+  it('makes at least 500 samples from a depth-3 tree, each with provenance, labelled simulated', async () => {
+    const out = join(work, 'demo');
+    const result = await runCli(['demo', '--out', out, '--json', '--quiet']);
+    expect(result.code, result.stderr).toBe(0);
+    const summary = JSON.parse(result.stdout);
+    expect(summary.simulated).toBe(true);
+    expect(summary.status).toBe('complete');
+    expect(summary.maxDepthReached).toBe(3);
+    const samples = readSamples(out);
+    expect(samples.length).toBeGreaterThanOrEqual(500);
+    expect(samples.length).toBe(summary.samples);
+    const tree = JSON.parse(readFileSync(join(out, 'tree.json'), 'utf8'));
+    const leaves = new Map<string, { steps: unknown[] }>(
+      tree.nodes
+        .filter((node: { status: string }) => node.status === 'leaf')
+        .map((node: { id: string }) => [node.id, node]),
+    );
+    for (const sample of samples) {
+      expect(typeof sample.question).toBe('string');
+      expect(leaves.has(sample.leaf_id as string)).toBe(true);
+      expect((sample.path as unknown[]).length).toBe(leaves.get(sample.leaf_id as string)!.steps.length);
+      expect(sample.call).toMatchObject({ simulated: true });
+    }
+    const manifest = JSON.parse(readFileSync(join(out, 'run.json'), 'utf8'));
+    expect(manifest.simulated).toBe(true);
+    expect(JSON.parse(readFileSync(join(out, 'usage.json'), 'utf8')).total.calls).toBeGreaterThan(0);
+    // Human output says it is simulated.
+    const again = await runCli(['demo', '--out', out]);
+    expect(again.code, again.stderr).toBe(0);
+    expect(again.stdout).toMatch(/SIMULATED/);
+    expect(again.stdout).toMatch(/0 paid|calls: 0 paid/);
+  }, 120_000);
+});
+
+describe('bad input: one clear line, non-zero exit, nothing left behind', () => {
+  it('unknown task', async () => {
+    const out = join(work, 'unknown-task');
+    const result = await runCli([
+      'run',
+      '--task',
+      'nope',
+      '--model',
+      'm',
+      '--base-url',
+      simulator.url,
+      '--out',
+      out,
+    ]);
+    expectOneLineError(result, 2, /--task: unknown task "nope"/);
+    expect(existsSync(out)).toBe(false);
+  });
+
+  it('malformed task file: names the file and the field', async () => {
+    const file = join(work, 'bad-task.json');
+    writeFileSync(
+      file,
+      JSON.stringify({ name: 'x', description: 'y', fields: [{ name: 'Bad Name', description: 'z' }] }),
+    );
+    const out = join(work, 'bad-task-run');
+    const result = await runCli([
+      'run',
+      '--task',
+      file,
+      '--model',
+      'm',
+      '--base-url',
+      simulator.url,
+      '--out',
+      out,
+    ]);
+    expectOneLineError(result, 2, /bad-task\.json: fields\[0\]\.name/);
+    expect(existsSync(out)).toBe(false);
+
+    writeFileSync(file, '{"name": "x",');
+    const notJson = await runCli([
+      'run',
+      '--task',
+      file,
+      '--model',
+      'm',
+      '--base-url',
+      simulator.url,
+      '--out',
+      out,
+    ]);
+    expectOneLineError(notJson, 2, /bad-task\.json: not valid JSON/);
+  });
+
+  it('missing key for a remote endpoint', async () => {
+    const out = join(work, 'no-key');
+    const result = await runCli([
+      'run',
+      '--task',
+      'gsm8k',
+      '--model',
+      'gpt-4o-mini',
+      '--base-url',
+      'https://api.example.com/v1',
+      '--out',
+      out,
+    ]);
+    expectOneLineError(result, 2, /OPENAI_API_KEY/);
+    expect(existsSync(out)).toBe(false);
+  });
+
+  it('unreachable endpoint', async () => {
+    const out = join(work, 'unreachable');
+    const result = await runCli([
+      'run',
+      '--task',
+      'gsm8k',
+      '--model',
+      'm',
+      '--base-url',
+      'http://127.0.0.1:9/v1',
+      '--out',
+      out,
+    ]);
+    expectOneLineError(result, 1, /cannot reach http:\/\/127\.0\.0\.1:9\/v1/);
+    expect(existsSync(out)).toBe(false);
+  });
+
+  it('unknown option and bad number name the flag', async () => {
+    expectOneLineError(await runCli(['run', '--task', 'gsm8k', '--depht', '2']), 2, /--depht/);
+    expectOneLineError(
+      await runCli(['run', '--task', 'gsm8k', '--model', 'm', '--depth', 'two']),
+      2,
+      /--depth: expected a whole number/,
+    );
+  });
+
+  it('an existing run is never overwritten or forked; resume refuses a changed config', async () => {
+    const out = join(work, 'existing');
+    const base = [
+      'run',
+      '--task',
+      'gsm8k',
+      '--model',
+      'm',
+      '--base-url',
+      simulator.url,
+      '--depth',
+      '1',
+      '--quiet',
+      '--out',
+      out,
+    ];
+    expect((await runCli(base)).code).toBe(0);
+    const before = readFileSync(join(out, 'samples.jsonl'), 'utf8');
+    expectOneLineError(await runCli(base), 2, /holds a run already; pass --resume/);
+    expectOneLineError(
+      await runCli([...base, '--resume', '--depth', '2']),
+      2,
+      /tree\.depth was 1 in this run and is 2 now/,
+    );
+    expect(readFileSync(join(out, 'samples.jsonl'), 'utf8')).toBe(before);
+    expect(readdirSync(work).filter((name) => name.startsWith('existing'))).toEqual(['existing']);
+  }, 60_000);
+});
+
+describe('treesynth tree, then run --resume', () => {
+  it('builds the tree only, reports the cost, and a resume with a budget finishes it', async () => {
+    const out = join(work, 'tree-first');
+    const tree = await runCli([
+      'tree',
+      '--task',
+      'math',
+      '--model',
+      'm',
+      '--base-url',
+      simulator.url,
+      '--depth',
+      '2',
+      '--quiet',
+      '--json',
+      '--out',
+      out,
+    ]);
+    expect(tree.code, tree.stderr).toBe(0);
+    const summary = JSON.parse(tree.stdout);
+    expect(summary.status).toBe('tree-built');
+    expect(summary.estimate.leafCalls).toBeGreaterThan(7);
+    expect(readSamples(out)).toHaveLength(0);
+    const run = await runCli([
+      'run',
+      '--resume',
+      '--out',
+      out,
+      '--max-samples',
+      '50',
+      '--quiet',
+      '--json',
+      '--base-url',
+      simulator.url,
+    ]);
+    expect(run.code, run.stderr).toBe(0);
+    expect(readSamples(out)).toHaveLength(50);
+    expect(JSON.parse(run.stdout).budget.message).toMatch(/spreads 50 evenly/);
+    // MATH's first level is fixed to the seven subjects.
+    const nodes = JSON.parse(readFileSync(join(out, 'tree.json'), 'utf8')).nodes;
+    expect(nodes.find((node: { id: string }) => node.id === 'root').split.values).toHaveLength(7);
+  }, 60_000);
+});
+
+describe('secrets', () => {
+  it('the API key never reaches the run folder, stdout or stderr', async () => {
+    const key = 'sk-test-DO-NOT-LEAK-4242';
+    const out = join(work, 'secret');
+    mkdirSync(work, { recursive: true });
+    const result = await runCli(
+      ['run', '--task', 'code', '--model', 'm', '--base-url', simulator.url, '--depth', '1', '--out', out],
+      { OPENAI_API_KEY: key },
+    );
+    expect(result.code, result.stderr).toBe(0);
+    expect(result.stdout + result.stderr).not.toContain(key);
+    for (const file of allFiles(out)) expect(readFileSync(file, 'utf8'), file).not.toContain(key);
+  }, 60_000);
+});
+
+describe('--help', () => {
+  it.each(['run', 'tree', 'demo', 'sim'])('%s has help with an example', async (command) => {
+    const result = await runCli([command, '--help']);
+    expect(result.code).toBe(0);
+    expect(result.stdout).toMatch(/Usage: treesynth/);
+    expect(result.stdout).toMatch(/Examples:\n {2}treesynth/);
+  });
+});

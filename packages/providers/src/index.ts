@@ -1,0 +1,41 @@
+export { checkEndpoint } from './check-endpoint.js';
+export {
+  type CacheMiddlewareOptions,
+  cacheMiddleware,
+  responseCacheKey,
+  responseCachePath,
+} from './middleware/cache-middleware.js';
+export {
+  type RetryEvent,
+  type RetryMiddlewareOptions,
+  retryDelayMs,
+  retryMiddleware,
+} from './middleware/retry-middleware.js';
+export { isRetryableStatus, parseRetryAfter } from './openai/map-openai-error.js';
+export { OpenAIChatModel, type OpenAIChatModelConfig } from './openai/openai-chat-model.js';
+export {
+  type OpenAIChatModelId,
+  type OpenAIChatOptions,
+  type OpenAIChatOptionsInput,
+  openaiChatOptionsSchema,
+} from './openai/openai-chat-options.js';
+export {
+  createOpenAICompatible,
+  DEFAULT_OPENAI_BASE_URL,
+  isLoopbackUrl,
+  type OpenAICompatibleProvider,
+  type OpenAICompatibleSettings,
+} from './openai/openai-compatible-provider.js';
+export {
+  type AnswerOptions,
+  answerChatRequest,
+  type ChatRequestAnswer,
+  type LatentWorld,
+  type Simulator,
+  type SimulatorOptions,
+  type SimulatorStage,
+  type SimulatorStats,
+  startSimulator,
+  type WorldDimension,
+  worldForTask,
+} from './simulator/index.js';

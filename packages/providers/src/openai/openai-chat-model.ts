@@ -1,0 +1,231 @@
+import { AsyncLocalStorage } from 'node:async_hooks';
+import {
+  ApiCallError,
+  type ChatCallOptions,
+  type ChatMessage,
+  type ChatModel,
+  type ChatResult,
+  throwIfAborted,
+} from '@treesynth/core';
+import OpenAI from 'openai';
+import { mapOpenAIError } from './map-openai-error.js';
+import type { OpenAIChatModelId, OpenAIChatOptions } from './openai-chat-options.js';
+
+/** What a chat model needs from its provider. Built by `createOpenAICompatible`, never from the environment. */
+export interface OpenAIChatModelConfig {
+  provider: string;
+  baseURL: string;
+  apiKey: string;
+  headers?: Record<string, string>;
+  fetch?: typeof globalThis.fetch;
+}
+
+/** Per-request scratch space shared with the fetch wrapper: the body of an error response. */
+interface RequestScope {
+  errorBody?: string;
+}
+
+const MAX_ERROR_BODY = 8_000;
+const SCHEMA_REJECTION = /response_format|json_schema/i;
+const SECRET_HEADER = /key|auth|token|secret|cookie/i;
+
+/**
+ * A chat model on any OpenAI-compatible `/chat/completions` endpoint. The SDK's own retries are off:
+ * retries, caching and rate limits are middleware. The API key lives in a private field and never
+ * appears in `JSON.stringify(model)` or in an error message.
+ */
+export class OpenAIChatModel implements ChatModel {
+  readonly specificationVersion = 'v1' as const;
+  readonly provider: string;
+  readonly modelId: OpenAIChatModelId;
+  readonly #client: OpenAI;
+  readonly #options: OpenAIChatOptions;
+  readonly #baseURL: string;
+  readonly #secrets: readonly string[];
+  readonly #scope = new AsyncLocalStorage<RequestScope>();
+  /** Set once the endpoint has rejected `response_format: json_schema`; later calls go without it. */
+  #jsonSchemaRejected = false;
+
+  constructor(modelId: OpenAIChatModelId, options: OpenAIChatOptions, config: OpenAIChatModelConfig) {
+    this.modelId = modelId;
+    this.provider = config.provider;
+    this.#options = options;
+    this.#baseURL = displayUrl(config.baseURL);
+    this.#secrets = [
+      config.apiKey,
+      ...Object.entries(config.headers ?? {})
+        .filter(([name]) => SECRET_HEADER.test(name))
+        .map(([, value]) => value),
+    ];
+    const innerFetch = config.fetch ?? globalThis.fetch;
+    const scope = this.#scope;
+    const recordingFetch = async (input: string | URL | Request, init?: RequestInit): Promise<Response> => {
+      const response = await innerFetch(input, init);
+      const store = scope.getStore();
+      if (!response.ok && store) {
+        store.errorBody = await response
+          .clone()
+          .text()
+          .then((text) => text.slice(0, MAX_ERROR_BODY))
+          .catch(() => undefined);
+      }
+      return response;
+    };
+    this.#client = new OpenAI({
+      apiKey: config.apiKey,
+      baseURL: config.baseURL,
+      adminAPIKey: null,
+      organization: null,
+      project: null,
+      webhookSecret: null,
+      maxRetries: 0,
+      timeout: options.timeoutMs,
+      defaultHeaders: config.headers,
+      fetch: recordingFetch,
+    });
+  }
+
+  /** Whether this model has stopped sending `response_format: json_schema` (the endpoint rejected it). */
+  get jsonSchemaRejected(): boolean {
+    return this.#jsonSchemaRejected;
+  }
+
+  async doGenerate(options: ChatCallOptions): Promise<ChatResult> {
+    throwIfAborted(options.signal);
+    const wantsSchema = options.responseFormat !== undefined && this.#options.structuredOutputs;
+    if (!wantsSchema || !this.#jsonSchemaRejected) {
+      try {
+        return await this.#send(options, wantsSchema);
+      } catch (error) {
+        if (!(wantsSchema && isSchemaRejection(error))) throw error;
+        this.#jsonSchemaRejected = true;
+      }
+    }
+    const result = await this.#send(options, false);
+    return {
+      ...result,
+      warnings: [
+        ...(result.warnings ?? []),
+        `${this.#baseURL} rejected response_format json_schema; sent the schema in the prompt instead`,
+      ],
+    };
+  }
+
+  async #send(options: ChatCallOptions, useSchema: boolean): Promise<ChatResult> {
+    const { responseFormat } = options;
+    const messages =
+      responseFormat && !useSchema ? withSchemaHint(options.messages, responseFormat) : options.messages;
+    const body: Record<string, unknown> = {
+      ...this.#options.extraBody,
+      model: this.modelId,
+      messages: messages.map((message) => ({ role: message.role, content: message.content })),
+      stream: false,
+    };
+    if (options.temperature !== undefined) body.temperature = options.temperature;
+    if (options.topP !== undefined) body.top_p = options.topP;
+    if (options.maxTokens !== undefined) body.max_tokens = options.maxTokens;
+    if (options.seed !== undefined) body.seed = options.seed;
+    if (responseFormat && useSchema) {
+      body.response_format = {
+        type: 'json_schema',
+        json_schema: {
+          name: responseFormat.name,
+          schema: responseFormat.schema,
+          ...(responseFormat.strict === undefined ? {} : { strict: responseFormat.strict }),
+        },
+      };
+    }
+
+    const scope: RequestScope = {};
+    let response: OpenAI.Chat.Completions.ChatCompletion;
+    try {
+      response = await this.#scope.run(scope, () =>
+        this.#client.chat.completions.create(
+          body as unknown as OpenAI.Chat.Completions.ChatCompletionCreateParamsNonStreaming,
+          { signal: options.signal, timeout: this.#options.timeoutMs },
+        ),
+      );
+    } catch (error) {
+      throw mapOpenAIError(error, {
+        baseURL: this.#baseURL,
+        url: `${this.#baseURL}/chat/completions`,
+        timeoutMs: this.#options.timeoutMs,
+        signal: options.signal,
+        errorBody: scope.errorBody,
+        secrets: this.#secrets,
+      });
+    }
+    return this.#toResult(response);
+  }
+
+  #toResult(response: OpenAI.Chat.Completions.ChatCompletion): ChatResult {
+    const choice = Array.isArray(response?.choices) ? response.choices[0] : undefined;
+    if (!choice) {
+      throw new ApiCallError({
+        message: `${this.#baseURL}/chat/completions answered without any choice`,
+        isRetryable: true,
+        url: `${this.#baseURL}/chat/completions`,
+      });
+    }
+    const warnings: string[] = [];
+    if (choice.message?.refusal) warnings.push(`the model refused: ${choice.message.refusal}`);
+    const usage = response.usage;
+    const cached = usage?.prompt_tokens_details?.cached_tokens;
+    const result: ChatResult = {
+      text: choice.message?.content ?? '',
+      usage: {
+        promptTokens: usage?.prompt_tokens ?? 0,
+        completionTokens: usage?.completion_tokens ?? 0,
+        ...(typeof cached === 'number' ? { cachedPromptTokens: cached } : {}),
+      },
+      modelId: response.model ?? this.modelId,
+    };
+    if (choice.finish_reason) result.finishReason = choice.finish_reason;
+    if (!usage) warnings.push('the endpoint reported no token usage');
+    if (warnings.length > 0) result.warnings = warnings;
+    return result;
+  }
+
+  /** What `JSON.stringify(model)` shows: never the key, the client or the headers. */
+  toJSON(): { specificationVersion: 'v1'; provider: string; modelId: string; baseURL: string } {
+    return {
+      specificationVersion: this.specificationVersion,
+      provider: this.provider,
+      modelId: this.modelId,
+      baseURL: this.#baseURL,
+    };
+  }
+}
+
+function isSchemaRejection(error: unknown): boolean {
+  return (
+    error instanceof ApiCallError &&
+    (error.statusCode === 400 || error.statusCode === 422) &&
+    SCHEMA_REJECTION.test(error.message)
+  );
+}
+
+/** Ask for the schema in words, on the last user turn (chat templates often refuse a late system turn). */
+function withSchemaHint(
+  messages: ChatMessage[],
+  format: NonNullable<ChatCallOptions['responseFormat']>,
+): ChatMessage[] {
+  const hint = `Reply with only a JSON value, no prose and no code fences, that follows this JSON schema ("${format.name}"):\n${JSON.stringify(format.schema)}`;
+  const last = messages.at(-1);
+  if (last?.role === 'user') {
+    return [...messages.slice(0, -1), { role: 'user', content: `${last.content}\n\n${hint}` }];
+  }
+  return [...messages, { role: 'user', content: hint }];
+}
+
+/** A URL without credentials or a trailing slash, safe to print. */
+function displayUrl(url: string): string {
+  try {
+    const parsed = new URL(url);
+    parsed.username = '';
+    parsed.password = '';
+    return parsed.toString().replace(/\/+$/, '');
+  } catch {
+    return url.replace(/\/+$/, '');
+  }
+}

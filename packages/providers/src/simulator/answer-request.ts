@@ -1,0 +1,297 @@
+import {
+  createRandom,
+  hash32,
+  PROMPT_SECTIONS,
+  parsePromptSections,
+  parseSubspace,
+  STAGE_SCHEMA_NAMES,
+  stableStringify,
+} from '@treesynth/core';
+import { chooseCriterion, completeValues, writeSamples } from './stage-answers.js';
+import { worldForTask } from './world-for-task.js';
+
+/** What a request asked for, recognised by its structured-output schema name. */
+export type SimulatorStage = 'pivots' | 'criterion' | 'coverage' | 'leaf' | 'other';
+
+export interface AnswerOptions {
+  /** Seed of the latent worlds. Default 0. */
+  seed?: number;
+  /** Chance that a criterion answer picks a large (open-ended) dimension while one is left. Default 0.15. */
+  openEndedRate?: number;
+}
+
+/** An OpenAI `chat.completion` object. */
+export interface ChatCompletion {
+  id: string;
+  object: 'chat.completion';
+  created: number;
+  model: string;
+  system_fingerprint: string;
+  choices: {
+    index: number;
+    message: { role: 'assistant'; content: string; refusal: null };
+    logprobs: null;
+    finish_reason: 'stop';
+  }[];
+  usage: {
+    prompt_tokens: number;
+    completion_tokens: number;
+    total_tokens: number;
+    prompt_tokens_details: { cached_tokens: number };
+  };
+}
+
+/** An OpenAI-style error body. */
+export interface ApiErrorBody {
+  error: { message: string; type: string; param: string | null; code: string | null };
+}
+
+export type ChatRequestAnswer =
+  | { status: 200; stage: SimulatorStage; completion: ChatCompletion }
+  | { status: 400; error: ApiErrorBody };
+
+/** Every reply carries this creation time, so identical requests get byte-identical replies. */
+const CREATED = 1_735_689_600;
+const DEFAULT_SAMPLE_COUNT = 10;
+const MAX_SAMPLE_COUNT = 1000;
+const SCHEMA_HINT = /follows this JSON schema \("([^"]+)"\):\n(.+)$/s;
+
+const STAGE_BY_SCHEMA = new Map<string, SimulatorStage>(
+  Object.entries(STAGE_SCHEMA_NAMES).map(([stage, name]) => [name, stage as SimulatorStage]),
+);
+
+interface Message {
+  role: string;
+  content: string;
+}
+
+export function invalidRequest(message: string): { status: 400; error: ApiErrorBody } {
+  return {
+    status: 400,
+    error: { error: { message, type: 'invalid_request_error', param: null, code: null } },
+  };
+}
+
+/**
+ * The simulator's answer to a `/chat/completions` body: a pure function of the simulator seed and the
+ * request's messages, `seed`, model and temperature. Stage requests are answered from the task's
+ * latent world; anything else gets a short plain-text reply.
+ */
+export function answerChatRequest(body: unknown, options: AnswerOptions = {}): ChatRequestAnswer {
+  if (typeof body !== 'object' || body === null || Array.isArray(body)) {
+    return invalidRequest('the request body must be a JSON object');
+  }
+  const request = body as Record<string, unknown>;
+  const messages = readMessages(request.messages);
+  if (!messages) {
+    return invalidRequest('messages must be a non-empty array of {role, content} objects');
+  }
+  const model = typeof request.model === 'string' && request.model.length > 0 ? request.model : 'default';
+  const key = stableStringify({
+    simulator: options.seed ?? 0,
+    messages,
+    seed: request.seed ?? null,
+    model,
+    temperature: request.temperature ?? null,
+  });
+  const random = createRandom(hash32(key));
+  const schema = readSchema(request.response_format, messages);
+  const stage = (schema && STAGE_BY_SCHEMA.get(schema.name)) ?? 'other';
+  const content =
+    stage === 'other'
+      ? 'This is a simulated reply from the TreeSynth LLM simulator; no language model was called.'
+      : JSON.stringify(answerStage(stage, messages, schema?.schema, random, options));
+  return { status: 200, stage, completion: completion(key, model, messages, content) };
+}
+
+function answerStage(
+  stage: Exclude<SimulatorStage, 'other'>,
+  messages: readonly Message[],
+  schema: unknown,
+  random: () => number,
+  options: AnswerOptions,
+): unknown {
+  const sections = promptSections(messages);
+  const world = worldForTask(sections.get(PROMPT_SECTIONS.task) ?? '', options.seed ?? 0);
+  const path = parseSubspace(sections.get(PROMPT_SECTIONS.subspace));
+  switch (stage) {
+    case 'pivots':
+    case 'leaf': {
+      const fields = sampleFields(schema, sections.get(PROMPT_SECTIONS.format));
+      const count = requestedCount(sections.get(PROMPT_SECTIONS.request));
+      return { samples: writeSamples(world, path, fields, count, random) };
+    }
+    case 'criterion':
+      return chooseCriterion(
+        world,
+        {
+          path,
+          usedDimensions: bulletItems(sections.get(PROMPT_SECTIONS.usedDimensions)),
+          pivotTexts: pivotTexts(sections.get(PROMPT_SECTIONS.pivots)),
+        },
+        options.openEndedRate ?? 0.15,
+        random,
+      );
+    case 'coverage':
+      return completeValues(
+        world,
+        sections.get(PROMPT_SECTIONS.dimension)?.split('\n')[0]?.trim() ?? '',
+        bulletItems(sections.get(PROMPT_SECTIONS.knownValues)),
+      );
+  }
+}
+
+function readMessages(value: unknown): Message[] | undefined {
+  if (!Array.isArray(value) || value.length === 0) return undefined;
+  const messages: Message[] = [];
+  for (const item of value) {
+    if (typeof item !== 'object' || item === null) return undefined;
+    const { role, content } = item as { role?: unknown; content?: unknown };
+    if (typeof role !== 'string') return undefined;
+    messages.push({ role, content: contentText(content) });
+  }
+  return messages;
+}
+
+/** Message content as text: a string, or the text parts of a content-part array. */
+function contentText(content: unknown): string {
+  if (typeof content === 'string') return content;
+  if (!Array.isArray(content)) return '';
+  return content
+    .map((part) => (typeof part === 'object' && part !== null && 'text' in part ? String(part.text) : ''))
+    .join('');
+}
+
+/** The schema name and body: from `response_format`, or from the hint sent when an endpoint refused it. */
+function readSchema(
+  format: unknown,
+  messages: readonly Message[],
+): { name: string; schema: unknown } | undefined {
+  const jsonSchema = (format as { json_schema?: { name?: unknown; schema?: unknown } } | undefined)
+    ?.json_schema;
+  if (typeof jsonSchema?.name === 'string') return { name: jsonSchema.name, schema: jsonSchema.schema };
+  const last = messages.filter((message) => message.role === 'user').at(-1);
+  const match = last ? SCHEMA_HINT.exec(last.content) : null;
+  if (!match) return undefined;
+  try {
+    return { name: match[1]!, schema: JSON.parse(match[2]!) };
+  } catch {
+    return { name: match[1]!, schema: undefined };
+  }
+}
+
+/** The sections of the stage prompt: the first user message with a Task section (repairs come later). */
+function promptSections(messages: readonly Message[]): Map<string, string> {
+  for (const message of messages) {
+    if (message.role !== 'user') continue;
+    const sections = parsePromptSections(message.content);
+    if (sections.has(PROMPT_SECTIONS.task)) return sections;
+  }
+  return new Map();
+}
+
+/** Field names: the sample schema's properties, else the Sample format section, else `text`. */
+function sampleFields(schema: unknown, format: string | undefined): string[] {
+  const properties = (
+    schema as { properties?: { samples?: { items?: { properties?: unknown } } } } | undefined
+  )?.properties?.samples?.items?.properties;
+  if (typeof properties === 'object' && properties !== null) {
+    const names = Object.keys(properties);
+    if (names.length > 0) return names;
+  }
+  const listed = (format ?? '')
+    .split('\n')
+    .map((line) => /^- ([a-z][a-z0-9_]*): /.exec(line)?.[1])
+    .filter((name): name is string => name !== undefined);
+  return listed.length > 0 ? listed : ['text'];
+}
+
+function requestedCount(request: string | undefined): number {
+  const match = /exactly (\d+)/.exec(request ?? '');
+  const count = match ? Number(match[1]) : DEFAULT_SAMPLE_COUNT;
+  return Math.min(Math.max(count, 1), MAX_SAMPLE_COUNT);
+}
+
+/** `- item` lines of a section; anything else ("None yet.") is ignored. */
+function bulletItems(body: string | undefined): string[] {
+  return (body ?? '')
+    .split('\n')
+    .filter((line) => line.startsWith('- '))
+    .map((line) => line.slice(2).trim())
+    .filter((item) => item.length > 0);
+}
+
+/** The text of each `[n] {json}` pivot line: its string fields joined, or the raw line. */
+function pivotTexts(body: string | undefined): string[] {
+  const texts: string[] = [];
+  for (const line of (body ?? '').split('\n')) {
+    const match = /^\[(\d+)\] (.*)$/.exec(line);
+    if (!match) continue;
+    try {
+      const fields = JSON.parse(match[2]!) as unknown;
+      texts.push(
+        typeof fields === 'object' && fields !== null
+          ? Object.values(fields)
+              .filter((value) => typeof value === 'string')
+              .join('\n')
+          : String(fields),
+      );
+    } catch {
+      texts.push(match[2]!);
+    }
+  }
+  return texts;
+}
+
+function tokens(characters: number): number {
+  return Math.ceil(characters / 4);
+}
+
+/**
+ * The reply object. Token counts are estimates (characters / 4); cached tokens estimate the static
+ * prompt head (system message and task sections) that a prefix-caching endpoint would reuse.
+ */
+function completion(
+  key: string,
+  model: string,
+  messages: readonly Message[],
+  content: string,
+): ChatCompletion {
+  const promptTokens = tokens(messages.reduce((total, message) => total + message.content.length, 0));
+  const completionTokens = tokens(content.length);
+  return {
+    id: `chatcmpl-sim-${hash32(`${key}:id`).toString(16).padStart(8, '0')}`,
+    object: 'chat.completion',
+    created: CREATED,
+    model: `simulated/${model}`,
+    system_fingerprint: 'treesynth-simulator',
+    choices: [
+      {
+        index: 0,
+        message: { role: 'assistant', content, refusal: null },
+        logprobs: null,
+        finish_reason: 'stop',
+      },
+    ],
+    usage: {
+      prompt_tokens: promptTokens,
+      completion_tokens: completionTokens,
+      total_tokens: promptTokens + completionTokens,
+      prompt_tokens_details: { cached_tokens: Math.min(promptTokens, tokens(staticHeadLength(messages))) },
+    },
+  };
+}
+
+/** Characters of the system messages plus the first user message up to its Subspace section. */
+function staticHeadLength(messages: readonly Message[]): number {
+  let length = 0;
+  for (const message of messages) {
+    if (message.role === 'system') {
+      length += message.content.length;
+      continue;
+    }
+    const subspace = message.content.indexOf(`# ${PROMPT_SECTIONS.subspace}\n`);
+    return length + Math.max(subspace, 0);
+  }
+  return length;
+}
