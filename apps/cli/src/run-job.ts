@@ -40,6 +40,10 @@ export interface JobRequest {
     maxSamples?: number;
     seed?: number;
   };
+  /** Per-attempt timeout of a model call. */
+  timeoutMs?: number;
+  /** Attempts per call on retryable errors. */
+  maxAttempts?: number;
   treeOnly: boolean;
   quiet: boolean;
   cache: boolean;
@@ -198,7 +202,7 @@ export async function runJob(request: JobRequest): Promise<JobResult> {
     model: chat,
     middleware: [
       ...(request.cache ? [cacheMiddleware({ dir: store.file('cache') })] : []),
-      retryMiddleware({}),
+      retryMiddleware({ timeoutMs: request.timeoutMs ?? 120_000, maxAttempts: request.maxAttempts ?? 5 }),
     ],
   });
   const reporter = createProgressReporter({

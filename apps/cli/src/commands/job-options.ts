@@ -44,6 +44,18 @@ export const JOB_OPTIONS = {
   concurrency: { type: 'string', value: '<n>', description: 'model calls in flight at once', default: '16' },
   'max-samples': { type: 'string', value: '<n>', description: 'cap the dataset; spread evenly over leaves' },
   seed: { type: 'string', value: '<n>', description: 'seed for every random choice', default: '0' },
+  'timeout-ms': {
+    type: 'string',
+    value: '<ms>',
+    description: 'give up on one attempt of a call after this long',
+    default: '120000',
+  },
+  'max-attempts': {
+    type: 'string',
+    value: '<n>',
+    description: 'attempts per call on 429, 5xx, timeouts and resets',
+    default: '5',
+  },
   'no-cache': {
     type: 'boolean',
     description: 'do not keep model answers in <out>/cache (resume then pays again)',
@@ -71,6 +83,8 @@ export function jobRequest(values: ParsedValues, treeOnly: boolean, signal: Abor
       maxSamples: integerOption(values, 'max-samples', 1),
       seed: integerOption(values, 'seed'),
     },
+    timeoutMs: integerOption(values, 'timeout-ms', 1),
+    maxAttempts: integerOption(values, 'max-attempts', 1),
     treeOnly,
     quiet: values.quiet === true,
     cache: values['no-cache'] !== true,

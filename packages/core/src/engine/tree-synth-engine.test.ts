@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { type EngineConfigInput, parseEngineConfig } from '../config/engine-config.js';
+import { ApiCallError } from '../errors/api-call-error.js';
 import { parsePromptSections, parseSubspace, STAGE_SCHEMA_NAMES } from '../prompts/prompt-layout.js';
 import type { ChatCallOptions } from '../spec/chat-model.js';
 import { RunStore } from '../store/run-store.js';
@@ -296,6 +297,37 @@ describe('TreeSynth engine', () => {
     expect(model.callsFor(STAGE_SCHEMA_NAMES.leaf)).toHaveLength(0);
     expect(summary.estimate).toMatchObject({ leafCalls: 6, samples: 30 });
     expect(summary.estimate!.promptTokens).toBeGreaterThan(0);
+  });
+
+  it('records a leaf call whose endpoint kept failing, and the next resume makes it again', async () => {
+    const config = { tree: { depth: 1, pivots: 4 }, synthesis: { samplesPerCall: 2 } };
+    let failing = true;
+    const reply = (call: ChatCallOptions) => {
+      if (
+        failing &&
+        call.callKey?.startsWith('leaf:') &&
+        call.messages.some((message) => message.content.includes('colour: green'))
+      ) {
+        throw new ApiCallError({
+          message: 'HTTP 503 (gave up after 5 attempts)',
+          statusCode: 503,
+          isRetryable: true,
+        });
+      }
+      return worldReply(['colour'])(call);
+    };
+    const first = await run({ reply, config });
+    expect(first.summary.status).toBe('complete');
+    expect(first.summary.leafCalls.failed).toBe(1);
+    expect(first.samples).toHaveLength(4);
+    const events = readFileSync(join(first.dir, 'events.jsonl'), 'utf8');
+    expect(events).toMatch(/"type":"leaf-call-failed".*"error":"HTTP 503.*"retryable":true/);
+
+    failing = false;
+    const again = await run({ reply, config, dir: first.dir });
+    expect(again.model.calls).toHaveLength(1);
+    expect(again.summary.leafCalls.failed).toBe(0);
+    expect(again.samples).toHaveLength(6);
   });
 
   it('fails the run on an endpoint error and marks the run folder', async () => {

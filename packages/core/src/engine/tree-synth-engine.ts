@@ -1,6 +1,7 @@
 import { setMaxListeners } from 'node:events';
 import type { EngineConfig } from '../config/engine-config.js';
 import { AbortedError } from '../errors/abort-error.js';
+import { ApiCallError } from '../errors/api-call-error.js';
 import { RunStoreError } from '../errors/run-store-error.js';
 import { StructuredOutputError } from '../errors/structured-output-error.js';
 import { TreeSynthError } from '../errors/treesynth-error.js';
@@ -224,6 +225,8 @@ export class TreeSynthEngine {
           this.doneCalls.add(callId(event.leaf, event.index));
           break;
         case 'leaf-call-failed':
+          // Transient failures are tried again; a later success or failure event supersedes them.
+          if (event.retryable) break;
           this.doneCalls.add(callId(event.leaf, event.index));
           this.failedCalls++;
           break;
@@ -489,10 +492,21 @@ export class TreeSynthEngine {
       );
       samples = output.samples.slice(0, size).map((fields) => this.cleanFields(fields));
     } catch (error) {
-      if (!StructuredOutputError.isInstance(error)) throw error;
-      await store.appendEvents([{ type: 'leaf-call-failed', leaf: leaf.id, index, error: error.message }]);
+      // An answer that never fit the schema is final; an endpoint that kept failing after the retry
+      // middleware gave up is transient: recorded, and tried again by the next --resume.
+      const transient = ApiCallError.isInstance(error) && error.isRetryable;
+      if (!StructuredOutputError.isInstance(error) && !transient) throw error;
+      const failure: RunEvent = {
+        type: 'leaf-call-failed',
+        leaf: leaf.id,
+        index,
+        error: (error as Error).message,
+      };
+      if (transient) failure.retryable = true;
+      await store.appendEvents([failure]);
       this.doneCalls.add(callId(leaf.id, index));
       this.failedCalls++;
+      this.progress();
       return;
     }
     const records: SampleRecord[] = samples.map((fields, position) => ({
@@ -580,15 +594,8 @@ export class TreeSynthEngine {
   }
 
   progressSnapshot(): RunProgress {
-    let nodesSplit = 0;
-    let nodesPending = 0;
-    let leaves = 0;
-    for (const node of this.tree.nodes.values()) {
-      if (node.status === 'split') nodesSplit++;
-      else if (node.status === 'pending') nodesPending++;
-      else leaves++;
-    }
-    const usage = this.usage.report().total;
+    const { split: nodesSplit, pending: nodesPending, leaf: leaves } = this.tree.counts;
+    const usage = this.usage.totals();
     return {
       nodesSplit,
       nodesPending,

@@ -42,6 +42,11 @@ export class UsageTracker {
     }
   }
 
+  /** The running totals (a live object: read, do not keep). */
+  totals(): Readonly<UsageCounts> {
+    return this.total;
+  }
+
   report(): UsageReport {
     return {
       total: { ...this.total },

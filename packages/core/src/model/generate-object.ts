@@ -11,10 +11,16 @@ export interface GenerateObjectOptions<T> extends StructuredRequest<T> {
   maxRepairs?: number;
 }
 
-/** JSON schema for a zod type, in the draft OpenAI's structured outputs accept. */
+const jsonSchemas = new WeakMap<z.ZodType, Record<string, unknown>>();
+
+/** JSON schema for a zod type, in the draft OpenAI's structured outputs accept. Cached per schema object. */
 export function toJsonSchema(schema: z.ZodType): Record<string, unknown> {
-  const json = z.toJSONSchema(schema, { target: 'draft-7', io: 'output' }) as Record<string, unknown>;
-  delete json.$schema;
+  let json = jsonSchemas.get(schema);
+  if (!json) {
+    json = z.toJSONSchema(schema, { target: 'draft-7', io: 'output' }) as Record<string, unknown>;
+    delete json.$schema;
+    jsonSchemas.set(schema, json);
+  }
   return json;
 }
 

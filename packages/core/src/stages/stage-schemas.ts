@@ -1,11 +1,25 @@
 import { z } from 'zod';
 import type { TaskDefinition } from '../tasks/task-definition.js';
 
-/** `{ samples: [{ <field>: string, ... }] }` for a task's fields; used by the pivot and leaf stages. */
-export function samplesSchema(task: TaskDefinition) {
+function buildSamplesSchema(task: TaskDefinition) {
   const shape: Record<string, z.ZodString> = {};
   for (const field of task.fields) shape[field.name] = z.string();
   return z.object({ samples: z.array(z.object(shape).strict()) }).strict();
+}
+
+const samplesSchemas = new WeakMap<TaskDefinition, ReturnType<typeof buildSamplesSchema>>();
+
+/**
+ * `{ samples: [{ <field>: string, ... }] }` for a task's fields; used by the pivot and leaf stages.
+ * Built once per task object: leaf calls run by the million.
+ */
+export function samplesSchema(task: TaskDefinition) {
+  let schema = samplesSchemas.get(task);
+  if (!schema) {
+    schema = buildSamplesSchema(task);
+    samplesSchemas.set(task, schema);
+  }
+  return schema;
 }
 
 export const criterionSchema = z

@@ -19,5 +19,12 @@ export type RunEvent =
       ms: number;
     }
   | { type: 'leaf-call'; leaf: string; index: number; samples: number }
-  | { type: 'leaf-call-failed'; leaf: string; index: number; error: string }
+  | {
+      type: 'leaf-call-failed';
+      leaf: string;
+      index: number;
+      error: string;
+      /** The endpoint kept failing (not the answer): the next resume tries the call again. */
+      retryable?: boolean;
+    }
   | { type: 'run-end'; at: string; status: 'complete' | 'failed' | 'interrupted'; error?: string };

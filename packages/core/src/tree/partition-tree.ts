@@ -45,6 +45,14 @@ export interface SerializedTree {
 /** The tree of subspaces. Nodes are keyed by path-derived ids; order of insertion is kept. */
 export class PartitionTree {
   readonly nodes = new Map<string, TreeNode>();
+  /** Nodes by status, kept up to date so progress reports cost nothing on large trees. */
+  readonly counts: Record<TreeNode['status'], number> = { pending: 1, split: 0, leaf: 0 };
+
+  private setStatus(node: TreeNode, status: TreeNode['status']): void {
+    this.counts[node.status]--;
+    this.counts[status]++;
+    node.status = status;
+  }
 
   constructor() {
     this.nodes.set(ROOT_ID, {
@@ -70,7 +78,7 @@ export class PartitionTree {
   /** Record a split and create its children as pending nodes; returns the children. */
   applySplit(id: string, split: NodeSplit): TreeNode[] {
     const node = this.get(id);
-    node.status = 'split';
+    this.setStatus(node, 'split');
     node.split = split;
     const childSteps: NodeStep[][] = split.infinite
       ? [[...node.steps, { dimension: split.dimension, values: split.values, infinite: true }]]
@@ -88,6 +96,7 @@ export class PartitionTree {
       // Ids derive from paths, so a repeated value would collide; the engine deduplicates values first.
       if (this.nodes.has(child.id)) throw new Error(`duplicate child ${child.id} under ${id}`);
       this.nodes.set(child.id, child);
+      this.counts.pending++;
       node.children.push(child.id);
       children.push(child);
     }
@@ -96,7 +105,7 @@ export class PartitionTree {
 
   markLeaf(id: string, reason: LeafReason, detail?: string[]): TreeNode {
     const node = this.get(id);
-    node.status = 'leaf';
+    this.setStatus(node, 'leaf');
     node.leafReason = reason;
     if (detail && detail.length > 0) node.leafDetail = detail;
     return node;
@@ -118,8 +127,7 @@ export class PartitionTree {
   }
 
   isComplete(): boolean {
-    for (const node of this.nodes.values()) if (node.status === 'pending') return false;
-    return true;
+    return this.counts.pending === 0;
   }
 
   toJSON(): SerializedTree {
@@ -134,7 +142,11 @@ export class PartitionTree {
     }
     const tree = new PartitionTree();
     tree.nodes.clear();
-    for (const node of data.nodes) tree.nodes.set(node.id, node);
+    tree.counts.pending = 0;
+    for (const node of data.nodes) {
+      tree.nodes.set(node.id, node);
+      tree.counts[node.status]++;
+    }
     return tree;
   }
 }
