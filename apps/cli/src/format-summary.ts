@@ -20,7 +20,8 @@ export function formatSummary(dir: string, summary: RunSummary): string {
   );
   if (summary.status !== 'tree-built') {
     const failed =
-      summary.leafCalls.failed > 0 ? `, ${summary.leafCalls.failed} failed (see events.jsonl)` : '';
+      (summary.leafCalls.failed > 0 ? `, ${summary.leafCalls.failed} failed (see events.jsonl)` : '') +
+      (summary.leafCalls.deferred > 0 ? `, ${summary.leafCalls.deferred} waiting for a batch job` : '');
     lines.push(
       `  samples: ${thousands(summary.samples)} from ${thousands(summary.leafCalls.done)}/${thousands(summary.leafCalls.planned)} leaf calls${failed}`,
     );

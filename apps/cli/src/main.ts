@@ -17,6 +17,10 @@ const COMMANDS: Record<string, { summary: string; load: () => Promise<CommandSpe
     summary: 'offline demo: a gsm8k run against the built-in simulated LLM',
     load: async () => (await import('./commands/demo.js')).demoCommand,
   },
+  batch: {
+    summary: 'export leaf calls as an OpenAI Batch file; ingest the results',
+    load: async () => (await import('./commands/batch.js')).batchCommand,
+  },
   sim: {
     summary: 'serve the simulated OpenAI-compatible LLM on loopback',
     load: async () => (await import('./commands/sim.js')).simCommand,

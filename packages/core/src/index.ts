@@ -29,6 +29,7 @@ export {
   AbortedError,
   ApiCallError,
   ConfigError,
+  DeferredCallError,
   RunStoreError,
   StructuredOutputError,
   TreeSynthError,

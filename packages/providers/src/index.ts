@@ -1,9 +1,16 @@
+export {
+  type BatchIngestReport,
+  type BatchRequestLine,
+  deferToBatchMiddleware,
+  ingestBatchResults,
+} from './batch/batch-jobs.js';
 export { checkEndpoint } from './check-endpoint.js';
 export {
   type CacheMiddlewareOptions,
   cacheMiddleware,
   responseCacheKey,
   responseCachePath,
+  storeCachedResponse,
 } from './middleware/cache-middleware.js';
 export {
   type RetryEvent,
@@ -11,6 +18,7 @@ export {
   retryDelayMs,
   retryMiddleware,
 } from './middleware/retry-middleware.js';
+export { chatRequestBody, chatResultFromCompletion } from './openai/chat-completion-mapping.js';
 export { isRetryableStatus, parseRetryAfter } from './openai/map-openai-error.js';
 export { OpenAIChatModel, type OpenAIChatModelConfig } from './openai/openai-chat-model.js';
 export {

@@ -2,6 +2,7 @@ import { setMaxListeners } from 'node:events';
 import type { EngineConfig } from '../config/engine-config.js';
 import { AbortedError } from '../errors/abort-error.js';
 import { ApiCallError } from '../errors/api-call-error.js';
+import { DeferredCallError } from '../errors/deferred-call-error.js';
 import { RunStoreError } from '../errors/run-store-error.js';
 import { StructuredOutputError } from '../errors/structured-output-error.js';
 import { TreeSynthError } from '../errors/treesynth-error.js';
@@ -71,7 +72,7 @@ export interface StageTwoEstimate {
 }
 
 export interface RunSummary {
-  status: 'complete' | 'tree-built' | 'interrupted' | 'failed';
+  status: 'complete' | 'tree-built' | 'awaiting-batch' | 'interrupted' | 'failed';
   error?: string;
   nodes: number;
   splitNodes: number;
@@ -79,7 +80,8 @@ export interface RunSummary {
   leafReasons: Partial<Record<LeafReason, number>>;
   maxDepthReached: number;
   infiniteNodes: number;
-  leafCalls: { planned: number; done: number; failed: number };
+  /** `deferred`: leaf calls handed to a batch job and still pending. */
+  leafCalls: { planned: number; done: number; failed: number; deferred: number };
   samples: number;
   usage: UsageReport;
   elapsedMs: number;
@@ -114,6 +116,7 @@ export class TreeSynthEngine {
   private readonly logger: Logger;
   private readonly doneCalls = new Set<string>();
   private failedCalls = 0;
+  private deferredCalls = 0;
   private existingIds = new Set<string>();
   private samples = 0;
   private readonly inFlight = new Set<Promise<void>>();
@@ -178,13 +181,15 @@ export class TreeSynthEngine {
           ? 'interrupted'
           : this.options.treeOnly
             ? 'tree-built'
-            : 'complete';
+            : this.deferredCalls > 0
+              ? 'awaiting-batch'
+              : 'complete';
     const error = this.fatal === undefined ? undefined : describeError(this.fatal);
     await store.appendEvents([
       {
         type: 'run-end',
         at: new Date().toISOString(),
-        status: status === 'tree-built' ? 'complete' : status,
+        status,
         error,
       },
     ]);
@@ -492,6 +497,10 @@ export class TreeSynthEngine {
       );
       samples = output.samples.slice(0, size).map((fields) => this.cleanFields(fields));
     } catch (error) {
+      if (DeferredCallError.isInstance(error)) {
+        this.deferredCalls++;
+        return;
+      }
       // An answer that never fit the schema is final; an endpoint that kept failing after the retry
       // middleware gave up is transient: recorded, and tried again by the next --resume.
       const transient = ApiCallError.isInstance(error) && error.isRetryable;
@@ -640,7 +649,12 @@ export class TreeSynthEngine {
       leafReasons,
       maxDepthReached: Math.max(0, ...leaves.map((leaf) => leaf.depth)),
       infiniteNodes: nodes.filter((node) => node.split?.infinite).length,
-      leafCalls: { planned: this.leafCallsPlanned, done: this.doneCalls.size, failed: this.failedCalls },
+      leafCalls: {
+        planned: this.leafCallsPlanned,
+        done: this.doneCalls.size,
+        failed: this.failedCalls,
+        deferred: this.deferredCalls,
+      },
       samples: this.samples,
       usage: this.usage.report(),
       elapsedMs: Math.round(performance.now() - this.started),

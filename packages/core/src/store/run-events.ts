@@ -27,4 +27,9 @@ export type RunEvent =
       /** The endpoint kept failing (not the answer): the next resume tries the call again. */
       retryable?: boolean;
     }
-  | { type: 'run-end'; at: string; status: 'complete' | 'failed' | 'interrupted'; error?: string };
+  | {
+      type: 'run-end';
+      at: string;
+      status: 'complete' | 'tree-built' | 'awaiting-batch' | 'failed' | 'interrupted';
+      error?: string;
+    };

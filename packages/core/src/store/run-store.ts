@@ -21,7 +21,7 @@ export const RUN_FILES = {
   cache: 'cache',
 } as const;
 
-export type RunStatus = 'running' | 'tree-built' | 'complete' | 'failed' | 'interrupted';
+export type RunStatus = 'running' | 'tree-built' | 'awaiting-batch' | 'complete' | 'failed' | 'interrupted';
 
 /** `run.json`: what the run is, how it was configured (secrets redacted) and where it stands. */
 export interface RunManifest {

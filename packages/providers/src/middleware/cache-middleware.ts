@@ -113,6 +113,27 @@ export function cacheMiddleware(options: CacheMiddlewareOptions): ChatModelMiddl
   };
 }
 
+/**
+ * Put an answer obtained elsewhere (a batch job's results) into the cache under its key, so the next
+ * run of the same call is served from it.
+ */
+export async function storeCachedResponse(options: {
+  dir: string;
+  key: string;
+  model: Pick<ChatModel, 'provider' | 'modelId'>;
+  result: ChatResult;
+}): Promise<void> {
+  const file = responseCachePath(options.dir, options.key);
+  const warning = await writeEntry(file, {
+    version: ENTRY_VERSION,
+    key: options.key,
+    provider: options.model.provider,
+    modelId: options.model.modelId,
+    result: storable(options.result),
+  });
+  if (warning) throw new Error(warning);
+}
+
 async function readEntry(file: string, key: string): Promise<ChatResult | undefined> {
   let text: string;
   try {

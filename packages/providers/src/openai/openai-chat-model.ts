@@ -8,6 +8,7 @@ import {
   throwIfAborted,
 } from '@treesynth/core';
 import OpenAI from 'openai';
+import { chatRequestBody, chatResultFromCompletion } from './chat-completion-mapping.js';
 import { mapOpenAIError } from './map-openai-error.js';
 import type { OpenAIChatModelId, OpenAIChatOptions } from './openai-chat-options.js';
 
@@ -115,27 +116,11 @@ export class OpenAIChatModel implements ChatModel {
     const { responseFormat } = options;
     const messages =
       responseFormat && !useSchema ? withSchemaHint(options.messages, responseFormat) : options.messages;
-    const body: Record<string, unknown> = {
-      ...this.#options.extraBody,
-      model: this.modelId,
-      messages: messages.map((message) => ({ role: message.role, content: message.content })),
-      stream: false,
-    };
-    if (options.temperature !== undefined) body.temperature = options.temperature;
-    if (options.topP !== undefined) body.top_p = options.topP;
-    if (options.maxTokens !== undefined) body.max_tokens = options.maxTokens;
-    if (options.seed !== undefined) body.seed = options.seed;
-    if (responseFormat && useSchema) {
-      body.response_format = {
-        type: 'json_schema',
-        json_schema: {
-          name: responseFormat.name,
-          schema: responseFormat.schema,
-          ...(responseFormat.strict === undefined ? {} : { strict: responseFormat.strict }),
-        },
-      };
-    }
-
+    const body = chatRequestBody(
+      this.modelId,
+      { ...options, messages },
+      { useSchema, extraBody: this.#options.extraBody },
+    );
     const scope: RequestScope = {};
     let response: OpenAI.Chat.Completions.ChatCompletion;
     try {
@@ -159,31 +144,10 @@ export class OpenAIChatModel implements ChatModel {
   }
 
   #toResult(response: OpenAI.Chat.Completions.ChatCompletion): ChatResult {
-    const choice = Array.isArray(response?.choices) ? response.choices[0] : undefined;
-    if (!choice) {
-      throw new ApiCallError({
-        message: `${this.#baseURL}/chat/completions answered without any choice`,
-        isRetryable: true,
-        url: `${this.#baseURL}/chat/completions`,
-      });
-    }
-    const warnings: string[] = [];
-    if (choice.message?.refusal) warnings.push(`the model refused: ${choice.message.refusal}`);
-    const usage = response.usage;
-    const cached = usage?.prompt_tokens_details?.cached_tokens;
-    const result: ChatResult = {
-      text: choice.message?.content ?? '',
-      usage: {
-        promptTokens: usage?.prompt_tokens ?? 0,
-        completionTokens: usage?.completion_tokens ?? 0,
-        ...(typeof cached === 'number' ? { cachedPromptTokens: cached } : {}),
-      },
-      modelId: response.model ?? this.modelId,
-    };
-    if (choice.finish_reason) result.finishReason = choice.finish_reason;
-    if (!usage) warnings.push('the endpoint reported no token usage');
-    if (warnings.length > 0) result.warnings = warnings;
-    return result;
+    return chatResultFromCompletion(response, {
+      modelId: this.modelId,
+      url: `${this.#baseURL}/chat/completions`,
+    });
   }
 
   /** What `JSON.stringify(model)` shows: never the key, the client or the headers. */
