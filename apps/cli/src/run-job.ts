@@ -22,6 +22,7 @@ import {
   retryMiddleware,
 } from '@treesynth/providers';
 import { createProgressReporter } from './progress.js';
+import { loadStageModules, type StageModules, stageModulesFromConfig } from './stage-modules.js';
 
 export interface JobRequest {
   task?: string;
@@ -67,8 +68,14 @@ function pick<T extends object>(value: T, keys: readonly (keyof T)[]): Partial<T
 }
 
 /** Everything that changes the dataset; a resume must match it exactly. */
-function fingerprintParts(task: TaskDefinition, config: EngineConfig, modelId: string) {
+function fingerprintParts(
+  task: TaskDefinition,
+  config: EngineConfig,
+  modelId: string,
+  stages: Record<string, string>,
+) {
   return {
+    ...(Object.keys(stages).length > 0 ? { stages } : {}),
     task,
     tree: config.tree,
     synthesis: config.synthesis,
@@ -78,7 +85,7 @@ function fingerprintParts(task: TaskDefinition, config: EngineConfig, modelId: s
   };
 }
 
-function readConfigFile(file: string): EngineConfigInput {
+function readConfigFile(file: string): EngineConfigInput & { stages?: unknown } {
   let text: string;
   try {
     text = readFileSync(file, 'utf8');
@@ -89,14 +96,20 @@ function readConfigFile(file: string): EngineConfigInput {
     });
   }
   try {
-    return JSON.parse(text) as EngineConfigInput;
+    return JSON.parse(text) as EngineConfigInput & { stages?: unknown };
   } catch (error) {
     throw new ConfigError({ path: file, message: `not valid JSON (${(error as Error).message})` });
   }
 }
 
-function buildConfig(request: JobRequest, base: EngineConfigInput): EngineConfig {
-  const fromFile = request.configFile ? readConfigFile(request.configFile) : {};
+function buildConfig(
+  request: JobRequest,
+  base: EngineConfigInput,
+): { config: EngineConfig; stageModules?: StageModules } {
+  const { stages, ...fromFile }: EngineConfigInput & { stages?: unknown } = request.configFile
+    ? readConfigFile(request.configFile)
+    : {};
+  const stageModules = request.configFile ? stageModulesFromConfig(request.configFile, stages) : undefined;
   const merged = { ...base, ...fromFile } as EngineConfigInput & Record<string, unknown>;
   const { depth, pivots, samplesPerCall, concurrency, maxSamples, seed } = request.overrides;
   merged.tree = {
@@ -113,7 +126,7 @@ function buildConfig(request: JobRequest, base: EngineConfigInput): EngineConfig
   if (concurrency !== undefined) merged.concurrency = concurrency;
   if (maxSamples !== undefined) merged.maxSamples = maxSamples;
   if (seed !== undefined) merged.seed = seed;
-  return parseEngineConfig(merged, request.configFile ?? 'config');
+  return { config: parseEngineConfig(merged, request.configFile ?? 'config'), stageModules };
 }
 
 /** The first place two JSON values differ, as a dotted path. */
@@ -159,7 +172,9 @@ export async function runJob(request: JobRequest): Promise<JobResult> {
       message:
         'which task? give a built-in name (gsm8k, math, code, tom), generic with --description, or a task JSON file',
     });
-  const config = buildConfig(request, manifest?.config ?? {});
+  const { config, stageModules: fromConfig } = buildConfig(request, manifest?.config ?? {});
+  const stageModules = fromConfig ?? (manifest?.extra?.stages as StageModules | undefined) ?? {};
+  const custom = await loadStageModules(stageModules);
   const modelId = request.model ?? manifest?.model.modelId;
   if (!modelId) throw new ConfigError({ path: '--model', message: 'which model? e.g. --model gpt-4o-mini' });
   const baseURL =
@@ -169,11 +184,21 @@ export async function runJob(request: JobRequest): Promise<JobResult> {
   const chat = provider.chat(modelId);
   await checkEndpoint({ baseURL, apiKey: request.env.OPENAI_API_KEY, signal: request.signal });
 
-  const parts = fingerprintParts(task, config, modelId);
+  const parts = fingerprintParts(task, config, modelId, custom.fingerprint);
+  const extra = {
+    command: request.treeOnly ? 'tree' : 'run',
+    stages: stageModules,
+    stageFingerprints: custom.fingerprint,
+  };
   const fingerprint = sha256(stableStringify(parts));
   let store: RunStore;
   if (existing && manifest) {
-    const stored = fingerprintParts(manifest.task, manifest.config, manifest.model.modelId);
+    const stored = fingerprintParts(
+      manifest.task,
+      manifest.config,
+      manifest.model.modelId,
+      (manifest.extra?.stageFingerprints as Record<string, string> | undefined) ?? {},
+    );
     // A run stopped after stage one may choose its stage-two settings (budget, samples per call) now.
     const compared =
       manifest.status === 'tree-built' ? STAGE_ONE_PARTS : (Object.keys(parts) as (keyof typeof parts)[]);
@@ -184,7 +209,7 @@ export async function runJob(request: JobRequest): Promise<JobResult> {
         message: `cannot resume: ${where} was ${JSON.stringify(valueAt(stored, where)) ?? 'unset'} in this run and is ${JSON.stringify(valueAt(parts, where)) ?? 'unset'} now; drop the flag that changes it, or use a new --out`,
       });
     }
-    if (manifest.fingerprint !== fingerprint) await existing.update({ config, fingerprint });
+    if (manifest.fingerprint !== fingerprint) await existing.update({ config, fingerprint, extra });
     store = existing;
   } else {
     const dir = request.out ?? join('runs', `${task.name}-seed${config.seed}`);
@@ -194,7 +219,7 @@ export async function runJob(request: JobRequest): Promise<JobResult> {
       config,
       model: { provider: chat.provider, modelId, baseURL },
       ...(request.simulated ? { simulated: true } : {}),
-      extra: { command: request.treeOnly ? 'tree' : 'run' },
+      extra,
     });
   }
 
@@ -211,6 +236,7 @@ export async function runJob(request: JobRequest): Promise<JobResult> {
   });
   try {
     const summary = await runTreeSynth({
+      stages: custom.stages,
       task,
       model,
       config,

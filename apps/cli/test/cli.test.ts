@@ -243,6 +243,44 @@ describe('treesynth tree, then run --resume', () => {
   }, 60_000);
 });
 
+describe('replaceable stages from the config file', () => {
+  it('runs a user leaf stage module, fingerprints it, and names a broken one', async () => {
+    const folder = join(work, 'custom-stage');
+    mkdirSync(folder, { recursive: true });
+    const module = join(folder, 'template-leaf.mjs');
+    writeFileSync(
+      module,
+      `export default {
+  id: 'template-leaf',
+  async run(input) {
+    const where = input.path.map((step) => step.value).join(' / ');
+    return { samples: Array.from({ length: input.count }, (_, index) => ({ question: 'template ' + index + ' in ' + where })) };
+  },
+};
+`,
+    );
+    const config = join(folder, 'config.json');
+    writeFileSync(config, JSON.stringify({ tree: { depth: 1 }, synthesis: { samplesPerCall: 3 }, stages: { leaf: './template-leaf.mjs' } }));
+    const out = join(folder, 'run');
+    const before = simulator.stats().byStage.leaf;
+    const result = await runCli(['run', '--task', 'gsm8k', '--model', 'm', '--base-url', simulator.url, '--config', config, '--quiet', '--out', out]);
+    expect(result.code, result.stderr).toBe(0);
+    expect(simulator.stats().byStage.leaf).toBe(before);
+    const samples = readSamples(out);
+    expect(samples.length).toBeGreaterThan(0);
+    for (const sample of samples) expect(sample.question).toMatch(/^template \d in /);
+
+    writeFileSync(module, readFileSync(module, 'utf8').replace("'template '", "'changed '"));
+    expectOneLineError(await runCli(['run', '--resume', '--out', out, '--base-url', simulator.url]), 2, /stages\.leaf was/);
+
+    writeFileSync(join(folder, 'broken.mjs'), 'export const notAStage = 1;\n');
+    writeFileSync(config, JSON.stringify({ stages: { criterion: './broken.mjs' } }));
+    const broken = await runCli(['run', '--task', 'gsm8k', '--model', 'm', '--base-url', simulator.url, '--config', config, '--out', join(folder, 'broken-run')]);
+    expectOneLineError(broken, 2, /stages\.criterion: .*broken\.mjs must export/);
+    expect(existsSync(join(folder, 'broken-run'))).toBe(false);
+  }, 60_000);
+});
+
 describe('secrets', () => {
   it('the API key never reaches the run folder, stdout or stderr', async () => {
     const key = 'sk-test-DO-NOT-LEAK-4242';

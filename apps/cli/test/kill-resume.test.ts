@@ -55,7 +55,8 @@ describe('kill -9 and --resume', () => {
 
   it('ends with the uninterrupted dataset whatever the kill points', async () => {
     const random = createRandom(2024);
-    const kills = 8;
+    // TREESYNTH_KILL_TRIALS raises the count for a longer soak (the closing note of issue 2 used 40).
+    const kills = Number(process.env.TREESYNTH_KILL_TRIALS ?? 8);
     for (let trial = 0; trial < kills; trial++) {
       const dir = join(work, `killed-${trial}`);
       const before = simulator.stats().total;
@@ -83,7 +84,7 @@ describe('kill -9 and --resume', () => {
       expect(simulator.stats().total - before).toBeLessThanOrEqual(referenceRequests + 6 * 2);
       expect(JSON.parse(readFileSync(join(dir, 'run.json'), 'utf8')).status).toBe('complete');
     }
-  }, 300_000);
+  }, 1_800_000);
 
   it('a finished run resumed again makes no request and changes nothing', async () => {
     const dir = join(work, 'reference');

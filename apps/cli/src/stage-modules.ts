@@ -1,0 +1,76 @@
+import { readFileSync } from 'node:fs';
+import { dirname, resolve } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { ConfigError, type Stages, sha256 } from '@treesynth/core';
+
+const STAGE_NAMES = ['pivots', 'criterion', 'coverage', 'leaf'] as const;
+
+/** Stage name to the absolute path of the module that replaces it. */
+export type StageModules = Partial<Record<(typeof STAGE_NAMES)[number], string>>;
+
+/** Read the `stages` key of a config file: module paths, resolved against the file's folder. */
+export function stageModulesFromConfig(file: string, value: unknown): StageModules {
+  if (value === undefined) return {};
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) {
+    throw new ConfigError({
+      path: `${file}: stages`,
+      message: 'expected an object of stage name to module path',
+    });
+  }
+  const modules: StageModules = {};
+  for (const [name, path] of Object.entries(value)) {
+    if (!(STAGE_NAMES as readonly string[]).includes(name)) {
+      throw new ConfigError({
+        path: `${file}: stages.${name}`,
+        message: `unknown stage; use ${STAGE_NAMES.join(', ')}`,
+      });
+    }
+    if (typeof path !== 'string' || path.length === 0) {
+      throw new ConfigError({ path: `${file}: stages.${name}`, message: 'expected a module path' });
+    }
+    modules[name as keyof StageModules] = resolve(dirname(file), path);
+  }
+  return modules;
+}
+
+/**
+ * Import the replacement stages. A module exports the stage as `default` or `stage`: an object with
+ * an `id` and a `run(input, context)` function. The fingerprint (a hash of each module's source) makes
+ * a resume with a changed stage refuse rather than mix two datasets.
+ */
+export async function loadStageModules(
+  modules: StageModules,
+): Promise<{ stages: Partial<Stages>; fingerprint: Record<string, string> }> {
+  const stages: Record<string, unknown> = {};
+  const fingerprint: Record<string, string> = {};
+  for (const [name, path] of Object.entries(modules)) {
+    let source: string;
+    try {
+      source = readFileSync(path, 'utf8');
+    } catch (error) {
+      throw new ConfigError({
+        path: `stages.${name}`,
+        message: `cannot read ${path} (${(error as NodeJS.ErrnoException).code ?? String(error)})`,
+      });
+    }
+    let loaded: Record<string, unknown>;
+    try {
+      loaded = (await import(pathToFileURL(path).href)) as Record<string, unknown>;
+    } catch (error) {
+      throw new ConfigError({
+        path: `stages.${name}`,
+        message: `cannot import ${path}: ${(error as Error).message.split('\n')[0]}`,
+      });
+    }
+    const stage = (loaded.default ?? loaded.stage) as { id?: unknown; run?: unknown } | undefined;
+    if (!stage || typeof stage.id !== 'string' || typeof stage.run !== 'function') {
+      throw new ConfigError({
+        path: `stages.${name}`,
+        message: `${path} must export (default or "stage") an object { id: string, run(input, context) }`,
+      });
+    }
+    stages[name] = stage;
+    fingerprint[name] = sha256(source);
+  }
+  return { stages: stages as Partial<Stages>, fingerprint };
+}
