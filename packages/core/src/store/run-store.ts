@@ -1,4 +1,4 @@
-import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { EngineConfig } from '../config/engine-config.js';
 import { RunStoreError } from '../errors/run-store-error.js';
@@ -87,13 +87,13 @@ export class RunStore {
     dir: string,
     manifest: Omit<RunManifest, 'schemaVersion' | 'tool' | 'status' | 'createdAt' | 'updatedAt'>,
   ): Promise<RunStore> {
-    if (existsSync(dir) && readdirSync(dir).length > 0) {
+    // Temp files of an atomic write cut short (a kill while the run was being created) do not count.
+    const entries = existsSync(dir) ? readdirSync(dir) : [];
+    if (entries.some((name) => !name.endsWith('.tmp'))) {
       const what = RunStore.exists(dir) ? 'holds a run already' : 'is not empty';
-      throw new RunStoreError({
-        file: dir,
-        message: `${what}; pass --resume to continue it, or choose another --out`,
-      });
+      throw new RunStoreError({ file: dir, message: `${what}; pass --resume to continue it, or choose another --out` });
     }
+    for (const name of entries) rmSync(join(dir, name), { force: true });
     mkdirSync(dir, { recursive: true });
     const now = new Date().toISOString();
     const store = new RunStore(dir, {
