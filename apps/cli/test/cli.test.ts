@@ -260,10 +260,30 @@ describe('replaceable stages from the config file', () => {
 `,
     );
     const config = join(folder, 'config.json');
-    writeFileSync(config, JSON.stringify({ tree: { depth: 1 }, synthesis: { samplesPerCall: 3 }, stages: { leaf: './template-leaf.mjs' } }));
+    writeFileSync(
+      config,
+      JSON.stringify({
+        tree: { depth: 1 },
+        synthesis: { samplesPerCall: 3 },
+        stages: { leaf: './template-leaf.mjs' },
+      }),
+    );
     const out = join(folder, 'run');
     const before = simulator.stats().byStage.leaf;
-    const result = await runCli(['run', '--task', 'gsm8k', '--model', 'm', '--base-url', simulator.url, '--config', config, '--quiet', '--out', out]);
+    const result = await runCli([
+      'run',
+      '--task',
+      'gsm8k',
+      '--model',
+      'm',
+      '--base-url',
+      simulator.url,
+      '--config',
+      config,
+      '--quiet',
+      '--out',
+      out,
+    ]);
     expect(result.code, result.stderr).toBe(0);
     expect(simulator.stats().byStage.leaf).toBe(before);
     const samples = readSamples(out);
@@ -271,11 +291,27 @@ describe('replaceable stages from the config file', () => {
     for (const sample of samples) expect(sample.question).toMatch(/^template \d in /);
 
     writeFileSync(module, readFileSync(module, 'utf8').replace("'template '", "'changed '"));
-    expectOneLineError(await runCli(['run', '--resume', '--out', out, '--base-url', simulator.url]), 2, /stages\.leaf was/);
+    expectOneLineError(
+      await runCli(['run', '--resume', '--out', out, '--base-url', simulator.url]),
+      2,
+      /stages\.leaf was/,
+    );
 
     writeFileSync(join(folder, 'broken.mjs'), 'export const notAStage = 1;\n');
     writeFileSync(config, JSON.stringify({ stages: { criterion: './broken.mjs' } }));
-    const broken = await runCli(['run', '--task', 'gsm8k', '--model', 'm', '--base-url', simulator.url, '--config', config, '--out', join(folder, 'broken-run')]);
+    const broken = await runCli([
+      'run',
+      '--task',
+      'gsm8k',
+      '--model',
+      'm',
+      '--base-url',
+      simulator.url,
+      '--config',
+      config,
+      '--out',
+      join(folder, 'broken-run'),
+    ]);
     expectOneLineError(broken, 2, /stages\.criterion: .*broken\.mjs must export/);
     expect(existsSync(join(folder, 'broken-run'))).toBe(false);
   }, 60_000);

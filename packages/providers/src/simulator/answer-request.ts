@@ -7,6 +7,7 @@ import {
   STAGE_SCHEMA_NAMES,
   stableStringify,
 } from '@treesynth/core';
+import { type ContentFaultKind, corruptContent } from './simulator-faults.js';
 import { chooseCriterion, completeValues, writeSamples } from './stage-answers.js';
 import { worldForTask } from './world-for-task.js';
 
@@ -31,7 +32,8 @@ export interface ChatCompletion {
     index: number;
     message: { role: 'assistant'; content: string; refusal: null };
     logprobs: null;
-    finish_reason: 'stop';
+    /** `length` only on a simulated truncation fault. */
+    finish_reason: 'stop' | 'length';
   }[];
   usage: {
     prompt_tokens: number;
@@ -47,8 +49,20 @@ export interface ApiErrorBody {
 }
 
 export type ChatRequestAnswer =
-  | { status: 200; stage: SimulatorStage; completion: ChatCompletion }
+  | {
+      status: 200;
+      stage: SimulatorStage;
+      completion: ChatCompletion;
+      /** The content fault applied to this answer, if any. */
+      fault?: ContentFaultKind;
+    }
   | { status: 400; error: ApiErrorBody };
+
+/** A content fault to inject into an answer, with the random source for its details. */
+export interface ContentFault {
+  kind: ContentFaultKind;
+  random: () => number;
+}
 
 /** Every reply carries this creation time, so identical requests get byte-identical replies. */
 const CREATED = 1_735_689_600;
@@ -76,8 +90,16 @@ export function invalidRequest(message: string): { status: 400; error: ApiErrorB
  * The simulator's answer to a `/chat/completions` body: a pure function of the simulator seed and the
  * request's messages, `seed`, model and temperature. Stage requests are answered from the task's
  * latent world; anything else gets a short plain-text reply.
+ *
+ * With `fault`, the answer's content is corrupted instead (see `corruptContent`). Malformed JSON and
+ * schema violations apply only to structured stage answers; a plain-text reply can only be truncated,
+ * so for it those two are ignored and `fault` is absent from the result.
  */
-export function answerChatRequest(body: unknown, options: AnswerOptions = {}): ChatRequestAnswer {
+export function answerChatRequest(
+  body: unknown,
+  options: AnswerOptions = {},
+  fault?: ContentFault,
+): ChatRequestAnswer {
   if (typeof body !== 'object' || body === null || Array.isArray(body)) {
     return invalidRequest('the request body must be a JSON object');
   }
@@ -101,7 +123,16 @@ export function answerChatRequest(body: unknown, options: AnswerOptions = {}): C
     stage === 'other'
       ? 'This is a simulated reply from the TreeSynth LLM simulator; no language model was called.'
       : JSON.stringify(answerStage(stage, messages, schema?.schema, random, options));
-  return { status: 200, stage, completion: completion(key, model, messages, content) };
+  const answer = completion(key, model, messages, content);
+  if (fault && (stage !== 'other' || fault.kind === 'truncated')) {
+    return {
+      status: 200,
+      stage,
+      completion: corruptCompletion(answer, fault.kind, fault.random),
+      fault: fault.kind,
+    };
+  }
+  return { status: 200, stage, completion: answer };
 }
 
 function answerStage(
@@ -294,4 +325,33 @@ function staticHeadLength(messages: readonly Message[]): number {
     return length + Math.max(subspace, 0);
   }
   return length;
+}
+
+/**
+ * The completion with its content corrupted by a content fault. Token usage follows the new content;
+ * a truncated answer ends with `finish_reason: length`, as a reply cut by `max_tokens` does.
+ */
+function corruptCompletion(
+  answer: ChatCompletion,
+  kind: ContentFaultKind,
+  random: () => number,
+): ChatCompletion {
+  const choice = answer.choices[0]!;
+  const content = corruptContent(choice.message.content, kind, random);
+  const completionTokens = tokens(content.length);
+  return {
+    ...answer,
+    choices: [
+      {
+        ...choice,
+        message: { ...choice.message, content },
+        finish_reason: kind === 'truncated' ? 'length' : choice.finish_reason,
+      },
+    ],
+    usage: {
+      ...answer.usage,
+      completion_tokens: completionTokens,
+      total_tokens: answer.usage.prompt_tokens + completionTokens,
+    },
+  };
 }

@@ -1,6 +1,6 @@
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { ConfigError, createRandom, hash32 } from '@treesynth/core';
+import { ConfigError, createRandom, hash32, sha256, stableStringify } from '@treesynth/core';
 import {
   type AnswerOptions,
   type ApiErrorBody,
@@ -8,6 +8,16 @@ import {
   invalidRequest,
   type SimulatorStage,
 } from './answer-request.js';
+import {
+  drawFault,
+  FAULT_KINDS,
+  type FaultErrorBody,
+  faultReply,
+  isContentFault,
+  planFaults,
+  type SimulatorFaultKind,
+  type SimulatorFaults,
+} from './simulator-faults.js';
 
 export interface SimulatorOptions extends AnswerOptions {
   /** Port on the loopback address; 0 picks a free one. Default 0. */
@@ -16,6 +26,31 @@ export interface SimulatorOptions extends AnswerOptions {
   host?: string;
   /** Delay before each answer: fixed, or drawn per request (deterministically) from a range. */
   latencyMs?: number | { min: number; max: number };
+  /** Faults to inject, each with its chance per request attempt. None by default. */
+  faults?: SimulatorFaults;
+  /**
+   * Told about every valid chat request as soon as its outcome is drawn: lets a test count the attempts
+   * of each call. Not kept by the simulator, so long runs use no memory for it.
+   */
+  onRequest?: (record: SimulatorRequestRecord) => void;
+}
+
+/** One valid chat request and what the simulator did with it. */
+export interface SimulatorRequestRecord {
+  /** Position among valid chat requests, from 0; the fault stream's counter. */
+  sequence: number;
+  stage: SimulatorStage;
+  /** `answered` (the true answer, 200), or the fault injected. */
+  outcome: 'answered' | SimulatorFaultKind;
+  /** Hash of the request body: every retry of one call carries the same key. */
+  requestKey: string;
+  /**
+   * Hash of the conversation up to its first assistant turn, with model, temperature and schema name:
+   * a structured-output repair shares it with the call it repairs.
+   */
+  conversationKey: string;
+  /** Assistant turns in the request: 0 for a first call, n for the n-th repair. */
+  repairs: number;
 }
 
 /** Requests counted since the simulator started. */
@@ -26,6 +61,10 @@ export interface SimulatorStats {
   byStage: Record<SimulatorStage, number>;
   /** Chat requests refused with 400. */
   invalid: number;
+  /** Valid chat requests answered 200 with the true answer, no fault injected. */
+  answered: number;
+  /** Valid chat requests that got an injected fault instead, by kind. */
+  faults: Record<SimulatorFaultKind, number>;
 }
 
 export interface Simulator {
@@ -63,22 +102,31 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
     });
   }
   const seed = options.seed ?? 0;
+  const faults = planFaults(options.faults, seed);
   const stats: SimulatorStats = {
     total: 0,
     byStage: { pivots: 0, criterion: 0, coverage: 0, leaf: 0, other: 0 },
     invalid: 0,
+    answered: 0,
+    faults: Object.fromEntries(FAULT_KINDS.map((kind) => [kind, 0])) as Record<SimulatorFaultKind, number>,
   };
   const timers = new Set<NodeJS.Timeout>();
   let closing = false;
+  let sequence = 0;
 
-  const wait = (milliseconds: number) =>
+  /** Wait, or stop waiting early when the client goes away; `close()` cancels every wait. */
+  const wait = (milliseconds: number, response: ServerResponse) =>
     new Promise<void>((resolve) => {
-      if (milliseconds <= 0 || closing) return resolve();
-      const timer = setTimeout(() => {
+      if (milliseconds <= 0 || closing || response.destroyed) return resolve();
+      const done = () => {
+        clearTimeout(timer);
         timers.delete(timer);
+        response.off('close', done);
         resolve();
-      }, milliseconds);
+      };
+      const timer = setTimeout(done, milliseconds);
       timers.add(timer);
+      response.once('close', done);
     });
 
   const latencyFor = (body: string): number => {
@@ -102,14 +150,40 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
       stats.invalid++;
       return sendJson(response, 400, invalidRequest('the body is not valid JSON').error);
     }
-    const answer = answerChatRequest(body, options);
+    // The counter moves only for valid requests: a refused body takes no draw.
+    const attempt = sequence;
+    const draw = drawFault(faults, attempt);
+    const contentFault =
+      draw.kind !== undefined && isContentFault(draw.kind)
+        ? { kind: draw.kind, random: draw.random }
+        : undefined;
+    const answer = answerChatRequest(body, options, contentFault);
     if (answer.status === 400) {
       stats.invalid++;
       return sendJson(response, 400, answer.error);
     }
+    sequence++;
+    // A content fault that does not apply (malformed JSON asked of a plain-text reply) is no fault.
+    const outcome = draw.kind === undefined || (contentFault && !answer.fault) ? 'answered' : draw.kind;
     stats.byStage[answer.stage]++;
-    await wait(latencyFor(text));
-    sendJson(response, 200, answer.completion);
+    if (outcome === 'answered') stats.answered++;
+    else stats.faults[outcome]++;
+    options.onRequest?.({
+      sequence: attempt,
+      stage: answer.stage,
+      outcome,
+      ...requestKeys(text, body),
+    });
+
+    if (outcome === 'hang') {
+      await wait(faults.hangMs, response);
+      const reply = faultReply(outcome, faults);
+      return sendJson(response, reply.status, reply.body, reply.headers);
+    }
+    await wait(latencyFor(text), response);
+    if (outcome === 'answered' || isContentFault(outcome)) return sendJson(response, 200, answer.completion);
+    const reply = faultReply(outcome, faults);
+    sendJson(response, reply.status, reply.body, reply.headers);
   };
 
   const server = createServer((request, response) => {
@@ -185,7 +259,34 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
 }
 
 function snapshot(stats: SimulatorStats): SimulatorStats {
-  return { ...stats, byStage: { ...stats.byStage } };
+  return { ...stats, byStage: { ...stats.byStage }, faults: { ...stats.faults } };
+}
+
+/** The request's keys for the per-request log (see `SimulatorRequestRecord`). */
+function requestKeys(
+  text: string,
+  body: unknown,
+): Pick<SimulatorRequestRecord, 'requestKey' | 'conversationKey' | 'repairs'> {
+  const request = body as {
+    messages?: unknown[];
+    model?: unknown;
+    temperature?: unknown;
+    response_format?: { json_schema?: { name?: unknown } };
+  };
+  const messages = Array.isArray(request.messages) ? request.messages : [];
+  const isAssistant = (message: unknown) => (message as { role?: unknown } | null)?.role === 'assistant';
+  const firstAssistant = messages.findIndex(isAssistant);
+  const conversation = {
+    messages: firstAssistant < 0 ? messages : messages.slice(0, firstAssistant),
+    model: request.model ?? null,
+    temperature: request.temperature ?? null,
+    schema: request.response_format?.json_schema?.name ?? null,
+  };
+  return {
+    requestKey: sha256(text).slice(0, 16),
+    conversationKey: sha256(stableStringify(conversation)).slice(0, 16),
+    repairs: messages.filter(isAssistant).length,
+  };
 }
 
 /** The body as text, or `undefined` when it is over the size limit. */
@@ -200,10 +301,16 @@ async function readBody(request: IncomingMessage): Promise<string | undefined> {
   return Buffer.concat(chunks).toString('utf8');
 }
 
-function sendJson(response: ServerResponse, status: number, body: ApiErrorBody | object): void {
+function sendJson(
+  response: ServerResponse,
+  status: number,
+  body: ApiErrorBody | FaultErrorBody | object,
+  headers: Record<string, string> = {},
+): void {
   if (response.headersSent || response.destroyed) return;
   const text = JSON.stringify(body);
   response.writeHead(status, {
+    ...headers,
     'content-type': 'application/json',
     'content-length': Buffer.byteLength(text),
   });
