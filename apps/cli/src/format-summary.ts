@@ -1,11 +1,16 @@
 import type { RunSummary } from '@treesynth/core';
+import type { JobResult } from './run-job.js';
 
 function thousands(value: number): string {
   return value.toLocaleString('en-US');
 }
 
 /** The end-of-run report for people; `--json` prints the summary object instead. */
-export function formatSummary(dir: string, summary: RunSummary): string {
+export function formatSummary(
+  dir: string,
+  summary: RunSummary,
+  extras: Omit<JobResult, 'dir' | 'summary'> = {},
+): string {
   const lines: string[] = [];
   const label = summary.simulated
     ? ' (SIMULATED LLM: the samples are synthetic placeholders, not model output)'
@@ -36,11 +41,34 @@ export function formatSummary(dir: string, summary: RunSummary): string {
       `    ${stage.padEnd(10)} ${thousands(counts.calls)} calls, ${thousands(counts.promptTokens + counts.completionTokens)} tokens`,
     );
   }
+  if (extras.prefixShare) {
+    const shares = Object.entries(extras.prefixShare).map(
+      ([stage, share]) => `${stage} ${Math.round(share * 100)}%`,
+    );
+    lines.push(`  prompt prefix shared with the previous call of the stage: ${shares.join(', ')}`);
+  }
+  if (extras.cost) {
+    const cost = extras.cost;
+    if (cost.total === undefined) {
+      if (!summary.simulated) lines.push(`  cost: unknown (${cost.warnings.join('; ')})`);
+    } else {
+      const stages = Object.entries(cost.stages)
+        .map(([stage, usd]) => `${stage} $${(usd ?? 0).toFixed(4)}`)
+        .join(', ');
+      const source = cost.price?.source === 'override' ? 'your price file' : 'the built-in table';
+      const label = summary.simulated
+        ? 'cost if a real model had answered (simulated: nothing was paid)'
+        : 'cost';
+      lines.push(`  ${label}: $${cost.total.toFixed(4)} (${stages}; prices of ${source})`);
+    }
+  }
   if (summary.estimate) {
     const estimate = summary.estimate;
     lines.push(
       `  stage two would make ${thousands(estimate.leafCalls)} leaf calls for ${thousands(estimate.samples)} samples: about ${thousands(estimate.promptTokens)} prompt + ${thousands(estimate.completionTokens)} completion tokens`,
     );
+    if (extras.forecastUSD !== undefined)
+      lines.push(`  at list prices that is about $${extras.forecastUSD.toFixed(2)}`);
     lines.push(`  continue with: treesynth run --resume --out ${dir}`);
   }
   if (summary.status === 'interrupted' || summary.status === 'failed')

@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import {
+  type ChatModel,
   ConfigError,
   type EngineConfig,
   type EngineConfigInput,
@@ -14,12 +15,22 @@ import {
   stableStringify,
   type TaskDefinition,
   wrapChatModel,
+  writeFileAtomic,
 } from '@treesynth/core';
 import {
+  type CostEstimate,
   cacheMiddleware,
   checkEndpoint,
   createOpenAICompatible,
+  estimateCost,
+  findPrice,
+  loadBalancedChatModel,
+  type PriceTable,
+  parsePriceFile,
+  prefixShareMiddleware,
+  rateLimitMiddleware,
   retryMiddleware,
+  tokenCost,
 } from '@treesynth/providers';
 import { createProgressReporter } from './progress.js';
 import { loadStageModules, type StageModules, stageModulesFromConfig } from './stage-modules.js';
@@ -29,7 +40,13 @@ export interface JobRequest {
   description?: string;
   requirements?: string[];
   model?: string;
-  baseURL?: string;
+  /** One endpoint, or several serving the same model (load-balanced, with failover). */
+  baseURLs?: string[];
+  /** Requests and tokens per minute allowed at the endpoint(s). */
+  requestsPerMinute?: number;
+  tokensPerMinute?: number;
+  /** A price file overriding the built-in table. */
+  pricesFile?: string;
   out?: string;
   resume: boolean;
   configFile?: string;
@@ -57,6 +74,12 @@ export interface JobRequest {
 export interface JobResult {
   dir: string;
   summary: RunSummary;
+  /** USD by stage and in total, when the model has a price (for a simulated run: what it would have cost). */
+  cost?: CostEstimate;
+  /** Stage-two forecast in USD for a tree-only run, when the model has a price. */
+  forecastUSD?: number;
+  /** Share of prompt characters repeated from the previous call of the same stage (prefix-cache friendly). */
+  prefixShare?: Record<string, number>;
 }
 
 const DEFAULT_BASE_URL = 'https://api.openai.com/v1';
@@ -177,12 +200,19 @@ export async function runJob(request: JobRequest): Promise<JobResult> {
   const custom = await loadStageModules(stageModules);
   const modelId = request.model ?? manifest?.model.modelId;
   if (!modelId) throw new ConfigError({ path: '--model', message: 'which model? e.g. --model gpt-4o-mini' });
-  const baseURL =
-    request.baseURL ?? request.env.OPENAI_BASE_URL ?? manifest?.model.baseURL ?? DEFAULT_BASE_URL;
-
-  const provider = createOpenAICompatible({ baseURL, apiKey: request.env.OPENAI_API_KEY });
-  const chat = provider.chat(modelId);
-  await checkEndpoint({ baseURL, apiKey: request.env.OPENAI_API_KEY, signal: request.signal });
+  const baseURLs =
+    request.baseURLs && request.baseURLs.length > 0
+      ? request.baseURLs
+      : [request.env.OPENAI_BASE_URL || manifest?.model.baseURL || DEFAULT_BASE_URL];
+  const apiKey = request.env.OPENAI_API_KEY || undefined;
+  const prices = request.pricesFile ? readPriceFile(request.pricesFile) : undefined;
+  const endpoints = baseURLs.map((baseURL) => createOpenAICompatible({ baseURL, apiKey }).chat(modelId));
+  const chat: ChatModel =
+    endpoints.length === 1
+      ? endpoints[0]!
+      : loadBalancedChatModel({ models: endpoints, endpointNames: baseURLs });
+  for (const baseURL of baseURLs) await checkEndpoint({ baseURL, apiKey, signal: request.signal });
+  const baseURL = baseURLs[0]!;
 
   const parts = fingerprintParts(task, config, modelId, custom.fingerprint);
   const extra = {
@@ -223,10 +253,21 @@ export async function runJob(request: JobRequest): Promise<JobResult> {
     });
   }
 
+  const prefix = prefixShareMiddleware();
+  const rateLimited = request.requestsPerMinute !== undefined || request.tokensPerMinute !== undefined;
   const model = wrapChatModel({
     model: chat,
     middleware: [
       ...(request.cache ? [cacheMiddleware({ dir: store.file('cache') })] : []),
+      prefix,
+      ...(rateLimited
+        ? [
+            rateLimitMiddleware({
+              requestsPerMinute: request.requestsPerMinute,
+              tokensPerMinute: request.tokensPerMinute,
+            }),
+          ]
+        : []),
       retryMiddleware({ timeoutMs: request.timeoutMs ?? 120_000, maxAttempts: request.maxAttempts ?? 5 }),
     ],
   });
@@ -246,9 +287,45 @@ export async function runJob(request: JobRequest): Promise<JobResult> {
       logger: reporter.logger,
       onProgress: reporter.update,
     });
-    return { dir: store.dir, summary };
+    const result: JobResult = { dir: store.dir, summary };
+    const shares = prefix.report().groups;
+    if (Object.keys(shares).length > 0) {
+      result.prefixShare = Object.fromEntries(
+        Object.entries(shares).map(([stage, counts]) => [stage, counts.share]),
+      );
+    }
+    // For a simulated run this is what the same tokens would cost at the model's prices; nothing was paid.
+    result.cost = estimateCost(summary.usage, modelId, prices);
+    const price = findPrice(modelId, prices);
+    if (summary.estimate && price) {
+      result.forecastUSD = tokenCost({ ...summary.estimate, cachedPromptTokens: 0 }, price.price);
+    }
+    // usage.json carries the cost and the prefix share beside the engine's counts.
+    await writeFileAtomic(
+      store.file('usage'),
+      `${JSON.stringify({ ...summary.usage, cost: result.cost ?? null, prefixShare: result.prefixShare ?? null }, null, 2)}\n`,
+    );
+    return result;
   } finally {
     reporter.stop();
+  }
+}
+
+function readPriceFile(file: string): PriceTable {
+  let text: string;
+  try {
+    text = readFileSync(file, 'utf8');
+  } catch (error) {
+    throw new ConfigError({
+      path: file,
+      message: `cannot read price file (${(error as NodeJS.ErrnoException).code ?? String(error)})`,
+    });
+  }
+  try {
+    return parsePriceFile(JSON.parse(text), file);
+  } catch (error) {
+    if (ConfigError.isInstance(error)) throw error;
+    throw new ConfigError({ path: file, message: `not valid JSON (${(error as Error).message})` });
   }
 }
 

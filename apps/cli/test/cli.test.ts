@@ -317,6 +317,99 @@ describe('replaceable stages from the config file', () => {
   }, 60_000);
 });
 
+describe('endpoints, limits and prices', () => {
+  it('spreads calls over several --base-url servers of one model and gives the single-server dataset', async () => {
+    const second = await startSimulator({ seed: 1 });
+    try {
+      const common = ['run', '--task', 'tom', '--model', 'm', '--depth', '1', '--seed', '2', '--quiet'];
+      const single = join(work, 'one-endpoint');
+      expect((await runCli([...common, '--base-url', simulator.url, '--out', single])).code).toBe(0);
+      const firstBefore = simulator.stats().total;
+      const balanced = join(work, 'two-endpoints');
+      const result = await runCli([
+        ...common,
+        '--base-url',
+        simulator.url,
+        '--base-url',
+        second.url,
+        '--concurrency',
+        '8',
+        '--out',
+        balanced,
+      ]);
+      expect(result.code, result.stderr).toBe(0);
+      expect(simulator.stats().total - firstBefore).toBeGreaterThan(0);
+      expect(second.stats().total).toBeGreaterThan(0);
+      // Lines are in completion order; the dataset is the same set of samples.
+      const byId = (dir: string) => readSamples(dir).sort((a, b) => a.id.localeCompare(b.id));
+      expect(byId(balanced)).toEqual(byId(single));
+    } finally {
+      await second.close();
+    }
+  }, 60_000);
+
+  it('prices usage from a price file, writes it to usage.json, and reports the prompt prefix share', async () => {
+    const prices = join(work, 'prices.json');
+    writeFileSync(prices, JSON.stringify({ m: { prompt: 1, cachedPrompt: 0.5, completion: 2 } }));
+    const out = join(work, 'priced');
+    const result = await runCli([
+      'run',
+      '--task',
+      'gsm8k',
+      '--model',
+      'm',
+      '--base-url',
+      simulator.url,
+      '--depth',
+      '1',
+      '--prices',
+      prices,
+      '--rpm',
+      '6000',
+      '--tpm',
+      '10000000',
+      '--out',
+      out,
+    ]);
+    expect(result.code, result.stderr).toBe(0);
+    expect(result.stdout).toMatch(
+      /cost if a real model had answered \(simulated: nothing was paid\): \$\d+\.\d{4} \(.*leaf \$/,
+    );
+    expect(result.stdout).toMatch(/prompt prefix shared with the previous call of the stage: .*leaf \d+%/);
+    const usage = JSON.parse(readFileSync(join(out, 'usage.json'), 'utf8'));
+    const expected =
+      (usage.total.promptTokens - usage.total.cachedPromptTokens) * 1e-6 +
+      usage.total.cachedPromptTokens * 0.5e-6 +
+      usage.total.completionTokens * 2e-6;
+    expect(usage.cost.total).toBeCloseTo(expected, 9);
+    expect(usage.prefixShare.leaf).toBeGreaterThan(0.5);
+
+    writeFileSync(prices, JSON.stringify({ m: { prompt: 'cheap' } }));
+    expectOneLineError(
+      await runCli([
+        'run',
+        '--task',
+        'gsm8k',
+        '--model',
+        'm',
+        '--base-url',
+        simulator.url,
+        '--prices',
+        prices,
+        '--out',
+        join(work, 'bad-prices'),
+      ]),
+      2,
+      /prices\.json: m\.prompt/,
+    );
+    expectOneLineError(
+      await runCli(['run', '--task', 'gsm8k', '--model', 'm', '--rpm', '0']),
+      2,
+      /--rpm: expected a whole number >= 1/,
+    );
+  }, 60_000);
+});
+
 describe('secrets', () => {
   it('the API key never reaches the run folder, stdout or stderr', async () => {
     const key = 'sk-test-DO-NOT-LEAK-4242';

@@ -13,6 +13,26 @@ export {
   storeCachedResponse,
 } from './middleware/cache-middleware.js';
 export {
+  type EndpointState,
+  type EndpointStatus,
+  type LoadBalancedChatModel,
+  type LoadBalancedChatModelOptions,
+  loadBalancedChatModel,
+} from './middleware/load-balanced-chat-model.js';
+export {
+  type PrefixShareCounts,
+  type PrefixShareReport,
+  type PromptRecord,
+  prefixShare,
+  prefixShareMiddleware,
+} from './middleware/prefix-share.js';
+export {
+  DEFAULT_COMPLETION_TOKENS,
+  estimateCallTokens,
+  type RateLimitMiddlewareOptions,
+  rateLimitMiddleware,
+} from './middleware/rate-limit-middleware.js';
+export {
   type RetryEvent,
   type RetryMiddlewareOptions,
   retryDelayMs,
@@ -34,13 +54,30 @@ export {
   type OpenAICompatibleProvider,
   type OpenAICompatibleSettings,
 } from './openai/openai-compatible-provider.js';
+export { type CostEstimate, estimateCost, type TokenCounts, tokenCost } from './pricing/estimate-cost.js';
+export {
+  BUILTIN_PRICES,
+  findPrice,
+  type ModelPrice,
+  modelPriceSchema,
+  PRICE_TABLE_DATE,
+  type PriceMatch,
+  type PriceTable,
+  parsePriceFile,
+  priceFileSchema,
+} from './pricing/price-table.js';
 export {
   type AnswerOptions,
   answerChatRequest,
   type ChatRequestAnswer,
+  drawFault,
   type LatentWorld,
+  planFaults,
   type Simulator,
+  type SimulatorFaultKind,
+  type SimulatorFaults,
   type SimulatorOptions,
+  type SimulatorRequestRecord,
   type SimulatorStage,
   type SimulatorStats,
   startSimulator,

@@ -48,7 +48,7 @@ export const demoCommand = defineCommand({
       const { dir, summary } = await runJob({
         task: 'gsm8k',
         model: 'treesynth-sim',
-        baseURL: simulator.url,
+        baseURLs: [simulator.url],
         out,
         resume: RunStore.exists(out),
         overrides: {

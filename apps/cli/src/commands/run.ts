@@ -9,11 +9,11 @@ import { JOB_OPTIONS, jobRequest } from './job-options.js';
 export async function executeJob(values: ParsedValues, treeOnly: boolean): Promise<number> {
   const interrupt = interruptSignal();
   try {
-    const { dir, summary } = await runJob(jobRequest(values, treeOnly, interrupt.signal));
+    const { dir, summary, ...extras } = await runJob(jobRequest(values, treeOnly, interrupt.signal));
     process.stdout.write(
       values.json === true
-        ? `${JSON.stringify({ dir, ...summary }, null, 2)}\n`
-        : formatSummary(dir, summary),
+        ? `${JSON.stringify({ dir, ...summary, ...extras }, null, 2)}\n`
+        : formatSummary(dir, summary, extras),
     );
     return summary.status === 'interrupted' ? EXIT.interrupted : EXIT.ok;
   } finally {
