@@ -90,6 +90,22 @@ describe('kill -9 and --resume', () => {
     }
   }, 1_800_000);
 
+  it('Ctrl-C stops a run cleanly: exit 130, marked interrupted, and --resume finishes it', async () => {
+    const dir = join(work, 'interrupted');
+    const child = spawnCli([...args(dir), '--base-url', simulator.url]);
+    const done = collect(child);
+    await waitFor(() => countLines(join(dir, 'events.jsonl')) >= referenceEvents / 3, 60_000);
+    child.kill('SIGINT');
+    const stopped = await done;
+    expect(stopped.code).toBe(130);
+    expect(JSON.parse(readFileSync(join(dir, 'run.json'), 'utf8')).status).toBe('interrupted');
+    expect(readSamples(dir).length).toBeLessThan(reference.length);
+    const resumed = await runCli(['run', '--resume', '--out', dir, '--quiet', '--base-url', simulator.url]);
+    expect(resumed.code, resumed.stderr).toBe(0);
+    const ids = readSamples(dir).map((sample) => sample.id);
+    expect([...ids].sort()).toEqual(reference.map((sample) => sample.id).sort());
+  }, 120_000);
+
   it('a finished run resumed again makes no request and changes nothing', async () => {
     const dir = join(work, 'reference');
     const before = simulator.stats().total;
