@@ -1,4 +1,3 @@
-import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import {
   type ChatModel,
@@ -10,6 +9,7 @@ import {
   RunStore,
   RunStoreError,
   type RunSummary,
+  readJsonFile,
   runTreeSynth,
   sha256,
   stableStringify,
@@ -109,20 +109,7 @@ function fingerprintParts(
 }
 
 function readConfigFile(file: string): EngineConfigInput & { stages?: unknown } {
-  let text: string;
-  try {
-    text = readFileSync(file, 'utf8');
-  } catch (error) {
-    throw new ConfigError({
-      path: file,
-      message: `cannot read config file (${(error as NodeJS.ErrnoException).code ?? String(error)})`,
-    });
-  }
-  try {
-    return JSON.parse(text) as EngineConfigInput & { stages?: unknown };
-  } catch (error) {
-    throw new ConfigError({ path: file, message: `not valid JSON (${(error as Error).message})` });
-  }
+  return readJsonFile(file, 'config file') as EngineConfigInput & { stages?: unknown };
 }
 
 function buildConfig(
@@ -312,21 +299,7 @@ export async function runJob(request: JobRequest): Promise<JobResult> {
 }
 
 function readPriceFile(file: string): PriceTable {
-  let text: string;
-  try {
-    text = readFileSync(file, 'utf8');
-  } catch (error) {
-    throw new ConfigError({
-      path: file,
-      message: `cannot read price file (${(error as NodeJS.ErrnoException).code ?? String(error)})`,
-    });
-  }
-  try {
-    return parsePriceFile(JSON.parse(text), file);
-  } catch (error) {
-    if (ConfigError.isInstance(error)) throw error;
-    throw new ConfigError({ path: file, message: `not valid JSON (${(error as Error).message})` });
-  }
+  return parsePriceFile(readJsonFile(file, 'price file'), file);
 }
 
 async function openForResume(out: string | undefined): Promise<RunStore> {

@@ -10,6 +10,7 @@ export {
   treeConfigSchema,
 } from './config/engine-config.js';
 export { formatZodError } from './config/format-zod-error.js';
+export { readJsonFile } from './config/read-json-file.js';
 // The engine.
 export { callSizes, spreadBudget } from './engine/budget.js';
 export { checkCriterion, isVagueValue, mergeValues } from './engine/check-criterion.js';
@@ -117,3 +118,4 @@ export {
 export { hash32, sha256, stableStringify } from './util/hash.js';
 export { createRandom, pick } from './util/random.js';
 export { redactSecrets, scrubSecrets } from './util/redact.js';
+export { sleep } from './util/sleep.js';

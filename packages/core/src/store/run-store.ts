@@ -91,7 +91,10 @@ export class RunStore {
     const entries = existsSync(dir) ? readdirSync(dir) : [];
     if (entries.some((name) => !name.endsWith('.tmp'))) {
       const what = RunStore.exists(dir) ? 'holds a run already' : 'is not empty';
-      throw new RunStoreError({ file: dir, message: `${what}; pass --resume to continue it, or choose another --out` });
+      throw new RunStoreError({
+        file: dir,
+        message: `${what}; pass --resume to continue it, or choose another --out`,
+      });
     }
     for (const name of entries) rmSync(join(dir, name), { force: true });
     mkdirSync(dir, { recursive: true });

@@ -1,5 +1,5 @@
-import { readFileSync } from 'node:fs';
 import { formatZodError } from '../config/format-zod-error.js';
+import { readJsonFile } from '../config/read-json-file.js';
 import { ConfigError } from '../errors/config-error.js';
 import { codeTask } from './builtin/code.js';
 import { genericTask } from './builtin/generic.js';
@@ -51,20 +51,6 @@ export function loadTask(
       message: `unknown task "${reference}"; use one of ${[...Object.keys(BUILTIN_TASKS), 'generic'].join(', ')}, or a path to a task JSON file`,
     });
   }
-  let text: string;
-  try {
-    text = readFileSync(reference, 'utf8');
-  } catch (error) {
-    throw new ConfigError({
-      path: reference,
-      message: `cannot read task file (${(error as NodeJS.ErrnoException).code ?? String(error)})`,
-    });
-  }
-  let json: unknown;
-  try {
-    json = JSON.parse(text);
-  } catch (error) {
-    throw new ConfigError({ path: reference, message: `not valid JSON (${(error as Error).message})` });
-  }
+  const json = readJsonFile(reference, 'task file');
   return parseTask(json, reference);
 }

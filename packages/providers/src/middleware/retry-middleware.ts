@@ -5,6 +5,7 @@ import {
   type ChatModelMiddleware,
   type ChatResult,
   ConfigError,
+  sleep,
   TreeSynthError,
   throwIfAborted,
 } from '@treesynth/core';
@@ -193,25 +194,6 @@ async function runAttempt(
 
 function timeoutError(label: string, timeoutMs: number): ApiCallError {
   return new ApiCallError({ message: `${label}: no answer within ${timeoutMs} ms`, isRetryable: true });
-}
-
-/** Wait, or reject with `AbortedError` the moment the signal fires. */
-function sleep(ms: number, signal: AbortSignal | undefined): Promise<void> {
-  return new Promise((resolve, reject) => {
-    if (signal?.aborted) {
-      reject(new AbortedError(signal.reason));
-      return;
-    }
-    const onAbort = () => {
-      clearTimeout(timer);
-      reject(new AbortedError(signal?.reason));
-    };
-    const timer = setTimeout(() => {
-      signal?.removeEventListener('abort', onAbort);
-      resolve();
-    }, ms);
-    signal?.addEventListener('abort', onAbort, { once: true });
-  });
 }
 
 function check(field: string, ok: boolean, expected: string): void {

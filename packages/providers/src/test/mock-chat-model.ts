@@ -4,6 +4,7 @@ import {
   type ChatCallOptions,
   type ChatModel,
   type ChatResult,
+  sleep,
 } from '@treesynth/core';
 
 export type MockReply = string | ChatResult;
@@ -65,7 +66,7 @@ export class MockChatModel implements ChatModel {
     const callNumber = this.calls.length;
     this.calls.push({ options, startedAt: performance.now() });
     const delay = typeof this.#delayMs === 'function' ? this.#delayMs(callNumber) : (this.#delayMs ?? 0);
-    if (delay > 0) await wait(delay, this.#honourSignal ? options.signal : undefined);
+    if (delay > 0) await sleep(delay, this.#honourSignal ? options.signal : undefined);
     if (this.#honourSignal && options.signal?.aborted) throw new AbortedError(options.signal.reason);
     if (this.#failures.length > 0) throw this.#failures.shift();
     const reply = await this.#reply(options, callNumber);
@@ -95,23 +96,5 @@ export function mockApiError(options: {
     statusCode,
     isRetryable,
     retryAfterSeconds: options.retryAfterSeconds,
-  });
-}
-
-function wait(ms: number, signal: AbortSignal | undefined): Promise<void> {
-  return new Promise((resolve, reject) => {
-    if (signal?.aborted) {
-      reject(new AbortedError(signal.reason));
-      return;
-    }
-    const onAbort = () => {
-      clearTimeout(timer);
-      reject(new AbortedError(signal?.reason));
-    };
-    const timer = setTimeout(() => {
-      signal?.removeEventListener('abort', onAbort);
-      resolve();
-    }, ms);
-    signal?.addEventListener('abort', onAbort, { once: true });
   });
 }
