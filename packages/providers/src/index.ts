@@ -6,6 +6,24 @@ export {
 } from './batch/batch-jobs.js';
 export { checkEndpoint } from './check-endpoint.js';
 export {
+  createEmbedder,
+  createHashingEmbedder,
+  createTransformersEmbedder,
+  createUseLiteEmbedder,
+  DEFAULT_TRANSFORMERS_MODEL,
+  EMBEDDER_SPECS,
+  EmbeddingCache,
+  type EmbedManyOptions,
+  type EmbedManyResult,
+  embedMany,
+  type HashingEmbedderOptions,
+  OpenAIEmbedder,
+  type OpenAIEmbedderConfig,
+  type TransformersEmbedderOptions,
+  type UseLiteEmbedder,
+  type UseLiteEmbedderOptions,
+} from './embedding/index.js';
+export {
   type CacheMiddlewareOptions,
   cacheMiddleware,
   responseCacheKey,

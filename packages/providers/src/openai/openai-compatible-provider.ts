@@ -1,4 +1,5 @@
 import { ConfigError, formatZodError } from '@treesynth/core';
+import { OpenAIEmbedder } from '../embedding/openai-embedder.js';
 import { OpenAIChatModel } from './openai-chat-model.js';
 import {
   type OpenAIChatModelId,
@@ -29,6 +30,11 @@ export interface OpenAICompatibleProvider {
   readonly baseURL: string;
   /** A chat model served by this endpoint. Throws `ConfigError` for invalid options. */
   chat(modelId: OpenAIChatModelId, options?: OpenAIChatOptionsInput): OpenAIChatModel;
+  /** An embedding model at this endpoint's `/embeddings`. */
+  embedding(
+    modelId: 'text-embedding-3-small' | 'text-embedding-3-large' | (string & {}),
+    options?: { dimensions?: number; maxEmbeddingsPerCall?: number },
+  ): OpenAIEmbedder;
 }
 
 /**
@@ -82,6 +88,9 @@ export function createOpenAICompatible(settings: OpenAICompatibleSettings = {}):
         throw new ConfigError({ path: path ? `chat options.${path}` : 'chat options', message });
       }
       return new OpenAIChatModel(modelId, checked.data, config);
+    },
+    embedding(modelId, options = {}) {
+      return new OpenAIEmbedder(modelId, { ...config, ...options });
     },
   };
 }

@@ -1,0 +1,139 @@
+/**
+ * Embedders benchmark: throughput (sentences per second) of each offline embedder on GSM8K train
+ * questions, and two quality checks that decide the offline default:
+ * - paraphrase recall@1: each question lightly rewritten (synonyms, clause order) must retrieve its
+ *   original among all originals;
+ * - MATH-subject accuracy: nearest of the seven subject centroids (10 problems each) on MATH-500.
+ *
+ * Usage: node --conditions=@treesynth/source --import tsx benchmarks/providers/embedders.ts [--n 1000]
+ */
+import { readFileSync } from 'node:fs';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { parseArgs } from 'node:util';
+import type { Embedder } from '@treesynth/core';
+import {
+  createHashingEmbedder,
+  createUseLiteEmbedder,
+  embedMany,
+  type UseLiteEmbedder,
+} from '@treesynth/providers';
+
+const DATA = resolve(dirname(fileURLToPath(import.meta.url)), '../../../shared/data');
+const { values: flags } = parseArgs({ options: { n: { type: 'string', default: '1000' } } });
+const n = Number(flags.n);
+
+const questions = readFileSync(join(DATA, 'gsm8k/train.jsonl'), 'utf8')
+  .split('\n')
+  .filter(Boolean)
+  .map((line) => (JSON.parse(line) as { question: string }).question);
+const math = readFileSync(join(DATA, 'math/math500_test.jsonl'), 'utf8')
+  .split('\n')
+  .filter(Boolean)
+  .map((line) => JSON.parse(line) as { problem: string; subject: string });
+
+const SYNONYMS: Record<string, string> = {
+  bought: 'purchased',
+  buys: 'purchases',
+  has: 'owns',
+  each: 'every',
+  total: 'overall',
+  many: 'much',
+  sold: 'sold off',
+  friends: 'pals',
+  money: 'cash',
+  makes: 'earns',
+  week: 'seven days',
+  day: 'daily period',
+};
+
+/** A deterministic light paraphrase: synonym swaps and the first two sentences swapped. */
+function paraphrase(text: string): string {
+  const swapped = text.replace(/\b\w+\b/g, (word) => SYNONYMS[word.toLowerCase()] ?? word);
+  const sentences = swapped.split(/(?<=\.)\s+/);
+  if (sentences.length > 2) [sentences[0], sentences[1]] = [sentences[1]!, sentences[0]!];
+  return sentences.join(' ');
+}
+
+function unit(vector: Float32Array): Float32Array {
+  let norm = 0;
+  for (const value of vector) norm += value * value;
+  norm = Math.sqrt(norm) || 1;
+  return vector.map((value) => value / norm);
+}
+
+function dot(a: Float32Array, b: Float32Array): number {
+  let sum = 0;
+  for (let index = 0; index < a.length; index++) sum += a[index]! * b[index]!;
+  return sum;
+}
+
+async function throughput(embedder: Embedder, texts: string[]): Promise<number> {
+  const started = performance.now();
+  await embedMany({ embedder, values: texts });
+  return texts.length / ((performance.now() - started) / 1000);
+}
+
+async function recallAtOne(embedder: Embedder, texts: string[]): Promise<number> {
+  const originals = (await embedMany({ embedder, values: texts })).embeddings.map(unit);
+  const rewritten = (await embedMany({ embedder, values: texts.map(paraphrase) })).embeddings.map(unit);
+  let hits = 0;
+  rewritten.forEach((query, index) => {
+    let best = -1;
+    let bestScore = -2;
+    originals.forEach((candidate, position) => {
+      const score = dot(query, candidate);
+      if (score > bestScore) [best, bestScore] = [position, score];
+    });
+    if (best === index) hits++;
+  });
+  return hits / texts.length;
+}
+
+async function subjectAccuracy(embedder: Embedder): Promise<number> {
+  const vectors = (await embedMany({ embedder, values: math.map((item) => item.problem) })).embeddings.map(
+    unit,
+  );
+  const subjects = [...new Set(math.map((item) => item.subject))];
+  const prototypes = new Set<number>();
+  const centroids = subjects.map((subject) => {
+    const members = math.flatMap((item, index) => (item.subject === subject ? [index] : [])).slice(0, 10);
+    for (const member of members) prototypes.add(member);
+    const centroid = new Float32Array(vectors[0]!.length);
+    for (const member of members) {
+      for (const [dim, value] of vectors[member]!.entries()) centroid[dim]! += value;
+    }
+    return unit(centroid);
+  });
+  let correct = 0;
+  let total = 0;
+  math.forEach((item, index) => {
+    if (prototypes.has(index)) return;
+    const scores = centroids.map((centroid) => dot(vectors[index]!, centroid));
+    if (subjects[scores.indexOf(Math.max(...scores))] === item.subject) correct++;
+    total++;
+  });
+  return correct / total;
+}
+
+const sample = questions.slice(0, n);
+const rows: string[][] = [];
+const candidates: [string, () => Embedder & Partial<Pick<UseLiteEmbedder, 'close'>>][] = [
+  ['hashing-1024', () => createHashingEmbedder()],
+  ['use-lite (1 worker)', () => createUseLiteEmbedder({ workers: 1 })],
+  ['use-lite (2 workers)', () => createUseLiteEmbedder({ workers: 2 })],
+];
+for (const [name, make] of candidates) {
+  const embedder = make();
+  await embedMany({ embedder, values: sample.slice(0, 8) }); // load the model outside the timing
+  const speed = await throughput(embedder, sample);
+  const recall = await recallAtOne(embedder, sample.slice(0, 500));
+  const accuracy = await subjectAccuracy(embedder);
+  await embedder.close?.();
+  rows.push([name, speed.toFixed(0), recall.toFixed(3), accuracy.toFixed(3)]);
+}
+console.log(
+  `embedders on ${n} GSM8K train questions (paraphrase recall on 500; MATH-500 subjects, 10-example centroids)`,
+);
+console.log(['embedder', 'sentences/s', 'paraphrase R@1', 'MATH subject acc'].join('\t'));
+for (const row of rows) console.log(row.join('\t'));

@@ -1,0 +1,55 @@
+import { ConfigError, type Embedder } from '@treesynth/core';
+import { createOpenAICompatible } from '../openai/openai-compatible-provider.js';
+import { createHashingEmbedder } from './hashing-embedder.js';
+import { createTransformersEmbedder } from './transformers-embedder.js';
+import { createUseLiteEmbedder } from './use-lite-embedder.js';
+
+export const EMBEDDER_SPECS = [
+  'hashing[:dims]',
+  'use-lite',
+  'transformers[:hub-id|folder]',
+  'openai:<model>',
+] as const;
+
+/**
+ * An embedder from a short spec: `hashing`, `hashing:512`, `use-lite`, `transformers`,
+ * `transformers:Xenova/all-MiniLM-L6-v2`, `transformers:/path/to/folder`, `openai:text-embedding-3-small`
+ * (the endpoint from OPENAI_BASE_URL / OPENAI_API_KEY, or `baseURL`).
+ */
+export function createEmbedder(
+  spec: string,
+  settings: { baseURL?: string; apiKey?: string; cacheDir?: string } = {},
+): Embedder {
+  const [kind, ...rest] = spec.split(':');
+  const argument = rest.join(':');
+  switch (kind) {
+    case 'hashing': {
+      const dimensions = argument ? Number(argument) : undefined;
+      if (dimensions !== undefined && (!Number.isInteger(dimensions) || dimensions < 8)) {
+        throw new ConfigError({
+          path: '--embedder',
+          message: `hashing dimensions must be a whole number >= 8, got "${argument}"`,
+        });
+      }
+      return createHashingEmbedder({ dimensions });
+    }
+    case 'use-lite':
+      return createUseLiteEmbedder();
+    case 'transformers':
+      return createTransformersEmbedder({ model: argument || undefined, cacheDir: settings.cacheDir });
+    case 'openai':
+      if (!argument)
+        throw new ConfigError({
+          path: '--embedder',
+          message: 'openai needs a model: openai:text-embedding-3-small',
+        });
+      return createOpenAICompatible({ baseURL: settings.baseURL, apiKey: settings.apiKey }).embedding(
+        argument,
+      );
+    default:
+      throw new ConfigError({
+        path: '--embedder',
+        message: `unknown embedder "${spec}"; use one of ${EMBEDDER_SPECS.join(', ')}`,
+      });
+  }
+}

@@ -1,0 +1,15 @@
+export { createEmbedder, EMBEDDER_SPECS } from './create-embedder.js';
+export { type EmbedManyOptions, type EmbedManyResult, embedMany } from './embed-many.js';
+export { EmbeddingCache } from './embedding-cache.js';
+export { createHashingEmbedder, type HashingEmbedderOptions, wordTokens } from './hashing-embedder.js';
+export { OpenAIEmbedder, type OpenAIEmbedderConfig } from './openai-embedder.js';
+export {
+  createTransformersEmbedder,
+  DEFAULT_TRANSFORMERS_MODEL,
+  type TransformersEmbedderOptions,
+} from './transformers-embedder.js';
+export {
+  createUseLiteEmbedder,
+  type UseLiteEmbedder,
+  type UseLiteEmbedderOptions,
+} from './use-lite-embedder.js';

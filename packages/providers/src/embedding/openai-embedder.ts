@@ -1,0 +1,84 @@
+import { type Embedder, type EmbedOptions, type EmbedResult, throwIfAborted } from '@treesynth/core';
+import OpenAI from 'openai';
+import { mapOpenAIError } from '../openai/map-openai-error.js';
+
+export interface OpenAIEmbedderConfig {
+  provider: string;
+  baseURL: string;
+  apiKey: string;
+  headers?: Record<string, string>;
+  fetch?: typeof fetch;
+  /** Texts per request (default 256; OpenAI accepts up to 2048). */
+  maxEmbeddingsPerCall?: number;
+  /** Vector length to ask for, where the model supports shortening (text-embedding-3-*). */
+  dimensions?: number;
+  timeoutMs?: number;
+}
+
+/**
+ * Any OpenAI-compatible `/embeddings` endpoint: OpenAI, vLLM, Ollama, TEI. Built by
+ * `createOpenAICompatible(...).embedding(id)`; errors are the chat model's (`ApiCallError`, key scrubbed).
+ */
+export class OpenAIEmbedder implements Embedder {
+  readonly specificationVersion = 'v1' as const;
+  readonly provider: string;
+  readonly modelId: string;
+  readonly dimensions: number | undefined;
+  readonly maxEmbeddingsPerCall: number;
+  readonly #client: OpenAI;
+  readonly #config: OpenAIEmbedderConfig;
+
+  constructor(modelId: string, config: OpenAIEmbedderConfig) {
+    this.modelId = modelId;
+    this.provider = config.provider;
+    this.dimensions = config.dimensions;
+    this.maxEmbeddingsPerCall = config.maxEmbeddingsPerCall ?? 256;
+    this.#config = config;
+    this.#client = new OpenAI({
+      apiKey: config.apiKey,
+      baseURL: config.baseURL,
+      adminAPIKey: null,
+      organization: null,
+      project: null,
+      webhookSecret: null,
+      maxRetries: 0,
+      timeout: config.timeoutMs ?? 120_000,
+      defaultHeaders: config.headers,
+      ...(config.fetch ? { fetch: config.fetch } : {}),
+    });
+  }
+
+  async doEmbed({ values, signal }: EmbedOptions): Promise<EmbedResult> {
+    throwIfAborted(signal);
+    try {
+      const response = await this.#client.embeddings.create(
+        {
+          model: this.modelId,
+          input: values,
+          encoding_format: 'float',
+          ...(this.dimensions ? { dimensions: this.dimensions } : {}),
+        },
+        { signal },
+      );
+      const ordered = [...response.data].sort((a, b) => a.index - b.index);
+      return {
+        embeddings: ordered.map((item) => Float32Array.from(item.embedding)),
+        usage: { tokens: response.usage?.prompt_tokens ?? 0 },
+      };
+    } catch (error) {
+      throw mapOpenAIError(error, {
+        baseURL: this.#config.baseURL,
+        url: `${this.#config.baseURL}/embeddings`,
+        timeoutMs: this.#config.timeoutMs ?? 120_000,
+        signal,
+        errorBody: undefined,
+        secrets: [this.#config.apiKey],
+      });
+    }
+  }
+
+  /** What `JSON.stringify` shows: never the key. */
+  toJSON(): { provider: string; modelId: string; baseURL: string } {
+    return { provider: this.provider, modelId: this.modelId, baseURL: this.#config.baseURL };
+  }
+}
