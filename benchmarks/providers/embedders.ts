@@ -13,6 +13,7 @@ import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import type { Embedder } from '@treesynth/core';
 import {
+  createGloveSifEmbedder,
   createHashingEmbedder,
   createUseLiteEmbedder,
   embedMany,
@@ -47,12 +48,18 @@ const SYNONYMS: Record<string, string> = {
   day: 'daily period',
 };
 
-/** A deterministic light paraphrase: synonym swaps and the first two sentences swapped. */
+/**
+ * A deterministic rewrite that keeps the problem recognisable but changes much of its surface:
+ * synonym swaps, every number written out differently (digits kept, commas dropped), the first
+ * sentence removed when there are three or more, and the remaining sentences in reverse order.
+ */
 function paraphrase(text: string): string {
-  const swapped = text.replace(/\b\w+\b/g, (word) => SYNONYMS[word.toLowerCase()] ?? word);
-  const sentences = swapped.split(/(?<=\.)\s+/);
-  if (sentences.length > 2) [sentences[0], sentences[1]] = [sentences[1]!, sentences[0]!];
-  return sentences.join(' ');
+  const swapped = text
+    .replace(/\b\w+\b/g, (word) => SYNONYMS[word.toLowerCase()] ?? word)
+    .replace(/(\d),(\d)/g, '$1$2');
+  const sentences = swapped.split(/(?<=[.?!])\s+/);
+  if (sentences.length >= 3) sentences.shift();
+  return sentences.reverse().join(' ');
 }
 
 function unit(vector: Float32Array): Float32Array {
@@ -120,6 +127,7 @@ const sample = questions.slice(0, n);
 const rows: string[][] = [];
 const candidates: [string, () => Embedder & Partial<Pick<UseLiteEmbedder, 'close'>>][] = [
   ['hashing-1024', () => createHashingEmbedder()],
+  ['glove-sif (100-d GloVe)', () => createGloveSifEmbedder()],
   ['use-lite (1 worker)', () => createUseLiteEmbedder({ workers: 1 })],
   ['use-lite (2 workers)', () => createUseLiteEmbedder({ workers: 2 })],
 ];

@@ -7,9 +7,11 @@ export {
 export { checkEndpoint } from './check-endpoint.js';
 export {
   createEmbedder,
+  createGloveSifEmbedder,
   createHashingEmbedder,
   createTransformersEmbedder,
   createUseLiteEmbedder,
+  DEFAULT_OFFLINE_EMBEDDER,
   DEFAULT_TRANSFORMERS_MODEL,
   EMBEDDER_SPECS,
   EmbeddingCache,

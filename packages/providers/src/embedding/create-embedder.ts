@@ -1,5 +1,6 @@
 import { ConfigError, type Embedder } from '@treesynth/core';
 import { createOpenAICompatible } from '../openai/openai-compatible-provider.js';
+import { createGloveSifEmbedder } from './glove-sif-embedder.js';
 import { createHashingEmbedder } from './hashing-embedder.js';
 import { createTransformersEmbedder } from './transformers-embedder.js';
 import { createUseLiteEmbedder } from './use-lite-embedder.js';
@@ -10,6 +11,14 @@ export const EMBEDDER_SPECS = [
   'transformers[:hub-id|folder]',
   'openai:<model>',
 ] as const;
+
+/**
+ * The embedder used when none is named and nothing may be downloaded. Chosen by measurement
+ * (benchmarks/providers/embedders.ts): feature hashing ties the neural candidates on paraphrase
+ * retrieval, routes MATH problems to their subject best (0.47 vs 0.38 for USE-Lite and GloVe-SIF),
+ * and is two to three orders of magnitude faster.
+ */
+export const DEFAULT_OFFLINE_EMBEDDER = 'hashing';
 
 /**
  * An embedder from a short spec: `hashing`, `hashing:512`, `use-lite`, `transformers`,
@@ -35,6 +44,8 @@ export function createEmbedder(
     }
     case 'use-lite':
       return createUseLiteEmbedder();
+    case 'glove-sif':
+      return createGloveSifEmbedder();
     case 'transformers':
       return createTransformersEmbedder({ model: argument || undefined, cacheDir: settings.cacheDir });
     case 'openai':

