@@ -7,7 +7,8 @@
  *
  * Usage: node --conditions=@treesynth/source --import tsx benchmarks/providers/embedders.ts [--n 1000]
  */
-import { readFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
@@ -15,8 +16,10 @@ import type { Embedder } from '@treesynth/core';
 import {
   createGloveSifEmbedder,
   createHashingEmbedder,
+  createTransformersEmbedder,
   createUseLiteEmbedder,
   embedMany,
+  exportGloveSifModel,
   type UseLiteEmbedder,
 } from '@treesynth/providers';
 
@@ -124,10 +127,30 @@ async function subjectAccuracy(embedder: Embedder): Promise<number> {
 }
 
 const sample = questions.slice(0, n);
+// The same GloVe-SIF model written as an ONNX folder, to run it on the transformers.js path.
+const gloveFolder = join(mkdtempSync(join(tmpdir(), 'glove-sif-onnx-')), 'model');
+const exportStarted = performance.now();
+exportGloveSifModel(gloveFolder);
+console.log(`exported GloVe-SIF as ONNX in ${((performance.now() - exportStarted) / 1000).toFixed(1)} s`);
+{
+  const texts = sample.slice(0, 200).filter((text) => !text.includes("'"));
+  const direct = (await embedMany({ embedder: createGloveSifEmbedder(), values: texts })).embeddings;
+  const onnxPath = (
+    await embedMany({ embedder: createTransformersEmbedder({ model: gloveFolder }), values: texts })
+  ).embeddings;
+  const agreement = direct.map((vector, index) => dot(unit(vector), unit(onnxPath[index]!)));
+  console.log(
+    `GloVe-SIF, JS vs ONNX path on ${texts.length} questions: mean cosine ${(agreement.reduce((a, b) => a + b, 0) / agreement.length).toFixed(6)}, min ${Math.min(...agreement).toFixed(6)}`,
+  );
+}
 const rows: string[][] = [];
 const candidates: [string, () => Embedder & Partial<Pick<UseLiteEmbedder, 'close'>>][] = [
   ['hashing-1024', () => createHashingEmbedder()],
   ['glove-sif (100-d GloVe)', () => createGloveSifEmbedder()],
+  [
+    'glove-sif on transformers.js (ONNX)',
+    () => createTransformersEmbedder({ model: gloveFolder, batchSize: 64 }),
+  ],
   ['use-lite (1 worker)', () => createUseLiteEmbedder({ workers: 1 })],
   ['use-lite (2 workers)', () => createUseLiteEmbedder({ workers: 2 })],
 ];

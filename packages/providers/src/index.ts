@@ -18,12 +18,14 @@ export {
   type EmbedManyOptions,
   type EmbedManyResult,
   embedMany,
+  exportGloveSifModel,
   type HashingEmbedderOptions,
   OpenAIEmbedder,
   type OpenAIEmbedderConfig,
   type TransformersEmbedderOptions,
   type UseLiteEmbedder,
   type UseLiteEmbedderOptions,
+  writeEmbeddingTableModel,
 } from './embedding/index.js';
 export {
   type CacheMiddlewareOptions,

