@@ -1,0 +1,89 @@
+import { accumulateDots } from './_dot-kernel.js';
+import type { EmbeddingMatrix } from './embedding-matrix.js';
+import { symmetricEigenvalues } from './symmetric-eigenvalues.js';
+
+export interface VendiOptions {
+  /**
+   * Order q of the score (Pasarkar & Dieng, 2024): 1 (the default) is exp(Shannon entropy);
+   * q ≠ 1 is (Σ λ^q)^(1/(1−q)); Infinity is 1 / max λ. Lower orders weigh rare modes more.
+   */
+  order?: number;
+}
+
+/**
+ * Vendi score (Friedman & Dieng, 2023): the effective number of distinct samples; higher is more
+ * diverse, from 1 (all identical) to n (all orthogonal).
+ *
+ *   VS = exp(−Σ_i λ_i log λ_i),  λ = eigenvalues of K/n,  K = X Xᵀ (cosine kernel of unit rows)
+ *
+ * K/n (n × n) and the dual Xᵀ X / n (d × d) share their nonzero eigenvalues, so the score is computed
+ * exactly from whichever is smaller: O(n·d·min(n, d)) to form it (blocked, Float64 sums) plus
+ * O(min(n, d)³) for the eigenvalues (`symmetricEigenvalues`). The eigenvalues are divided by their
+ * sum (the trace, Σ‖x_i‖²/n, which is 1 for unit rows) and tiny negative round-off is clamped to 0.
+ * NaN for an empty matrix.
+ */
+export function vendiScore(embeddings: EmbeddingMatrix, options: VendiOptions = {}): number {
+  const { rows, dims } = embeddings;
+  if (rows === 0 || dims === 0) return Number.NaN;
+  const { matrix, size } = rows <= dims ? gramMatrix(embeddings) : covarianceMatrix(embeddings);
+  return vendiFromEigenvalues(symmetricEigenvalues(matrix, size), options.order ?? 1);
+}
+
+/** The Vendi score of order q from a kernel's eigenvalues (normalised here to sum to 1). */
+export function vendiFromEigenvalues(eigenvalues: ArrayLike<number>, order = 1): number {
+  let trace = 0;
+  for (let i = 0; i < eigenvalues.length; i++) trace += Math.max(0, eigenvalues[i]!);
+  if (trace === 0) return Number.NaN;
+  if (order === Number.POSITIVE_INFINITY) {
+    let largest = 0;
+    for (let i = 0; i < eigenvalues.length; i++) largest = Math.max(largest, eigenvalues[i]! / trace);
+    return 1 / largest;
+  }
+  if (order === 1) {
+    let entropy = 0;
+    for (let i = 0; i < eigenvalues.length; i++) {
+      const p = Math.max(0, eigenvalues[i]!) / trace;
+      if (p > 0) entropy -= p * Math.log(p);
+    }
+    return Math.exp(entropy);
+  }
+  let power = 0;
+  for (let i = 0; i < eigenvalues.length; i++) {
+    const p = Math.max(0, eigenvalues[i]!) / trace;
+    if (p > 0) power += p ** order;
+  }
+  return power ** (1 / (1 - order));
+}
+
+/** X Xᵀ (n × n); the 1/n is irrelevant after normalising by the trace. */
+function gramMatrix(embeddings: EmbeddingMatrix): { matrix: Float64Array; size: number } {
+  const { data, rows, dims } = embeddings;
+  const matrix = new Float64Array(rows * rows);
+  accumulateDots(data, 0, rows, data, 0, rows, dims, matrix, true);
+  mirrorUpper(matrix, rows);
+  return { matrix, size: rows };
+}
+
+/** Xᵀ X (d × d), from blocks of rows transposed so each entry is a dot product of contiguous runs. */
+function covarianceMatrix(embeddings: EmbeddingMatrix): { matrix: Float64Array; size: number } {
+  const { data, rows, dims } = embeddings;
+  const block = 256;
+  const transposed = new Float32Array(dims * block);
+  const matrix = new Float64Array(dims * dims);
+  for (let start = 0; start < rows; start += block) {
+    const count = Math.min(block, rows - start);
+    for (let i = 0; i < count; i++) {
+      const source = (start + i) * dims;
+      for (let k = 0; k < dims; k++) transposed[k * count + i] = data[source + k]!;
+    }
+    accumulateDots(transposed, 0, dims, transposed, 0, dims, count, matrix, true);
+  }
+  mirrorUpper(matrix, dims);
+  return { matrix, size: dims };
+}
+
+function mirrorUpper(matrix: Float64Array, size: number): void {
+  for (let i = 0; i < size; i++) {
+    for (let j = i + 1; j < size; j++) matrix[j * size + i] = matrix[i * size + j]!;
+  }
+}
