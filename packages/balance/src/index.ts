@@ -1,4 +1,45 @@
 // Routing: every sample to exactly one leaf.
+
+// Planning: targets per leaf, seeded downsampling, synthesis of shortfalls.
+export {
+  type BalancePlan,
+  type BalancePlanTotals,
+  type LeafPlan,
+  type PlanBalanceOptions,
+  planBalance,
+} from './plan/balance-plan.js';
+export { downsample } from './plan/downsample.js';
+export {
+  DEFAULT_COUNT_KEY,
+  leafLabel,
+  leafTargets,
+  PAPER_INFINITE_BASE,
+  paperWeights,
+  parseTargetCounts,
+  proportionalTargets,
+  type TargetSpec,
+  uniformTargets,
+} from './plan/leaf-targets.js';
+export {
+  type LeafSynthesis,
+  type SynthesisProgress,
+  type SynthesisResult,
+  type SynthesizeShortfallsOptions,
+  synthesizeShortfalls,
+} from './plan/synthesize-shortfalls.js';
+export { type CreateRouterOptions, createRouter } from './routing/create-router.js';
+export { embedTexts } from './routing/embed-texts.js';
+export {
+  createEmbeddingRouter,
+  describePath,
+  type EmbeddingReview,
+  type EmbeddingRouter,
+  type EmbeddingRouterOptions,
+  sampleText,
+} from './routing/embedding-router.js';
+export { createHybridRouter, type HybridRouter, type HybridRouterOptions } from './routing/hybrid-router.js';
+export { createLlmRouter, type LlmRouter, type LlmRouterOptions } from './routing/llm-router.js';
+export { matchOption, normalizeAnswer } from './routing/match-option.js';
 export type {
   LevelDecision,
   Route,
