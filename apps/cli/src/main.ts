@@ -21,6 +21,10 @@ const COMMANDS: Record<string, { summary: string; load: () => Promise<CommandSpe
     summary: 'export leaf calls as an OpenAI Batch file; ingest the results',
     load: async () => (await import('./commands/batch.js')).batchCommand,
   },
+  eval: {
+    summary: 'compare datasets: `treesynth eval diversity <files...>` prints diversity metrics',
+    load: async () => (await import('./commands/eval.js')).evalCommand,
+  },
   sim: {
     summary: 'serve the simulated OpenAI-compatible LLM on loopback',
     load: async () => (await import('./commands/sim.js')).simCommand,

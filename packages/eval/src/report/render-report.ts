@@ -69,7 +69,7 @@ function simulatedBanner(): string {
 function summary(input: ReportInput): string {
   const items = input.datasets.map(
     (dataset) =>
-      `<li>${escapeHtml(dataset.name)}: <span class="value">${plural(dataset.texts.length, 'sample')}</span></li>`,
+      `<li>${escapeHtml(dataset.name)}: <span class="value">${plural(dataset.samples ?? dataset.texts.length, 'sample')}</span></li>`,
   );
   const leaves = input.leafSizes?.length ?? leafCount(input);
   if (leaves !== undefined) items.push(`<li>leaves: <span class="value">${formatCount(leaves)}</span></li>`);

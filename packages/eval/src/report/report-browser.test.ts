@@ -1,15 +1,13 @@
-import { existsSync } from 'node:fs';
 import { copyFile, mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { type Browser, chromium, type Page } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
 import { afterAll, describe, expect, it } from 'vitest';
 import { HOSTILE, hostileReportInput } from './_test-fixture.js';
+import { launchChromium } from './chromium.fixture.js';
 import { writeReport } from './write-report.js';
 
-/** Debian's `chromium` package; CI installs it. Override with TREESYNTH_CHROMIUM. */
-const CHROMIUM = process.env.TREESYNTH_CHROMIUM ?? '/usr/bin/chromium';
 const SCREENSHOT_COPY = '/tmp/treesynth-report-screenshot.png';
 
 // The callbacks given to `page.evaluate` run in the browser. The package compiles without the DOM
@@ -40,24 +38,7 @@ afterAll(async () => {
 });
 
 async function launch(): Promise<Browser> {
-  if (!existsSync(CHROMIUM)) {
-    throw new Error(
-      `Chromium is missing at ${CHROMIUM}: the report's browser test needs a real browser. ` +
-        'Install it with `apt-get install -y chromium` (Debian) or set TREESYNTH_CHROMIUM to its path.',
-    );
-  }
-  const browser = await chromium.launch({
-    executablePath: CHROMIUM,
-    args: [
-      '--no-sandbox',
-      '--disable-gpu',
-      '--disable-background-networking',
-      '--disable-component-update',
-      '--disable-sync',
-      '--no-first-run',
-      '--disable-quic',
-    ],
-  });
+  const browser = await launchChromium();
   cleanups.push(() => browser.close());
   return browser;
 }

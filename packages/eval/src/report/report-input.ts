@@ -25,6 +25,8 @@ export interface ReportInput {
 
 export interface ReportDataset {
   name: string;
+  /** Samples in the whole dataset, when `texts` is a subset (e.g. the points of the t-SNE map). */
+  samples?: number;
   /** The samples' primary text, shown (escaped, truncated) when hovering a point. */
   texts: readonly string[];
   /** 2-D coordinates (e.g. t-SNE), one per text; without them the dataset is left out of the scatters. */
