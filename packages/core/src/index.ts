@@ -48,7 +48,14 @@ export {
   parseSubspace,
   STAGE_SCHEMA_NAMES,
 } from './prompts/prompt-layout.js';
-export { coveragePrompt, criterionPrompt, leafPrompt, pivotPrompt } from './prompts/stage-prompts.js';
+export {
+  coveragePrompt,
+  criterionPrompt,
+  leafPrompt,
+  pivotPrompt,
+  type RoutePromptInput,
+  routePrompt,
+} from './prompts/stage-prompts.js';
 export type {
   ChatCallOptions,
   ChatMessage,
@@ -84,7 +91,7 @@ export {
   leafStage,
   pivotStage,
 } from './stages/builtin-stages.js';
-export { coverageSchema, criterionSchema, samplesSchema } from './stages/stage-schemas.js';
+export { coverageSchema, criterionSchema, routeSchema, samplesSchema } from './stages/stage-schemas.js';
 // The run store.
 export { writeFileAtomic } from './store/atomic-write.js';
 export { JsonlAppender, readJsonl, repairTornTail } from './store/jsonl.js';

@@ -17,6 +17,10 @@ export const PROMPT_SECTIONS = {
   dimension: 'Dimension',
   knownValues: 'Known values',
   request: 'Request',
+  /** The values a route request chooses from, one `- value` a line. */
+  options: 'Options',
+  /** The sample a route request classifies; always the last section, so its text may hold anything. */
+  sample: 'Sample',
 } as const;
 
 /** Schema names of the built-in stages' structured requests. */
@@ -25,6 +29,8 @@ export const STAGE_SCHEMA_NAMES = {
   criterion: 'treesynth_criterion',
   coverage: 'treesynth_coverage',
   leaf: 'treesynth_leaf',
+  /** Balancing: which value of a node's dimension an existing sample takes. */
+  route: 'treesynth_route',
 } as const;
 
 export function section(heading: string, body: string): string {

@@ -1,5 +1,7 @@
 import type { ChatMessage } from '../spec/chat-model.js';
+import type { PathStep } from '../spec/sample.js';
 import type { CoverageInput, CriterionInput, LeafInput, PivotInput } from '../spec/stage.js';
+import type { TaskDefinition } from '../tasks/task-definition.js';
 import {
   bulletList,
   PROMPT_SECTIONS,
@@ -90,6 +92,44 @@ export function leafPrompt(input: LeafInput): ChatMessage[] {
         `Write exactly ${input.count} new samples that satisfy every constraint of the subspace. ` +
           'Make them varied in everything the constraints leave open, realistic, and correct. Reply as {"samples": [...]}.',
       ),
+    ].join('\n'),
+  );
+}
+
+/** A route request: classify one existing sample on one node's dimension (balancing, design 1.3). */
+export interface RoutePromptInput {
+  task: TaskDefinition;
+  /** The node's constraints, which the sample already satisfies. */
+  path: PathStep[];
+  dimension: string;
+  /** The values to choose from, in the tree's order. */
+  options: readonly string[];
+  /** The sample's text. */
+  sample: string;
+}
+
+/**
+ * The reference's routing step: one classification call per sample and level, the child values as
+ * options. Everything but the sample is the same for every sample at a node, so it comes first and an
+ * endpoint with prefix caching reuses it; the sample is the last section, so its text may hold
+ * anything (even lines that look like headings).
+ */
+export function routePrompt(input: RoutePromptInput): ChatMessage[] {
+  return messages(
+    [
+      taskSections(input.task),
+      subspaceSection(input.path),
+      section(PROMPT_SECTIONS.dimension, input.dimension),
+      section(PROMPT_SECTIONS.options, bulletList(input.options)),
+      section(
+        PROMPT_SECTIONS.request,
+        [
+          `Decide which value of the dimension "${input.dimension}" the sample below takes.`,
+          'Choose exactly one of the options and copy it exactly as written; never answer with a value that is not listed.',
+          'Reply as {"value": "..."}.',
+        ].join(' '),
+      ),
+      `# ${PROMPT_SECTIONS.sample}\n${input.sample}\n`,
     ].join('\n'),
   );
 }

@@ -37,3 +37,6 @@ export const coverageSchema = z
     new_values: z.array(z.string()),
   })
   .strict();
+
+/** A route answer: the option chosen, copied from the prompt's Options section. */
+export const routeSchema = z.object({ value: z.string() }).strict();
