@@ -7,12 +7,13 @@ import {
   STAGE_SCHEMA_NAMES,
   stableStringify,
 } from '@treesynth/core';
+import { chooseRouteOption } from './route-answer.js';
 import { type ContentFaultKind, corruptContent } from './simulator-faults.js';
 import { chooseCriterion, completeValues, writeSamples } from './stage-answers.js';
 import { worldForTask } from './world-for-task.js';
 
 /** What a request asked for, recognised by its structured-output schema name. */
-export type SimulatorStage = 'pivots' | 'criterion' | 'coverage' | 'leaf' | 'other';
+export type SimulatorStage = 'pivots' | 'criterion' | 'coverage' | 'leaf' | 'route' | 'other';
 
 export interface AnswerOptions {
   /** Seed of the latent worlds. Default 0. */
@@ -169,7 +170,29 @@ function answerStage(
         sections.get(PROMPT_SECTIONS.dimension)?.split('\n')[0]?.trim() ?? '',
         bulletItems(sections.get(PROMPT_SECTIONS.knownValues)),
       );
+    case 'route':
+      return {
+        value: chooseRouteOption(
+          routeSample(messages),
+          bulletItems(sections.get(PROMPT_SECTIONS.options)),
+          messages.filter((message) => message.role === 'assistant').length,
+        ),
+      };
   }
+}
+
+/**
+ * The sample of a route request: everything after the Sample heading of the prompt, which is the last
+ * section, so a sample line that looks like a heading does not cut it short.
+ */
+function routeSample(messages: readonly Message[]): string {
+  const heading = `# ${PROMPT_SECTIONS.sample}\n`;
+  for (const message of messages) {
+    if (message.role !== 'user') continue;
+    const start = message.content.indexOf(heading);
+    if (start >= 0) return message.content.slice(start + heading.length).trim();
+  }
+  return '';
 }
 
 function readMessages(value: unknown): Message[] | undefined {

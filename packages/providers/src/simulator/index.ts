@@ -8,6 +8,12 @@ export {
   type SimulatorStage,
 } from './answer-request.js';
 export { findDimension, type LatentWorld, type SampleDraft, type WorldDimension } from './latent-world.js';
+export {
+  chooseRouteOption,
+  INVALID_ROUTE_ANSWER,
+  ROUTE_INVALID_MARKER,
+  ROUTE_INVALID_ONCE_MARKER,
+} from './route-answer.js';
 export { formatMarkers, parseMarkers } from './sample-markers.js';
 export {
   type ContentFaultKind,
