@@ -1,0 +1,57 @@
+/** Small dense-vector helpers for the routers. Vectors are Float32Array; sums run in float64. */
+
+export function dot(a: Float32Array, b: Float32Array): number {
+  let sum = 0;
+  const length = Math.min(a.length, b.length);
+  for (let index = 0; index < length; index++) sum += a[index]! * b[index]!;
+  return sum;
+}
+
+export function norm(vector: Float32Array): number {
+  return Math.sqrt(dot(vector, vector));
+}
+
+/** The vector scaled to length 1; a zero vector stays zero. */
+export function unit(vector: Float32Array): Float32Array {
+  const length = norm(vector);
+  const out = new Float32Array(vector.length);
+  if (length > 0) for (let index = 0; index < vector.length; index++) out[index] = vector[index]! / length;
+  return out;
+}
+
+/** The mean of the vectors picked by `indices` (all when omitted); zero when there are none. */
+export function mean(
+  vectors: readonly Float32Array[],
+  dimensions: number,
+  indices?: readonly number[],
+): Float32Array {
+  const sum = new Float64Array(dimensions);
+  const count = indices ? indices.length : vectors.length;
+  for (let position = 0; position < count; position++) {
+    const vector = vectors[indices ? indices[position]! : position]!;
+    for (let dim = 0; dim < dimensions; dim++) sum[dim]! += vector[dim]!;
+  }
+  const out = new Float32Array(dimensions);
+  if (count > 0) for (let dim = 0; dim < dimensions; dim++) out[dim] = sum[dim]! / count;
+  return out;
+}
+
+/** a − b. */
+export function subtract(a: Float32Array, b: Float32Array): Float32Array {
+  const out = new Float32Array(a.length);
+  for (let index = 0; index < a.length; index++) out[index] = a[index]! - (b[index] ?? 0);
+  return out;
+}
+
+/** Σ weight·vector over the pairs. */
+export function combine(
+  parts: readonly { weight: number; vector: Float32Array }[],
+  dimensions: number,
+): Float32Array {
+  const out = new Float32Array(dimensions);
+  for (const { weight, vector } of parts) {
+    if (weight === 0) continue;
+    for (let dim = 0; dim < dimensions; dim++) out[dim]! += weight * vector[dim]!;
+  }
+  return out;
+}

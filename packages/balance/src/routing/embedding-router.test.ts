@@ -1,0 +1,198 @@
+import { ConfigError, PartitionTree, ROOT_ID } from '@treesynth/core';
+import { describe, expect, it } from 'vitest';
+import { fruitTask, keywordEmbedder, oneLevelTree, split } from './_test-trees.fixture.js';
+import { createRouter } from './create-router.js';
+import { createEmbeddingRouter, describePath } from './embedding-router.js';
+
+const FRUITS = ['apple', 'banana', 'cherry'];
+
+describe('embedding router: known geometry', () => {
+  it('routes by the nearest description, with exact similarity and margin (no centring)', async () => {
+    const { tree, child } = oneLevelTree(split('fruit', FRUITS));
+    const router = createEmbeddingRouter({
+      tree,
+      task: fruitTask,
+      embedder: keywordEmbedder(FRUITS),
+      centering: 'none',
+    });
+    const [apple, tie] = await router.route(['an apple', 'apple and banana']);
+    // "an apple" = e_apple; the description "…\nfruit: apple" = e_apple: cosine 1, runner-up 0.
+    expect(apple).toMatchObject({ leafId: child.get('apple'), decidedBy: 'embedding' });
+    expect(apple!.path).toEqual([{ dimension: 'fruit', value: 'apple' }]);
+    expect(apple!.similarity).toBeCloseTo(1, 6);
+    expect(apple!.margin).toBeCloseTo(1, 6);
+    expect(apple!.levels).toEqual([
+      expect.objectContaining({
+        nodeId: ROOT_ID,
+        childId: child.get('apple'),
+        value: 'apple',
+        decidedBy: 'embedding',
+      }),
+    ]);
+    // (e_apple + e_banana)/√2 is equally near apple and banana: cosine 1/√2, margin 0.
+    expect(tie!.similarity).toBeCloseTo(Math.SQRT1_2, 6);
+    expect(tie!.margin).toBeCloseTo(0, 6);
+    expect(['apple', 'banana']).toContain(tie!.path[0]!.value);
+  });
+
+  it('centring removes a common direction: same decisions, far larger margins', async () => {
+    const { tree, child } = oneLevelTree(split('fruit', FRUITS));
+    const texts = Array.from({ length: 30 }, (_, index) => `a ${FRUITS[index % 3]}`);
+    const route = (centering: 'batch' | 'none') =>
+      createEmbeddingRouter({ tree, task: fruitTask, embedder: keywordEmbedder(FRUITS, 5), centering }).route(
+        texts,
+      );
+    const raw = await route('none');
+    const centred = await route('batch');
+    raw.forEach((route, index) => {
+      expect(route.leafId).toBe(child.get(FRUITS[index % 3]!));
+      expect(centred[index]!.leafId).toBe(route.leafId);
+    });
+    // Raw: every vector is mostly the bias (5, 1): cos to the right description 1, to a wrong one
+    // 25/26, margin 1/26. Centred, the bias cancels and the margin is large.
+    expect(raw[0]!.margin).toBeCloseTo(1 / 26, 5);
+    expect(centred[0]!.margin!).toBeGreaterThan(0.5);
+  });
+
+  it('lets pivots decide when the value names say nothing', async () => {
+    const vocabulary = ['apple', 'banana', 'cherry', 'x1', 'x2'];
+    const { tree, child } = oneLevelTree(
+      split('cluster', ['x1', 'x2'], {
+        pivots: [{ text: 'apple' }, { text: 'apple apple' }, { text: 'banana' }, { text: 'cherry banana' }],
+        assignments: [
+          { value: 'x1', pivots: [0, 1] },
+          { value: 'x2', pivots: [2, 3] },
+        ],
+      }),
+    );
+    // descriptionWeight 0: prototypes are the pivot centroids alone.
+    const router = createEmbeddingRouter({
+      tree,
+      task: fruitTask,
+      embedder: keywordEmbedder(vocabulary),
+      descriptionWeight: 0,
+    });
+    const routes = await router.route(['apple pie', 'banana bread', 'cherry jam', 'apple']);
+    expect(routes.map((route) => route.leafId)).toEqual([
+      child.get('x1'),
+      child.get('x2'),
+      child.get('x2'),
+      child.get('x1'),
+    ]);
+    // With a very heavy description weight the opaque names decide instead: "x1" and "x2" are
+    // words of the vocabulary, a sample naming one goes there even against its pivots.
+    const named = createEmbeddingRouter({
+      tree,
+      task: fruitTask,
+      embedder: keywordEmbedder(vocabulary),
+      descriptionWeight: 1e6,
+    });
+    expect((await named.route(['apple x2']))[0]!.leafId).toBe(child.get('x2'));
+  });
+
+  it('routes through an infinite node to the nearest drawn value', async () => {
+    const colours = ['red', 'green', 'blue', 'yellow'];
+    const { tree, child } = oneLevelTree(split('colour', colours, { infinite: true }));
+    const router = createEmbeddingRouter({
+      tree,
+      task: fruitTask,
+      embedder: keywordEmbedder(colours),
+      centering: 'none',
+    });
+    const routes = await router.route(['a green leaf', 'the blue sea', 'blue and red']);
+    const only = child.get('*');
+    expect(routes.map((route) => route.leafId)).toEqual([only, only, only]);
+    expect(routes[0]!.levels[0]).toMatchObject({ childId: only, dimension: 'colour', value: 'green' });
+    expect(routes[1]!.path).toEqual([{ dimension: 'colour', value: 'blue' }]);
+    expect(routes[0]!.margin).toBeCloseTo(1, 6);
+    // "blue and red": equally near both, a tie between them.
+    expect(['blue', 'red']).toContain(routes[2]!.path[0]!.value);
+    expect(routes[2]!.margin).toBeCloseTo(0, 6);
+  });
+
+  it('walks two levels, keeps the smallest margin, and reports the last similarity', async () => {
+    const vocabulary = ['apple', 'banana', 'red', 'green', 'dark'];
+    const tree = new PartitionTree();
+    const [apple, banana] = tree.applySplit(ROOT_ID, split('fruit', ['apple', 'banana']));
+    tree.markLeaf(banana!.id, 'max-depth');
+    const [red, green] = tree.applySplit(apple!.id, split('colour', ['red', 'green']));
+    tree.markLeaf(red!.id, 'max-depth');
+    tree.markLeaf(green!.id, 'max-depth');
+    const router = createEmbeddingRouter({
+      tree,
+      task: fruitTask,
+      embedder: keywordEmbedder(vocabulary),
+      centering: 'none',
+    });
+    const [route] = await router.route(['a green apple']);
+    expect(route!.leafId).toBe(green!.id);
+    expect(route!.path).toEqual([
+      { dimension: 'fruit', value: 'apple' },
+      { dimension: 'colour', value: 'green' },
+    ]);
+    expect(route!.levels.map((level) => level.nodeId)).toEqual([ROOT_ID, apple!.id]);
+    expect(route!.margin).toBe(Math.min(...route!.levels.map((level) => level.margin!)));
+    expect(route!.similarity).toBe(route!.levels[1]!.similarity);
+  });
+
+  it('records samples that reach an unsplit node as unrouted, and counts them', async () => {
+    const tree = new PartitionTree();
+    const [apple, banana] = tree.applySplit(ROOT_ID, split('fruit', ['apple', 'banana']));
+    tree.markLeaf(apple!.id, 'max-depth');
+    const router = createEmbeddingRouter({
+      tree,
+      task: fruitTask,
+      embedder: keywordEmbedder(FRUITS),
+      centering: 'none',
+    });
+    const routes = await router.route(['apple', 'banana']);
+    expect(routes[0]!.leafId).toBe(apple!.id);
+    expect(routes[1]).toMatchObject({ leafId: null, unrouted: expect.stringContaining(banana!.id) });
+    expect(router.stats()).toMatchObject({ samples: 2, unrouted: 1, llmCalls: 0 });
+  });
+
+  it('routes precomputed vectors exactly as it routes texts, embedding prototypes once', async () => {
+    const { tree } = oneLevelTree(
+      split('fruit', FRUITS, { pivots: [{ text: 'apple' }], assignments: [{ value: 'apple', pivots: [0] }] }),
+    );
+    const embedder = keywordEmbedder(FRUITS, 2);
+    const router = createEmbeddingRouter({ tree, task: fruitTask, embedder });
+    const texts = ['apple', 'banana split', 'cherry', 'apple', 'banana cherry'];
+    const fromTexts = await router.route(texts);
+    const vectors = (await embedder.doEmbed({ values: texts })).embeddings;
+    expect(await router.routeEmbeddings(vectors)).toEqual(fromTexts);
+    // 3 descriptions + 1 pivot, once; then 4 distinct texts of the first batch.
+    expect(router.stats()).toMatchObject({ samples: 10, textsEmbedded: 4 + 4 });
+    expect(await router.routeEmbeddings([])).toEqual([]);
+  });
+
+  it('describes a child by the task and its path', () => {
+    expect(describePath(fruitTask, [{ dimension: 'fruit', value: 'apple' }], { apple: 'round, crisp' })).toBe(
+      'Short notes about things.\nfruit: apple (round, crisp)',
+    );
+  });
+});
+
+describe('createRouter', () => {
+  const { tree } = oneLevelTree(split('fruit', FRUITS));
+  it('names the missing piece in one line', () => {
+    expect(() => createRouter({ kind: 'embedding', tree, task: fruitTask })).toThrow(ConfigError);
+    expect(() => createRouter({ kind: 'embedding', tree, task: fruitTask })).toThrow(
+      'embedder: the embedding router needs an embedder',
+    );
+    expect(() => createRouter({ kind: 'llm', tree, task: fruitTask })).toThrow(
+      'model: the llm router needs a chat model',
+    );
+    expect(() =>
+      createRouter({ kind: 'hybrid', tree, task: fruitTask, embedder: keywordEmbedder(FRUITS) }),
+    ).toThrow('model: the hybrid router needs a chat model');
+    expect(() =>
+      createRouter({ kind: 'llm', tree, task: fruitTask, model: {} as never, concurrency: 0 }),
+    ).toThrow('concurrency: expected a whole number >= 1, got 0');
+  });
+  it('builds the kind asked for', () => {
+    expect(
+      createRouter({ kind: 'embedding', tree, task: fruitTask, embedder: keywordEmbedder(FRUITS) }).kind,
+    ).toBe('embedding');
+  });
+});

@@ -1,0 +1,109 @@
+import { ConfigError, type Embedder, silentLogger } from '@treesynth/core';
+import { createEmbeddingRouter, type EmbeddingRouterOptions } from './embedding-router.js';
+import { createLlmRouter, type LlmRouterOptions } from './llm-router.js';
+import type { LevelDecision, Route, RouteOptions, Router, RouterStats } from './route-types.js';
+
+export interface HybridRouterOptions
+  extends Omit<EmbeddingRouterOptions, 'embedder'>,
+    Omit<LlmRouterOptions, 'tree' | 'task'> {
+  embedder: Embedder;
+  /** Levels whose embedding margin is below this go to the LLM. Default 0.05 (centred cosine). */
+  marginThreshold?: number;
+}
+
+export interface HybridRouter extends Router {
+  readonly kind: 'hybrid';
+  /** Route samples already embedded (by the router's embedder); `texts` are needed for the LLM levels. */
+  routeEmbeddings(
+    texts: readonly string[],
+    vectors: readonly Float32Array[],
+    options?: RouteOptions,
+  ): Promise<Route[]>;
+}
+
+/**
+ * Embeddings everywhere, the LLM only where they are unsure: each level is decided by the embedding
+ * router, and a decision whose margin (best minus runner-up similarity) is below `marginThreshold`
+ * is asked of the LLM instead, exactly as the LLM router would ask it. The sample then goes on from
+ * the child the LLM chose. When the LLM names no option after its attempts, the embedding choice
+ * stands and the unmatched answers are kept on that level.
+ *
+ * `stats().llmCallsSaved` estimates the calls an LLM-only router would have made for the same samples
+ * as one per level decided (its minimum: no retries), minus the calls the hybrid made.
+ */
+export function createHybridRouter(options: HybridRouterOptions): HybridRouter {
+  const marginThreshold = options.marginThreshold ?? 0.05;
+  if (!Number.isFinite(marginThreshold) || marginThreshold < 0) {
+    throw new ConfigError({
+      path: 'marginThreshold',
+      message: `expected a number >= 0, got ${marginThreshold}`,
+    });
+  }
+  const logger = options.logger ?? silentLogger;
+  const embedding = createEmbeddingRouter(options);
+  const llm = createLlmRouter({ ...options, logger });
+  let samples = 0;
+  let levels = 0;
+  let unrouted = 0;
+
+  const routeEmbeddings = async (
+    texts: readonly string[],
+    vectors: readonly Float32Array[],
+    routeOptions: RouteOptions = {},
+  ) => {
+    if (texts.length !== vectors.length) {
+      throw new ConfigError({
+        path: 'vectors',
+        message: `got ${vectors.length} vectors for ${texts.length} texts`,
+      });
+    }
+    const { routes } = await embedding.routeWithReview(
+      vectors,
+      async (view, members, decisions, walkers) =>
+        Promise.all(
+          decisions.map(async (decision, position): Promise<LevelDecision> => {
+            if ((decision.margin ?? 1) >= marginThreshold) return decision;
+            const member = members[position]!;
+            const outcome = await llm.classify(
+              view,
+              walkers[member]!.path,
+              texts[member]!,
+              routeOptions.signal,
+            );
+            if ('decision' in outcome) return outcome.decision;
+            logger.debug(`hybrid: the LLM named no option at ${view.node.id}; the embedding choice stands`);
+            return { ...decision, unmatchedAnswers: outcome.unmatchedAnswers ?? [] };
+          }),
+        ),
+      {
+        signal: routeOptions.signal,
+        onProgress:
+          routeOptions.onProgress &&
+          ((progress) => routeOptions.onProgress!({ ...progress, llmCalls: llm.stats().llmCalls })),
+      },
+    );
+    samples += routes.length;
+    levels += routes.reduce((total, route) => total + route.levels.length, 0);
+    unrouted += routes.filter((route) => route.leafId === null).length;
+    return routes;
+  };
+
+  return {
+    kind: 'hybrid',
+    async route(texts, routeOptions) {
+      if (texts.length === 0) return [];
+      return routeEmbeddings(texts, await embedding.embed(texts, routeOptions?.signal), routeOptions);
+    },
+    routeEmbeddings,
+    stats(): RouterStats {
+      const llmCalls = llm.stats().llmCalls;
+      return {
+        samples,
+        llmCalls,
+        llmCallsSaved: levels - llmCalls,
+        textsEmbedded: embedding.stats().textsEmbedded,
+        unrouted,
+      };
+    },
+  };
+}
