@@ -66,3 +66,17 @@ export type {
   ReportTreeNode,
 } from './report/report-input.js';
 export { writeReport } from './report/write-report.js';
+
+// t-SNE.
+export {
+  EXACT_NEIGHBOURS_MAX_ROWS,
+  type NeighbourMethod,
+  type PrincipalComponentsOptions,
+  type PrincipalComponentsResult,
+  principalComponents,
+  type TsneOptions,
+  type TsneProgress,
+  type TsneResult,
+  type TsneTimings,
+  tsne,
+} from './tsne/index.js';
