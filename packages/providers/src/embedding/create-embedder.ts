@@ -8,6 +8,7 @@ import { createUseLiteEmbedder } from './use-lite-embedder.js';
 export const EMBEDDER_SPECS = [
   'hashing[:dims]',
   'use-lite',
+  'glove-sif',
   'transformers[:hub-id|folder]',
   'openai:<model>',
 ] as const;
@@ -21,7 +22,7 @@ export const EMBEDDER_SPECS = [
 export const DEFAULT_OFFLINE_EMBEDDER = 'hashing';
 
 /**
- * An embedder from a short spec: `hashing`, `hashing:512`, `use-lite`, `transformers`,
+ * An embedder from a short spec: `hashing`, `hashing:512`, `use-lite`, `glove-sif`, `transformers`,
  * `transformers:Xenova/all-MiniLM-L6-v2`, `transformers:/path/to/folder`, `openai:text-embedding-3-small`
  * (the endpoint from OPENAI_BASE_URL / OPENAI_API_KEY, or `baseURL`).
  */
