@@ -1,0 +1,174 @@
+import { type ChatModel, PartitionTree, ROOT_ID, STAGE_SCHEMA_NAMES } from '@treesynth/core';
+import {
+  createOpenAICompatible,
+  ROUTE_INVALID_MARKER,
+  ROUTE_INVALID_ONCE_MARKER,
+  type Simulator,
+  startSimulator,
+} from '@treesynth/providers';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { fruitTask, keywordEmbedder, split } from './_test-trees.fixture.js';
+import { createRouter } from './create-router.js';
+import { createLlmRouter } from './llm-router.js';
+
+const VOCABULARY = ['apple', 'banana', 'cherry', 'red', 'green'];
+
+/** fruit ∈ {apple, banana, cherry}; apple splits again on colour ∈ {red, green}. */
+function fruitTree() {
+  const tree = new PartitionTree();
+  const [apple, banana, cherry] = tree.applySplit(ROOT_ID, split('fruit', ['apple', 'banana', 'cherry']));
+  tree.markLeaf(banana!.id, 'max-depth');
+  tree.markLeaf(cherry!.id, 'max-depth');
+  const [red, green] = tree.applySplit(apple!.id, split('colour', ['red', 'green']));
+  tree.markLeaf(red!.id, 'max-depth');
+  tree.markLeaf(green!.id, 'max-depth');
+  return {
+    tree,
+    ids: { apple: apple!.id, banana: banana!.id, cherry: cherry!.id, red: red!.id, green: green!.id },
+  };
+}
+
+/** Counts route requests in flight at once, around a real model. */
+function tracked(model: ChatModel) {
+  const state = { active: 0, most: 0 };
+  const wrapped: ChatModel = {
+    ...model,
+    specificationVersion: 'v1',
+    provider: model.provider,
+    modelId: model.modelId,
+    async doGenerate(options) {
+      state.active++;
+      state.most = Math.max(state.most, state.active);
+      try {
+        return await model.doGenerate(options);
+      } finally {
+        state.active--;
+      }
+    },
+  };
+  return { model: wrapped, state };
+}
+
+describe('LLM router against the simulator', () => {
+  let simulator: Simulator;
+  let model: ChatModel;
+  beforeAll(async () => {
+    simulator = await startSimulator({ seed: 3, latencyMs: 2 });
+    model = createOpenAICompatible({ baseURL: simulator.url, apiKey: 'test' }).chat('simulated');
+  });
+  afterAll(() => simulator.close());
+
+  it('classifies one level per call, sending the node path and the values as options', async () => {
+    const { tree, ids } = fruitTree();
+    const router = createRouter({ kind: 'llm', tree, task: fruitTask, model });
+    const before = simulator.stats().byStage.route;
+    const routes = await router.route(['a green apple', 'banana bread', 'red apple pie', 'cherry jam']);
+    expect(routes.map((route) => route.leafId)).toEqual([ids.green, ids.banana, ids.red, ids.cherry]);
+    expect(routes[0]).toMatchObject({
+      decidedBy: 'llm',
+      similarity: null,
+      margin: null,
+      path: [
+        { dimension: 'fruit', value: 'apple' },
+        { dimension: 'colour', value: 'green' },
+      ],
+    });
+    expect(routes[0]!.levels.map((level) => level.decidedBy)).toEqual(['llm', 'llm']);
+    // Two apples take two levels, the others one: 6 calls, all seen by the simulator as route requests.
+    expect(router.stats()).toMatchObject({ samples: 4, llmCalls: 6, unrouted: 0, textsEmbedded: 0 });
+    expect(simulator.stats().byStage.route - before).toBe(6);
+  });
+
+  it('retries an answer that is no option, then records it and the sample as unrouted', async () => {
+    const { tree, ids } = fruitTree();
+    const router = createRouter({ kind: 'llm', tree, task: fruitTask, model, maxAttempts: 2 });
+    const routes = await router.route([
+      `a cherry ${ROUTE_INVALID_MARKER}`,
+      `a banana ${ROUTE_INVALID_ONCE_MARKER}`,
+      'a cherry',
+    ]);
+    expect(routes[0]).toMatchObject({
+      leafId: null,
+      unrouted: expect.stringContaining('answered no option 2 time(s) at root (fruit)'),
+    });
+    expect(routes[0]!.levels).toEqual([
+      expect.objectContaining({
+        nodeId: ROOT_ID,
+        unmatchedAnswers: [expect.stringContaining('none of the listed options'), expect.any(String)],
+      }),
+    ]);
+    // Invalid once: the retry is accepted and the first answer kept.
+    expect(routes[1]).toMatchObject({ leafId: ids.banana });
+    expect(routes[1]!.levels[0]!.unmatchedAnswers).toHaveLength(1);
+    expect(routes[2]!.leafId).toBe(ids.cherry);
+    expect(router.stats()).toMatchObject({ samples: 3, llmCalls: 2 + 2 + 1, unrouted: 1 });
+  });
+
+  it('keeps at most `concurrency` calls in flight', async () => {
+    const { tree } = fruitTree();
+    const { model: counted, state } = tracked(model);
+    const router = createLlmRouter({ tree, task: fruitTask, model: counted, concurrency: 2 });
+    const routes = await router.route(Array.from({ length: 12 }, (_, index) => `sample ${index} banana`));
+    expect(routes.every((route) => route.leafId !== null)).toBe(true);
+    expect(state.most).toBe(2);
+  });
+
+  it('hybrid: asks the LLM only where the embedding margin is small, and reports the calls saved', async () => {
+    const { tree, ids } = fruitTree();
+    const texts = [
+      'a green apple',
+      'banana bread',
+      'cherry jam',
+      'red apple',
+      // An apple for sure, but equally red and green: margin 0, so the LLM decides the colour.
+      'a red and green apple',
+      'banana',
+      'cherry',
+    ];
+    const llmOnly = createRouter({ kind: 'llm', tree, task: fruitTask, model });
+    const hybrid = createRouter({
+      kind: 'hybrid',
+      tree,
+      task: fruitTask,
+      model,
+      embedder: keywordEmbedder(VOCABULARY),
+      marginThreshold: 0.05,
+    });
+    const [byLlm, byHybrid] = [await llmOnly.route(texts), await hybrid.route(texts)];
+    expect(byHybrid.map((route) => route.leafId)).toEqual(byLlm.map((route) => route.leafId));
+    expect(byHybrid[0]!.leafId).toBe(ids.green);
+    const tie = byHybrid[4]!;
+    expect(tie.levels.map((level) => level.decidedBy)).toEqual(['embedding', 'llm']);
+    expect(tie.decidedBy).toBe('hybrid');
+    expect(byHybrid[1]!.levels[0]).toMatchObject({ decidedBy: 'embedding' });
+    const [llmStats, hybridStats] = [llmOnly.stats(), hybrid.stats()];
+    expect(hybridStats.llmCalls).toBeGreaterThan(0);
+    expect(hybridStats.llmCalls).toBeLessThan(llmStats.llmCalls);
+    expect(hybridStats.llmCallsSaved).toBe(llmStats.llmCalls - hybridStats.llmCalls);
+    expect(hybridStats.textsEmbedded).toBeGreaterThan(0);
+  });
+
+  it('hybrid: when the LLM names no option, the embedding choice stands with the answers recorded', async () => {
+    const { tree, ids } = fruitTree();
+    const hybrid = createRouter({
+      kind: 'hybrid',
+      tree,
+      task: fruitTask,
+      model,
+      embedder: keywordEmbedder(VOCABULARY),
+      marginThreshold: 0.05,
+      maxAttempts: 2,
+    });
+    const [route] = await hybrid.route([`apple banana ${ROUTE_INVALID_MARKER}`]);
+    expect([ids.banana, ids.red, ids.green]).toContain(route!.leafId);
+    expect(route!.levels[0]).toMatchObject({
+      decidedBy: 'embedding',
+      unmatchedAnswers: [expect.any(String), expect.any(String)],
+    });
+    expect(hybrid.stats()).toMatchObject({ unrouted: 0 });
+  });
+
+  it('names its structured request treesynth_route', () => {
+    expect(STAGE_SCHEMA_NAMES.route).toBe('treesynth_route');
+  });
+});
