@@ -124,6 +124,57 @@ export function squaredDistance(data: Float64Array, dims: number, a: number, b: 
   return sum0 + sum1;
 }
 
+/**
+ * The eight dot products of four vectors of `a` (starting at a0…a3) with two of `b` (at b0, b1),
+ * each `length` consecutive entries, into `out` as a0·b0, a0·b1, a1·b0, …, a3·b1: eight sums at
+ * once, so that each load serves several products.
+ */
+export function dotTile4x2(
+  a: Float64Array,
+  a0: number,
+  a1: number,
+  a2: number,
+  a3: number,
+  b: Float64Array,
+  b0: number,
+  b1: number,
+  length: number,
+  out: Float64Array,
+): void {
+  let s00 = 0;
+  let s01 = 0;
+  let s10 = 0;
+  let s11 = 0;
+  let s20 = 0;
+  let s21 = 0;
+  let s30 = 0;
+  let s31 = 0;
+  for (let index = 0; index < length; index++) {
+    const v0 = b[b0 + index]!;
+    const v1 = b[b1 + index]!;
+    const u0 = a[a0 + index]!;
+    const u1 = a[a1 + index]!;
+    const u2 = a[a2 + index]!;
+    const u3 = a[a3 + index]!;
+    s00 += u0 * v0;
+    s01 += u0 * v1;
+    s10 += u1 * v0;
+    s11 += u1 * v1;
+    s20 += u2 * v0;
+    s21 += u2 * v1;
+    s30 += u3 * v0;
+    s31 += u3 * v1;
+  }
+  out[0] = s00;
+  out[1] = s01;
+  out[2] = s10;
+  out[3] = s11;
+  out[4] = s20;
+  out[5] = s21;
+  out[6] = s30;
+  out[7] = s31;
+}
+
 // ---------------------------------------------------------------------------------------------------
 // PCA.
 
@@ -144,6 +195,7 @@ export function covarianceKernel(args: CovarianceArgs, state: KernelState): void
   const columns = state.columns!;
   const sampleBlock = 1024;
   const sums = new Float64Array(4 * dims);
+  const tile = new Float64Array(8);
   for (;;) {
     const a0 = Atomics.add(cursor, 0, 4);
     if (a0 >= dims) break;
@@ -159,39 +211,22 @@ export function covarianceKernel(args: CovarianceArgs, state: KernelState): void
       let b = a0;
       for (; b + 1 < dims; b += 2) {
         const cb0 = b * rows;
-        const cb1 = cb0 + rows;
-        let s00 = 0;
-        let s01 = 0;
-        let s10 = 0;
-        let s11 = 0;
-        let s20 = 0;
-        let s21 = 0;
-        let s30 = 0;
-        let s31 = 0;
-        for (let s = s0; s < s1; s++) {
-          const v0 = columns[cb0 + s]!;
-          const v1 = columns[cb1 + s]!;
-          const u0 = columns[c0 + s]!;
-          const u1 = columns[c1 + s]!;
-          const u2 = columns[c2 + s]!;
-          const u3 = columns[c3 + s]!;
-          s00 += u0 * v0;
-          s01 += u0 * v1;
-          s10 += u1 * v0;
-          s11 += u1 * v1;
-          s20 += u2 * v0;
-          s21 += u2 * v1;
-          s30 += u3 * v0;
-          s31 += u3 * v1;
+        dotTile4x2(
+          columns,
+          c0 + s0,
+          c1 + s0,
+          c2 + s0,
+          c3 + s0,
+          columns,
+          cb0 + s0,
+          cb0 + rows + s0,
+          s1 - s0,
+          tile,
+        );
+        for (let q = 0; q < 4; q++) {
+          sums[q * dims + b] = sums[q * dims + b]! + tile[2 * q]!;
+          sums[q * dims + b + 1] = sums[q * dims + b + 1]! + tile[2 * q + 1]!;
         }
-        sums[b] = sums[b]! + s00;
-        sums[b + 1] = sums[b + 1]! + s01;
-        sums[dims + b] = sums[dims + b]! + s10;
-        sums[dims + b + 1] = sums[dims + b + 1]! + s11;
-        sums[2 * dims + b] = sums[2 * dims + b]! + s20;
-        sums[2 * dims + b + 1] = sums[2 * dims + b + 1]! + s21;
-        sums[3 * dims + b] = sums[3 * dims + b]! + s30;
-        sums[3 * dims + b + 1] = sums[3 * dims + b + 1]! + s31;
       }
       for (; b < dims; b++) {
         const cb = b * rows;
@@ -238,6 +273,7 @@ export function projectKernel(args: ProjectArgs, state: KernelState): void {
   const { rows, dims, axes, componentCount: m, projected, cursor, chunk } = args;
   const columns = state.columns!;
   const block = new Float64Array(4 * dims);
+  const tile = new Float64Array(8);
   for (;;) {
     const start = Atomics.add(cursor, 0, chunk);
     if (start >= rows) break;
@@ -252,44 +288,11 @@ export function projectKernel(args: ProjectArgs, state: KernelState): void {
         const pair = c + 1 < m;
         const v0 = c * dims;
         const v1 = pair ? v0 + dims : v0;
-        let s00 = 0;
-        let s01 = 0;
-        let s10 = 0;
-        let s11 = 0;
-        let s20 = 0;
-        let s21 = 0;
-        let s30 = 0;
-        let s31 = 0;
-        for (let dim = 0; dim < dims; dim++) {
-          const w0 = axes[v0 + dim]!;
-          const w1 = axes[v1 + dim]!;
-          const u0 = block[dim]!;
-          const u1 = block[dims + dim]!;
-          const u2 = block[2 * dims + dim]!;
-          const u3 = block[3 * dims + dim]!;
-          s00 += u0 * w0;
-          s01 += u0 * w1;
-          s10 += u1 * w0;
-          s11 += u1 * w1;
-          s20 += u2 * w0;
-          s21 += u2 * w1;
-          s30 += u3 * w0;
-          s31 += u3 * w1;
-        }
-        const out = row * m + c;
-        projected[out] = s00;
-        if (pair) projected[out + 1] = s01;
-        if (quad > 1) {
-          projected[out + m] = s10;
-          if (pair) projected[out + m + 1] = s11;
-        }
-        if (quad > 2) {
-          projected[out + 2 * m] = s20;
-          if (pair) projected[out + 2 * m + 1] = s21;
-        }
-        if (quad > 3) {
-          projected[out + 3 * m] = s30;
-          if (pair) projected[out + 3 * m + 1] = s31;
+        dotTile4x2(block, 0, dims, 2 * dims, 3 * dims, axes, v0, v1, dims, tile);
+        for (let q = 0; q < quad; q++) {
+          const out = (row + q) * m + c;
+          projected[out] = tile[2 * q]!;
+          if (pair) projected[out + 1] = tile[2 * q + 1]!;
         }
       }
     }
@@ -547,6 +550,7 @@ export function cellJoinKernel(args: CellJoinArgs, state: KernelState): void {
   const blockNorms = new Float64Array(largestCell);
   const blockRows = new Int32Array(largestCell);
   const query = new Float64Array(4 * dims);
+  const tile = new Float64Array(8);
   const offer = (row: number, member: number, distance: number) => {
     const heap = row * k;
     const other = blockRows[member]!;
@@ -580,46 +584,11 @@ export function cellJoinKernel(args: CellJoinArgs, state: KernelState): void {
         let member = 0;
         for (; member + 1 < memberCount; member += 2) {
           const b0 = member * dims;
-          const b1 = b0 + dims;
-          let s00 = 0;
-          let s01 = 0;
-          let s10 = 0;
-          let s11 = 0;
-          let s20 = 0;
-          let s21 = 0;
-          let s30 = 0;
-          let s31 = 0;
-          for (let dim = 0; dim < dims; dim++) {
-            const v0 = block[b0 + dim]!;
-            const v1 = block[b1 + dim]!;
-            const u0 = query[dim]!;
-            const u1 = query[dims + dim]!;
-            const u2 = query[2 * dims + dim]!;
-            const u3 = query[3 * dims + dim]!;
-            s00 += u0 * v0;
-            s01 += u0 * v1;
-            s10 += u1 * v0;
-            s11 += u1 * v1;
-            s20 += u2 * v0;
-            s21 += u2 * v1;
-            s30 += u3 * v0;
-            s31 += u3 * v1;
-          }
-          const m0 = blockNorms[member]!;
-          const m1 = blockNorms[member + 1]!;
-          offer(r0, member, norms[r0]! + m0 - 2 * s00);
-          offer(r0, member + 1, norms[r0]! + m1 - 2 * s01);
-          if (quad > 1) {
-            offer(r1, member, norms[r1]! + m0 - 2 * s10);
-            offer(r1, member + 1, norms[r1]! + m1 - 2 * s11);
-          }
-          if (quad > 2) {
-            offer(r2, member, norms[r2]! + m0 - 2 * s20);
-            offer(r2, member + 1, norms[r2]! + m1 - 2 * s21);
-          }
-          if (quad > 3) {
-            offer(r3, member, norms[r3]! + m0 - 2 * s30);
-            offer(r3, member + 1, norms[r3]! + m1 - 2 * s31);
+          dotTile4x2(query, 0, dims, 2 * dims, 3 * dims, block, b0, b0 + dims, dims, tile);
+          for (let q = 0; q < quad; q++) {
+            const row = queries[at + q]!;
+            offer(row, member, norms[row]! + blockNorms[member]! - 2 * tile[2 * q]!);
+            offer(row, member + 1, norms[row]! + blockNorms[member + 1]! - 2 * tile[2 * q + 1]!);
           }
         }
         for (; member < memberCount; member++) {
@@ -1266,6 +1235,7 @@ export const KERNELS = {
 /** Functions the kernels call, which a worker's source must also define. */
 export const KERNEL_HELPERS = [
   heapOffer,
+  dotTile4x2,
   sortRow,
   squaredDistance,
   createSpaceTree,
