@@ -1,3 +1,4 @@
+import { setMaxListeners } from 'node:events';
 import {
   ApiCallError,
   builtinStages,
@@ -35,6 +36,8 @@ export interface SynthesisProgress {
   requested: number;
   /** Leaf calls made so far (paid or cached) and how many of them failed. */
   leafCalls: number;
+  /** Leaf calls the counts need; grows when a leaf asks again for what a call left out. */
+  leafCallsPlanned: number;
   failedCalls: number;
   calls: number;
   cachedCalls: number;
@@ -108,6 +111,8 @@ export async function synthesizeShortfalls(options: SynthesizeShortfallsOptions)
   const usage = new UsageTracker();
   const controller = new AbortController();
   const signal = options.signal ? AbortSignal.any([options.signal, controller.signal]) : controller.signal;
+  // Every call in flight listens to the signal; thousands at once are expected, not a leak.
+  setMaxListeners(0, signal);
   const started = performance.now();
   let simulated = false;
   const requests = options.requests.filter((request) => request.count > 0);
@@ -117,6 +122,7 @@ export async function synthesizeShortfalls(options: SynthesizeShortfallsOptions)
     samples: 0,
     requested: requests.reduce((sum, request) => sum + request.count, 0),
     leafCalls: 0,
+    leafCallsPlanned: requests.reduce((sum, request) => sum + callSizes(request.count, perCall).length, 0),
     failedCalls: 0,
     calls: 0,
     cachedCalls: 0,
@@ -209,6 +215,7 @@ export async function synthesizeShortfalls(options: SynthesizeShortfallsOptions)
     let next = 0;
     while (result.records.length < request.count && next < allowance) {
       const sizes = callSizes(request.count - result.records.length, perCall).slice(0, allowance - next);
+      if (next > 0) progress.leafCallsPlanned += sizes.length;
       const batches = await Promise.all(
         sizes.map((size, offset) => leafCall(leaf, next + offset, size, result)),
       );
