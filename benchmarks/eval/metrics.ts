@@ -10,7 +10,8 @@
  *     5,000 rows, the sum identity on all rows), Vendi (numpy.linalg.eigvalsh on Xᵀ X / n) and the
  *     nearest-neighbour distance (brute force on the first 5,000 rows), in Float64 from the same
  *     Float32 matrix, for the random vectors and for "real-ish" embeddings: the synthesized texts
- *     feature-hashed into d dimensions (signed hashing of word unigrams and bigrams, then unit rows).
+ *     feature-hashed into d dimensions (signed hashing of word unigrams and bigrams, then unit rows),
+ *     and real sentence embeddings: USE-Lite (512-d) of the first 2,000 GSM8K train questions.
  * (c) A whole `diversityReport` on the 7,473 hashed GSM8K train questions.
  *
  * Usage: node --conditions=@treesynth/source --import tsx benchmarks/eval/metrics.ts
@@ -26,26 +27,25 @@ import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { createRandom, type NodeSplit, PartitionTree } from '@treesynth/core';
-// The benchmarks package does not depend on @treesynth/eval; import its sources directly.
-import { clusterEntropy } from '../../packages/eval/src/metrics/cluster-entropy.js';
-import { distinctN } from '../../packages/eval/src/metrics/distinct-n.js';
-import { diversityReport } from '../../packages/eval/src/metrics/diversity-report.js';
-import { duplicateRates } from '../../packages/eval/src/metrics/duplicate-rates.js';
 import {
+  clusterEntropy,
+  distinctN,
+  diversityReport,
+  duplicateRates,
   type EmbeddingMatrix,
-  normalizeRows,
-  selectRows,
-} from '../../packages/eval/src/metrics/embedding-matrix.js';
-import { leafCoverage } from '../../packages/eval/src/metrics/leaf-coverage.js';
-import {
+  embeddingMatrixFromRows,
+  leafCoverage,
   leafPairwiseCosine,
   meanPairwiseCosine,
-} from '../../packages/eval/src/metrics/mean-pairwise-cosine.js';
-import { nearestNeighbourDistance } from '../../packages/eval/src/metrics/nearest-neighbour-distance.js';
-import { selfBleu } from '../../packages/eval/src/metrics/self-bleu.js';
-import { symmetricEigenvalues } from '../../packages/eval/src/metrics/symmetric-eigenvalues.js';
-import { tokenizeWords } from '../../packages/eval/src/metrics/tokenize-words.js';
-import { vendiScore } from '../../packages/eval/src/metrics/vendi-score.js';
+  nearestNeighbourDistance,
+  normalizeRows,
+  selectRows,
+  selfBleu,
+  symmetricEigenvalues,
+  tokenizeWords,
+  vendiScore,
+} from '@treesynth/eval';
+import { createUseLiteEmbedder, embedMany } from '@treesynth/providers';
 
 const DATA = resolve(dirname(fileURLToPath(import.meta.url)), '../../../shared/data');
 const { values: flags } = parseArgs({
@@ -314,6 +314,7 @@ print(json.dumps({"brute": float(brute), "identity": float(identity), "vendi": v
 `;
 
 function compareWithNumpy(label: string, embeddings: EmbeddingMatrix): void {
+  const bruteRows = Math.min(BRUTE_FORCE_ROWS, embeddings.rows);
   const directory = mkdtempSync(join(tmpdir(), 'treesynth-metrics-'));
   try {
     const file = join(directory, 'embeddings.f32');
@@ -323,7 +324,7 @@ function compareWithNumpy(label: string, embeddings: EmbeddingMatrix): void {
     const started = performance.now();
     const output = execFileSync(
       '/usr/bin/python3',
-      [script, file, String(embeddings.rows), String(embeddings.dims), String(BRUTE_FORCE_ROWS)],
+      [script, file, String(embeddings.rows), String(embeddings.dims), String(bruteRows)],
       { encoding: 'utf8', maxBuffer: 1 << 20 },
     );
     const numpySeconds = (performance.now() - started) / 1000;
@@ -335,7 +336,7 @@ function compareWithNumpy(label: string, embeddings: EmbeddingMatrix): void {
     };
     const head = selectRows(
       embeddings,
-      Array.from({ length: BRUTE_FORCE_ROWS }, (_, i) => i),
+      Array.from({ length: bruteRows }, (_, i) => i),
     );
     const ours = {
       brute: meanPairwiseCosine(head),
@@ -351,11 +352,11 @@ function compareWithNumpy(label: string, embeddings: EmbeddingMatrix): void {
         .join(''),
     );
     const rows: [string, number, number][] = [
-      [`mean cosine, first ${BRUTE_FORCE_ROWS} (brute)`, ours.brute, reference.brute],
+      [`mean cosine, first ${bruteRows} (brute)`, ours.brute, reference.brute],
       [`mean cosine, all ${embeddings.rows}`, ours.identity, reference.identity],
       ['vendi score', ours.vendi, reference.vendi],
-      [`nn distance, first ${BRUTE_FORCE_ROWS} (f32 SIMD)`, ours.nearest, reference.nearest],
-      [`nn distance, first ${BRUTE_FORCE_ROWS} (float64)`, ours.nearest64, reference.nearest],
+      [`nn distance, first ${bruteRows} (f32 SIMD)`, ours.nearest, reference.nearest],
+      [`nn distance, first ${bruteRows} (float64)`, ours.nearest64, reference.nearest],
     ];
     for (const [name, mine, theirs] of rows) {
       const difference = Math.abs(mine - theirs);
@@ -380,6 +381,18 @@ if (!flags['skip-numpy']) {
   console.log('\n(b) agreement with NumPy (Float64 on the same Float32 matrix)');
   compareWithNumpy('random unit vectors', random);
   compareWithNumpy('feature-hashed synthesized GSM8K texts', hashEmbed(texts, dims));
+  // Real sentence embeddings: the Universal Sentence Encoder Lite (512-d) on GSM8K train questions.
+  const encoder = createUseLiteEmbedder();
+  try {
+    const sentences = questions.slice(0, 2000);
+    const { embeddings } = await embedMany({ embedder: encoder, values: sentences });
+    compareWithNumpy(
+      `USE-Lite embeddings of ${sentences.length} GSM8K train questions (512-d)`,
+      normalizeRows(embeddingMatrixFromRows(embeddings)),
+    );
+  } finally {
+    await encoder.close();
+  }
 }
 
 // ---------------------------------------------------------------------------------------------

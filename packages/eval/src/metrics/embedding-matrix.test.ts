@@ -31,5 +31,6 @@ describe('embedding matrix', () => {
       [5, 6],
     ]);
     expect(Array.from(selectRows(matrix, [2, 0]).data)).toEqual([5, 6, 1, 2]);
+    expect(() => selectRows(matrix, [0, 3])).toThrow(/row 3 is outside the matrix's 3 rows/);
   });
 });

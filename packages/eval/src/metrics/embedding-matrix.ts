@@ -61,9 +61,11 @@ export function normalizeRows(matrix: EmbeddingMatrix): EmbeddingMatrix {
 
 /** The rows at `indices`, in that order, as a new matrix. */
 export function selectRows(matrix: EmbeddingMatrix, indices: readonly number[]): EmbeddingMatrix {
-  const { data, dims } = matrix;
+  const { data, dims, rows } = matrix;
   const out = new Float32Array(indices.length * dims);
   indices.forEach((row, i) => {
+    if (!Number.isInteger(row) || row < 0 || row >= rows)
+      throw new RangeError(`selectRows: row ${row} is outside the matrix's ${rows} rows`);
     out.set(data.subarray(row * dims, (row + 1) * dims), i * dims);
   });
   return { data: out, rows: indices.length, dims };
