@@ -21,6 +21,14 @@ const COMMANDS: Record<string, { summary: string; load: () => Promise<CommandSpe
     summary: 'export leaf calls as an OpenAI Batch file; ingest the results',
     load: async () => (await import('./commands/batch.js')).batchCommand,
   },
+  balance: {
+    summary: 'route an existing JSONL dataset to tree leaves and rebalance it',
+    load: async () => (await import('./commands/balance.js')).balanceCommand,
+  },
+  report: {
+    summary: 'write a self-contained HTML report (t-SNE, tree, metrics) for runs or JSONL files',
+    load: async () => (await import('./commands/report.js')).reportCommand,
+  },
   eval: {
     summary: 'compare datasets: `treesynth eval diversity <files...>` prints diversity metrics',
     load: async () => (await import('./commands/eval.js')).evalCommand,
