@@ -426,10 +426,13 @@ describe('secrets', () => {
 });
 
 describe('--help', () => {
-  it.each(['run', 'tree', 'demo', 'sim'])('%s has help with an example', async (command) => {
-    const result = await runCli([command, '--help']);
-    expect(result.code).toBe(0);
-    expect(result.stdout).toMatch(/Usage: treesynth/);
-    expect(result.stdout).toMatch(/Examples:\n {2}treesynth/);
-  });
+  it.each(['run', 'tree', 'demo', 'sim', 'batch', 'balance', 'report', 'eval'])(
+    '%s has help with an example',
+    async (command) => {
+      const result = await runCli([command, '--help']);
+      expect(result.code).toBe(0);
+      expect(result.stdout).toMatch(/Usage: treesynth/);
+      expect(result.stdout).toMatch(/Examples:\n {2}treesynth/);
+    },
+  );
 });
