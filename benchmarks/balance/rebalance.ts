@@ -1,0 +1,240 @@
+/**
+ * Rebalance benchmark: prints, asserts nothing.
+ *
+ * 1. Builds a gsm8k tree (stage one only) against the simulated LLM, in its own process.
+ * 2. Routes GSM8K train questions (/work/shared/data/gsm8k/train.jsonl, the first --pool of them)
+ *    with the embedding router and the offline default embedder, and picks the first-level branch
+ *    that received the most of them.
+ * 3. Draws a deliberately skewed subset of --rows questions: --skew (default 90%) from that branch,
+ *    the rest from the others, seeded.
+ * 4. Balances the subset as `treesynth balance --target uniform` does: routes it afresh, plans
+ *    uniform targets, downsamples with the seed and synthesizes the shortfalls on the simulator.
+ * Prints normalised leaf entropy before and after (H(rows per leaf) / log(leaves), every leaf of the
+ * tree counted, via eval's leafCoverage), leaves covered, rows kept, dropped and synthesized, and the
+ * time of each step.
+ *
+ * Usage: node --conditions=@treesynth/source --import tsx benchmarks/balance/rebalance.ts
+ *          [--rows 1000] [--pool 4000] [--skew 0.9] [--depth 2] [--router embedding|llm|hybrid]
+ *          [--embedder hashing] [--centering batch|none] [--latency-ms 0] [--concurrency 16] [--seed 0]
+ *
+ * The embedding router centres similarities on the batch it routes (its default, and the CLI's), so
+ * the subset routed alone can land in other leaves than within the whole pool; both views are printed,
+ * and `--centering none` routes with raw cosine.
+ *
+ * The synthesized rows are simulator placeholders: the numbers show the pipeline's behaviour and
+ * speed, not the quality of real model output. On a shared machine the wall time grows with the load.
+ */
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { cpus, loadavg, tmpdir } from 'node:os';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { parseArgs } from 'node:util';
+import {
+  createEmbeddingRouter,
+  createRouter,
+  planBalance,
+  type Route,
+  type RouterKind,
+  synthesizeShortfalls,
+} from '@treesynth/balance';
+import {
+  createRandom,
+  loadTask,
+  PartitionTree,
+  parseEngineConfig,
+  RunStore,
+  runTreeSynth,
+  type SerializedTree,
+  wrapChatModel,
+} from '@treesynth/core';
+import { leafCoverage } from '@treesynth/eval';
+import { createEmbedder, createOpenAICompatible, retryMiddleware } from '@treesynth/providers';
+import { startSimulatorProcess } from '../simulator-process.js';
+
+const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
+const { values } = parseArgs({
+  options: {
+    rows: { type: 'string', default: '1000' },
+    pool: { type: 'string', default: '4000' },
+    skew: { type: 'string', default: '0.9' },
+    depth: { type: 'string', default: '2' },
+    router: { type: 'string', default: 'embedding' },
+    embedder: { type: 'string', default: 'hashing' },
+    centering: { type: 'string', default: 'batch' },
+    'latency-ms': { type: 'string', default: '0' },
+    concurrency: { type: 'string', default: '16' },
+    seed: { type: 'string', default: '0' },
+  },
+});
+const rows = Number(values.rows);
+const pool = Number(values.pool);
+const skew = Number(values.skew);
+const seed = Number(values.seed);
+const concurrency = Number(values.concurrency);
+const routerKind = values.router as RouterKind;
+
+const seconds = (since: number) => ((performance.now() - since) / 1000).toFixed(2);
+const timings: Array<[string, string]> = [];
+
+const questions = readFileSync(join(ROOT, '../shared/data/gsm8k/train.jsonl'), 'utf8')
+  .split('\n')
+  .filter(Boolean)
+  .slice(0, pool)
+  .map((line) => (JSON.parse(line) as { question: string }).question);
+
+const simulator = await startSimulatorProcess({ seed, latencyMs: Number(values['latency-ms']) });
+const work = mkdtempSync(join(tmpdir(), 'treesynth-rebalance-'));
+try {
+  const task = loadTask('gsm8k');
+  const model = wrapChatModel({
+    model: createOpenAICompatible({ baseURL: simulator.url }).chat('treesynth-sim'),
+    middleware: [retryMiddleware({})],
+  });
+
+  // 1. The tree.
+  let started = performance.now();
+  const config = parseEngineConfig({ tree: { depth: Number(values.depth) }, seed, concurrency });
+  const store = await RunStore.create(join(work, 'tree'), {
+    fingerprint: 'rebalance-benchmark',
+    task,
+    config,
+    model: { provider: model.provider, modelId: model.modelId },
+    simulated: true,
+  });
+  await runTreeSynth({ task, model, config, store, treeOnly: true });
+  const tree = PartitionTree.fromJSON(JSON.parse(readFileSync(store.file('tree'), 'utf8')) as SerializedTree);
+  const leaves = tree.leaves();
+  timings.push(['tree (simulated LLM)', seconds(started)]);
+
+  const embedder = createEmbedder(values.embedder!);
+  const centering = values.centering === 'none' ? 'none' : 'batch';
+  const route = (texts: string[]) =>
+    (routerKind === 'embedding'
+      ? createEmbeddingRouter({ tree, task, embedder, centering })
+      : createRouter({ kind: routerKind, tree, task, embedder, model, concurrency, seed })
+    ).route(texts);
+  const branchOf = (route: Route) => route.path[0]?.value ?? '(unrouted)';
+
+  // 2. Which first-level branch gets most of the pool.
+  started = performance.now();
+  const poolRoutes = await route(questions);
+  timings.push([`route the pool (${questions.length} rows)`, seconds(started)]);
+  const byBranch = new Map<string, number[]>();
+  poolRoutes.forEach((poolRoute, index) => {
+    if (poolRoute.leafId === null) return;
+    byBranch.set(branchOf(poolRoute), [...(byBranch.get(branchOf(poolRoute)) ?? []), index]);
+  });
+  const [heavy, heavyRows] = [...byBranch].sort((a, b) => b[1].length - a[1].length)[0]!;
+  const otherRows = [...byBranch].filter(([branch]) => branch !== heavy).flatMap(([, indices]) => indices);
+
+  // 3. The skewed subset.
+  const random = createRandom(`rebalance:${seed}`);
+  const draw = (from: number[], count: number) => {
+    const copy = [...from];
+    for (let index = 0; index < Math.min(count, copy.length); index++) {
+      const other = index + Math.floor(random() * (copy.length - index));
+      [copy[index], copy[other]] = [copy[other]!, copy[index]!];
+    }
+    return copy.slice(0, count);
+  };
+  const fromHeavy = draw(heavyRows, Math.round(rows * skew));
+  const fromOthers = draw(otherRows, rows - fromHeavy.length);
+  const subsetIndices = [...fromHeavy, ...fromOthers].sort((a, b) => a - b);
+  const subset = subsetIndices.map((index) => questions[index]!);
+
+  // 4. Balance it: route afresh (the router centres on its batch), plan, synthesize.
+  started = performance.now();
+  const routes = await route(subset);
+  const routeSeconds = seconds(started);
+  started = performance.now();
+  const plan = planBalance({ tree, routes, target: { kind: 'uniform' }, seed });
+  const planSeconds = seconds(started);
+  started = performance.now();
+  const synthesis = await synthesizeShortfalls({
+    tree,
+    task,
+    model,
+    config: parseEngineConfig({ seed, concurrency }),
+    requests: plan.leaves.map((leaf) => ({ leafId: leaf.leafId, count: leaf.synthesize })),
+  });
+  const synthesisSeconds = seconds(started);
+  timings.push([`route the subset (${subset.length} rows, ${routerKind})`, routeSeconds]);
+  timings.push(['plan (targets, downsampling)', planSeconds]);
+  timings.push([`synthesize ${synthesis.samples} samples (simulated LLM)`, synthesisSeconds]);
+
+  const beforeIds = routes.flatMap((subsetRoute) => (subsetRoute.leafId ? [subsetRoute.leafId] : []));
+  const synthesizedIds = synthesis.leaves.flatMap((leaf) => leaf.records.map((record) => record.leaf_id));
+  const afterIds = [
+    ...plan.keep.flatMap((kept, index) => (kept ? [routes[index]!.leafId!] : [])),
+    ...synthesizedIds,
+  ];
+  // The same rows where the whole pool's routing put them (the reference the subset was skewed by).
+  const poolLeaf = (position: number) => poolRoutes[subsetIndices[position]!]!.leafId;
+  const poolBeforeIds = subset.flatMap((_, position) => (poolLeaf(position) ? [poolLeaf(position)!] : []));
+  const poolAfterIds = [
+    ...plan.keep.flatMap((kept, position) => (kept && poolLeaf(position) ? [poolLeaf(position)!] : [])),
+    ...synthesizedIds,
+  ];
+  const heavyLeaves = new Set(
+    leaves
+      .filter((leaf) => leaf.steps[0] && 'value' in leaf.steps[0] && leaf.steps[0].value === heavy)
+      .map((leaf) => leaf.id),
+  );
+  const heavyShare = (ids: string[]) =>
+    ids.filter((id) => heavyLeaves.has(id)).length / Math.max(ids.length, 1);
+  const rowsOf = (beforeList: string[], afterList: string[]) => {
+    const before = leafCoverage(tree, beforeList);
+    const after = leafCoverage(tree, afterList);
+    return [
+      ['normalised leaf entropy', before.normalizedEntropy.toFixed(3), after.normalizedEntropy.toFixed(3)],
+      [
+        'leaves covered',
+        `${before.coveredLeaves}/${before.leaves}`,
+        `${after.coveredLeaves}/${after.leaves}`,
+      ],
+      ['Gini of rows per leaf', before.samplesPerLeaf.gini.toFixed(3), after.samplesPerLeaf.gini.toFixed(3)],
+      [`share in "${heavy}"`, heavyShare(beforeList).toFixed(3), heavyShare(afterList).toFixed(3)],
+      ['rows', String(beforeList.length), String(afterList.length)],
+    ];
+  };
+  const print = (table: string[][]) => {
+    console.log(`  ${''.padEnd(44)}${'before'.padStart(10)}${'after'.padStart(10)}`);
+    for (const [name, a, b] of table)
+      console.log(`  ${name!.padEnd(44)}${a!.padStart(10)}${b!.padStart(10)}`);
+  };
+
+  const embedding =
+    routerKind === 'llm'
+      ? ''
+      : ` (embedder ${values.embedder}${routerKind === 'embedding' ? `, centering ${centering}` : ''})`;
+  console.log(
+    `Rebalance benchmark: gsm8k tree of depth ${values.depth} on the simulated LLM, ${leaves.length} leaves under ${tree.root.children.length} first-level branches`,
+  );
+  console.log(
+    `Skewed subset: ${subset.length} GSM8K train questions, ${fromHeavy.length} from the branch "${heavy}" as the whole pool's routing placed them, ${fromOthers.length} from the others`,
+  );
+  console.log(`Router: ${routerKind}${embedding}; target: uniform, ${plan.target.total} rows; seed ${seed}`);
+  console.log('\nLeaves as the subset was routed for balancing (alone):');
+  print(rowsOf(beforeIds, afterIds));
+  console.log(
+    '\nLeaves as the whole pool was routed (kept rows keep their pool leaf; synthesized rows their leaf):',
+  );
+  print(rowsOf(poolBeforeIds, poolAfterIds));
+  console.log(
+    `\n  rows: ${plan.totals.rows} in, ${plan.totals.unrouted} unrouted, ${plan.totals.kept} kept, ${plan.totals.dropped} dropped, ${synthesis.samples} synthesized of ${plan.totals.synthesize} planned (${synthesis.unfilled} unfilled), ${afterIds.length} out`,
+  );
+  const usage = synthesis.usage.total;
+  console.log(
+    `  synthesis: ${usage.calls} leaf calls, ${usage.promptTokens + usage.completionTokens} tokens`,
+  );
+  console.log('\nTime (s):');
+  for (const [name, value] of timings) console.log(`  ${name.padEnd(44)}${value.padStart(10)}`);
+  console.log(
+    `\n${cpus().length} CPUs, load average ${loadavg()
+      .map((value) => value.toFixed(2))
+      .join(' ')}; Node ${process.version}`,
+  );
+} finally {
+  await simulator.close();
+  rmSync(work, { recursive: true, force: true });
+}
