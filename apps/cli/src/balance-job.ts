@@ -466,6 +466,7 @@ export async function runBalance(request: BalanceRequest): Promise<BalanceResult
       {
         signal: request.signal,
         onProgress: (progress) =>
+          progress.routed > 0 &&
           routing(
             `routing: ${progress.routed}/${progress.total} rows${progress.llmCalls > 0 ? `, ${progress.llmCalls} LLM calls` : ''}, ${(progress.elapsedMs / 1000).toFixed(1)} s`,
           ),
