@@ -253,6 +253,7 @@ describe('treesynth balance', () => {
 
 describe('treesynth balance input errors', () => {
   const out = join(work, 'never');
+  const withField = ['balance', '--data', data, '--field', 'question'];
 
   it('names a missing --field', async () => {
     expectOneLineError(
@@ -264,19 +265,7 @@ describe('treesynth balance input errors', () => {
 
   it('names an unknown router', async () => {
     expectOneLineError(
-      await runCli([
-        'balance',
-        '--data',
-        data,
-        '--field',
-        'question',
-        '--task',
-        'gsm8k',
-        '--router',
-        'fast',
-        '--out',
-        out,
-      ]),
+      await runCli([...withField, '--task', 'gsm8k', '--router', 'fast', '--out', out]),
       /--router: unknown router "fast"; use embedding, llm, hybrid/,
     );
     expect(existsSync(out)).toBe(false);
@@ -286,19 +275,7 @@ describe('treesynth balance input errors', () => {
     const notATree = join(work, 'not-a-tree.json');
     writeFileSync(notATree, '{"hello": 1}');
     expectOneLineError(
-      await runCli([
-        'balance',
-        '--data',
-        data,
-        '--field',
-        'question',
-        '--tree',
-        notATree,
-        '--task',
-        'gsm8k',
-        '--out',
-        out,
-      ]),
+      await runCli([...withField, '--tree', notATree, '--task', 'gsm8k', '--out', out]),
       /not-a-tree\.json: not a tree\.json/,
     );
     expect(existsSync(out)).toBe(false);
@@ -309,11 +286,7 @@ describe('treesynth balance input errors', () => {
     writeFileSync(targets, JSON.stringify({ 'size: enormous': 3 }));
     expectOneLineError(
       await runCli([
-        'balance',
-        '--data',
-        data,
-        '--field',
-        'question',
+        ...withField,
         '--tree',
         join(work, 'balanced', 'tree'),
         '--target',

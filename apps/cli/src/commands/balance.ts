@@ -210,6 +210,12 @@ export const balanceCommand = defineCommand({
         values.json === true ? `${JSON.stringify(result, null, 2)}\n` : formatBalanceSummary(result),
       );
       return EXIT.ok;
+    } catch (error) {
+      if (!interrupt.signal.aborted) throw error;
+      process.stderr.write(
+        'treesynth: balance interrupted; run the same command again to finish it (answers already received come from the cache)\n',
+      );
+      return EXIT.interrupted;
     } finally {
       interrupt.dispose();
     }
