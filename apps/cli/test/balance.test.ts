@@ -5,7 +5,7 @@ import { type NodeSplit, PartitionTree, type SerializedTree } from '@treesynth/c
 import { leafCoverage } from '@treesynth/eval';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { leafDistribution } from '../src/balance-output.js';
-import { ROOT, runCli } from './cli-harness.js';
+import { collect, ROOT, runCli, spawnCli } from './cli-harness.js';
 
 const work = mkdtempSync(join(tmpdir(), 'treesynth-balance-'));
 const data = join(work, 'train.jsonl');
@@ -249,6 +249,45 @@ describe('treesynth balance', () => {
       /holds a balance of other inputs \(router was "embedding" there and is "llm" now\)/,
     );
   }, 120_000);
+});
+
+describe('treesynth balance after a kill', () => {
+  it('finishes on a rerun with the dataset an uninterrupted balance gives', async () => {
+    const rows = join(work, 'kill.jsonl');
+    writeFileSync(
+      rows,
+      `${readFileSync(join(ROOT, '../shared/data/gsm8k/train.jsonl'), 'utf8').split('\n').slice(100, 400).join('\n')}\n`,
+    );
+    const args = (out: string) => [
+      'balance',
+      '--data',
+      rows,
+      '--field',
+      'question',
+      '--tree',
+      join(work, 'balanced', 'tree'),
+      '--router',
+      'llm',
+      '--out',
+      out,
+    ];
+    const whole = await runCli([...args(join(work, 'kill-whole')), '--quiet']);
+    expect(whole.code, whole.stderr).toBe(0);
+
+    // SIGKILL as soon as routing reports progress (or later, should it finish first: any moment will do).
+    const killedOut = join(work, 'kill-killed');
+    const child = spawnCli(args(killedOut));
+    child.stderr?.on('data', (chunk: Buffer) => {
+      if (chunk.toString().includes('routing:')) child.kill('SIGKILL');
+    });
+    await collect(child);
+    const rerun = await runCli([...args(killedOut), '--quiet']);
+    expect(rerun.code, rerun.stderr).toBe(0);
+    expect(readFileSync(join(killedOut, 'balanced.jsonl'), 'utf8')).toBe(
+      readFileSync(join(work, 'kill-whole', 'balanced.jsonl'), 'utf8'),
+    );
+    expect(JSON.parse(readFileSync(join(killedOut, 'balance.json'), 'utf8')).status).toBe('complete');
+  }, 180_000);
 });
 
 describe('treesynth balance input errors', () => {
