@@ -14,7 +14,10 @@ export interface LevelDecision {
   value: string;
   /** Cosine similarity to the chosen child's prototype (embedding decisions only). */
   similarity?: number;
-  /** Similarity of the chosen child minus the runner-up's (embedding decisions only; 1 when alone). */
+  /**
+   * The router's decision score of the chosen child minus the runner-up's (embedding decisions only;
+   * 1 when alone). For the embedding router the score is in cosine units (see `createEmbeddingRouter`).
+   */
   margin?: number;
   decidedBy: 'embedding' | 'llm';
   /** LLM answers that matched no option, in order, before the accepted one (or before giving up). */
