@@ -22,6 +22,14 @@ describe('uniformTargets', () => {
     expect(uniformTargets(0, 7)).toEqual([]);
   });
 
+  it('gives the remainder first to leaves holding more than the even share', () => {
+    expect(uniformTargets(4, 10, [0, 5, 0, 5])).toEqual([2, 3, 2, 3]);
+    expect(uniformTargets(4, 1, [0, 0, 3, 0])).toEqual([0, 0, 1, 0]);
+    // 3 rows over 6 leaves, 2 leaves hold rows: both keep one, the third goes by stride to the rest.
+    expect(uniformTargets(6, 3, [0, 2, 0, 0, 1, 0])).toEqual([1, 1, 0, 0, 1, 0]);
+    expect(uniformTargets(4, 10, [0, 0, 0, 0])).toEqual([3, 2, 3, 2]);
+  });
+
   it('always sums to the total and differs by at most one', () => {
     for (const [leaves, total] of [
       [7, 100],
@@ -41,6 +49,8 @@ describe('proportionalTargets', () => {
     expect(proportionalTargets([10, 10, 50, 10], 10)).toEqual([2, 1, 6, 1]);
     expect(proportionalTargets([1, 2], 10)).toEqual([3, 7]);
     expect(proportionalTargets([0, 0], 10)).toEqual([0, 0]);
+    // Equal fractions: the leaf that holds more rows than its floor wins the tie.
+    expect(proportionalTargets([10, 10, 50, 10], 10, [0, 0, 0, 4])).toEqual([1, 1, 6, 2]);
   });
 });
 

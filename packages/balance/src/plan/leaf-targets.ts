@@ -1,12 +1,10 @@
-import { ConfigError, infiniteDepth, spreadBudget, type TreeNode } from '@treesynth/core';
+import { ConfigError, infiniteDepth, type TreeNode } from '@treesynth/core';
 
 /**
  * How many samples each leaf should hold after balancing.
- * - `uniform`: `total` spread evenly over the leaves (the remainder one each to leaves spaced evenly
- *   over the tree's leaf order, as core's `spreadBudget` does).
+ * - `uniform`: `total` spread evenly over the leaves (see `uniformTargets` for the remainder).
  * - `paper`: `total` spread in proportion to the paper's per-leaf demand `10·base^k`, k the number of
- *   infinite steps on the leaf's path (base 5 unless given); largest remainders first, ties to the
- *   earlier leaf.
+ *   infinite steps on the leaf's path (base 5 unless given); largest remainders first.
  * - `counts`: given per leaf; leaves the counts do not name keep their current count.
  * Without `total`, uniform and paper spread the number of routed rows.
  */
@@ -19,22 +17,47 @@ export type TargetSpec =
 export const PAPER_INFINITE_BASE = 5;
 const PAPER_SAMPLES_PER_LEAF = 10;
 
-/** `total` spread evenly over `leaves`; the remainder goes to leaves spaced evenly over the list. */
-export function uniformTargets(leaves: number, total: number): number[] {
+/**
+ * `total` spread evenly over `leaves`: each gets ⌊total / leaves⌋, and the remainder one each. With
+ * `current` (rows each leaf holds now), the remainder goes first to leaves holding more than the even
+ * share, so balancing keeps a real row rather than drop it and synthesize one elsewhere; within each
+ * group it goes to leaves spaced evenly over the list (core's `spreadBudget` stride), so no branch is
+ * favoured. Sums to `total`; targets differ by at most one.
+ */
+export function uniformTargets(leaves: number, total: number, current?: readonly number[]): number[] {
   if (leaves === 0) return [];
-  return spreadBudget(new Array<number>(leaves).fill(total), total);
+  const base = Math.floor(total / leaves);
+  const targets = new Array<number>(leaves).fill(base);
+  const positions = targets.map((_, index) => index);
+  const fuller = current ? positions.filter((index) => current[index]! > base) : [];
+  const others = current ? positions.filter((index) => current[index]! <= base) : positions;
+  let remainder = total - base * leaves;
+  for (const group of [fuller, others]) {
+    const take = Math.min(remainder, group.length);
+    for (let k = 0; k < take; k++) targets[group[Math.floor((k * group.length) / take)]!]! += 1;
+    remainder -= take;
+  }
+  return targets;
 }
 
-/** `total` in proportion to `weights` (largest remainder; ties to the earlier index). Sums to `total`. */
-export function proportionalTargets(weights: readonly number[], total: number): number[] {
+/**
+ * `total` in proportion to `weights` (largest remainder). Ties go to leaves whose `current` count is
+ * above their floor (fewer rows dropped and synthesized), then to the earlier index. Sums to `total`.
+ */
+export function proportionalTargets(
+  weights: readonly number[],
+  total: number,
+  current?: readonly number[],
+): number[] {
   const sum = weights.reduce((accumulator, weight) => accumulator + weight, 0);
   if (weights.length === 0 || sum <= 0) return weights.map(() => 0);
   const exact = weights.map((weight) => (weight / sum) * total);
   const targets = exact.map(Math.floor);
   let remainder = total - targets.reduce((accumulator, target) => accumulator + target, 0);
+  const fuller = (index: number) => (current && current[index]! > targets[index]! ? 0 : 1);
   const order = exact
     .map((value, index) => ({ index, fraction: value - Math.floor(value) }))
-    .sort((a, b) => b.fraction - a.fraction || a.index - b.index);
+    .sort((a, b) => b.fraction - a.fraction || fuller(a.index) - fuller(b.index) || a.index - b.index);
   for (const { index } of order) {
     if (remainder <= 0) break;
     targets[index]! += 1;
@@ -66,9 +89,9 @@ export function leafTargets(
   const routed = current.reduce((sum, count) => sum + count, 0);
   switch (spec.kind) {
     case 'uniform':
-      return uniformTargets(leaves.length, spec.total ?? routed);
+      return uniformTargets(leaves.length, spec.total ?? routed, current);
     case 'paper':
-      return proportionalTargets(paperWeights(leaves, spec.base), spec.total ?? routed);
+      return proportionalTargets(paperWeights(leaves, spec.base), spec.total ?? routed, current);
     case 'counts':
       return leaves.map((leaf, index) => spec.counts.get(leaf.id) ?? current[index]!);
   }
