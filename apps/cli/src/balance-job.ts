@@ -504,7 +504,7 @@ export async function runBalance(request: BalanceRequest): Promise<BalanceResult
       router: routerInfo,
       plan,
       before,
-      simulated,
+      simulated: simulator !== undefined,
     };
     await writeFileAtomic(
       join(out, BALANCE_FILES.routes),
@@ -604,7 +604,7 @@ export async function runBalance(request: BalanceRequest): Promise<BalanceResult
           after,
           plan,
           synthesized: records.length,
-          simulated: simulated || synthesis.simulated,
+          simulated: simulator !== undefined || synthesis.simulated,
           notes,
         }),
       );
@@ -625,7 +625,7 @@ export async function runBalance(request: BalanceRequest): Promise<BalanceResult
     return {
       dir: out,
       dryRun: request.dryRun,
-      simulated: (simulated && usesModel) || synthesis?.simulated === true,
+      simulated: simulator !== undefined || synthesis?.simulated === true,
       data: {
         file: request.data,
         rows: data.rows.length + data.problems.length,

@@ -105,9 +105,11 @@ function formatNumber(value: number | null): string {
 /** The end-of-balance report for people; `--json` prints the result object instead. */
 export function formatBalanceSummary(result: BalanceResult): string {
   const { totals, before, after } = result;
-  const label = result.simulated
-    ? ' (SIMULATED LLM: synthesized rows are placeholders, not model output)'
-    : '';
+  const label = !result.simulated
+    ? ''
+    : result.dryRun
+      ? ' (simulated LLM)'
+      : ' (SIMULATED LLM: synthesized rows are placeholders, not model output)';
   const lines = [`balance ${result.dryRun ? 'planned (dry run)' : 'done'}${label}: ${result.dir}`];
   const bad =
     result.data.bad > 0
