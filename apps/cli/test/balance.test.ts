@@ -1,10 +1,10 @@
 import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { type NodeSplit, PartitionTree, type SerializedTree } from '@treesynth/core';
+import { loadTask, type NodeSplit, PartitionTree, type SerializedTree } from '@treesynth/core';
 import { leafCoverage } from '@treesynth/eval';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { leafDistribution } from '../src/balance-output.js';
+import { leafDistribution, originalRow, synthesizedRow } from '../src/balance-output.js';
 import { collect, ROOT, runCli, spawnCli } from './cli-harness.js';
 
 const work = mkdtempSync(join(tmpdir(), 'treesynth-balance-'));
@@ -95,6 +95,62 @@ describe('normalised leaf entropy', () => {
   it('is undefined (null) without rows', () => {
     const one = tree(2);
     expect(leafDistribution(one.partition, []).normalizedEntropy).toBeNull();
+  });
+});
+
+describe('balanced rows', () => {
+  const path = [{ dimension: 'topic', value: 'algebra' }];
+
+  it("writes a synthesized sample under the input's field, with a run's provenance", () => {
+    const record = {
+      id: 'nabc.2.1',
+      leaf_id: 'nabc',
+      path,
+      drawn: {},
+      call: { index: 2, model: 'm', simulated: true },
+      fields: { question: 'How many?' },
+    };
+    expect(synthesizedRow(record, loadTask('gsm8k'), 'problem')).toEqual({
+      problem: 'How many?',
+      treesynth: {
+        origin: 'synthesized',
+        id: 'nabc.2.1',
+        leaf_id: 'nabc',
+        path,
+        drawn: {},
+        call: record.call,
+      },
+    });
+  });
+
+  it('keeps every field of an original row and replaces only `treesynth`', () => {
+    const row = {
+      line: 7,
+      text: 'q',
+      record: { problem: 'q', answer: '4', meta: { a: 1 }, treesynth: 'old' },
+    };
+    const route = {
+      leafId: 'nabc',
+      path,
+      similarity: 0.5,
+      margin: 0.1,
+      decidedBy: 'hybrid' as const,
+      levels: [],
+    };
+    expect(originalRow(row, route)).toEqual({
+      problem: 'q',
+      answer: '4',
+      meta: { a: 1 },
+      treesynth: {
+        origin: 'original',
+        line: 7,
+        leaf_id: 'nabc',
+        path,
+        similarity: 0.5,
+        margin: 0.1,
+        routed_by: 'hybrid',
+      },
+    });
   });
 });
 
