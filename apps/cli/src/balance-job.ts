@@ -612,12 +612,11 @@ export async function runBalance(request: BalanceRequest): Promise<BalanceResult
       files.push(BALANCE_FILES.report);
       await writeManifest(out, inputs, 'complete', { dryRun: false });
     }
-    const short = synthesis
-      ? plan.leaves.filter((leaf) => {
-          const made = synthesis!.leaves.find((entry) => entry.leafId === leaf.leafId)?.records.length ?? 0;
-          return leaf.current - leaf.drop + made < leaf.target;
-        }).length
-      : plan.leaves.filter((leaf) => leaf.unfilled > 0).length;
+    const made = new Map(synthesis?.leaves.map((leaf) => [leaf.leafId, leaf.records.length]) ?? []);
+    const short = plan.leaves.filter(
+      (leaf) =>
+        leaf.current - leaf.drop + (synthesis ? (made.get(leaf.leafId) ?? 0) : leaf.synthesize) < leaf.target,
+    ).length;
     if (short > 0)
       logger.warn(
         `${short} leaves stay short of their target${request.dryRun ? ' under the synthesis caps' : ''}; plan.json lists how many rows each is missing`,
