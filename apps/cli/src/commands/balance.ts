@@ -93,7 +93,10 @@ const BALANCE_OPTIONS = {
   seed: JOB_OPTIONS.seed,
   'timeout-ms': JOB_OPTIONS['timeout-ms'],
   'max-attempts': JOB_OPTIONS['max-attempts'],
-  'no-cache': JOB_OPTIONS['no-cache'],
+  'no-cache': {
+    ...JOB_OPTIONS['no-cache'],
+    description: 'do not keep model answers in <out>/cache (a rerun then pays again)',
+  },
   json: JOB_OPTIONS.json,
   quiet: JOB_OPTIONS.quiet,
 } satisfies Record<string, OptionSpec>;
