@@ -42,16 +42,3 @@ export function subtract(a: Float32Array, b: Float32Array): Float32Array {
   for (let index = 0; index < a.length; index++) out[index] = a[index]! - (b[index] ?? 0);
   return out;
 }
-
-/** Σ weight·vector over the pairs. */
-export function combine(
-  parts: readonly { weight: number; vector: Float32Array }[],
-  dimensions: number,
-): Float32Array {
-  const out = new Float32Array(dimensions);
-  for (const { weight, vector } of parts) {
-    if (weight === 0) continue;
-    for (let dim = 0; dim < dimensions; dim++) out[dim]! += weight * vector[dim]!;
-  }
-  return out;
-}

@@ -8,7 +8,7 @@ import {
   type TaskDefinition,
   type TreeNode,
 } from '@treesynth/core';
-import { combine, dot, mean, subtract, unit } from './_vectors.js';
+import { dot, mean, subtract, unit } from './_vectors.js';
 import { type SplitView, splitView, type Walker, walkTree } from './_walk-tree.js';
 import { embedTexts } from './embed-texts.js';
 import type { LevelDecision, Route, RouteOptions, Router, RouterStats } from './route-types.js';
@@ -28,6 +28,11 @@ export interface EmbeddingRouterOptions {
    * (and pivots) at each node; `'none'`: raw cosine. See `createEmbeddingRouter`.
    */
   centering?: 'batch' | 'none';
+  /**
+   * With centring: also divide every coordinate by its spread over the node's group (default true).
+   * See `createEmbeddingRouter`.
+   */
+  standardize?: boolean;
   /**
    * Extra words for a value's description, keyed by value or by `dimension: value`, e.g.
    * `{ Geometry: 'triangles, circles, polygons, areas, angles' }`. They go into the embedded
@@ -64,9 +69,67 @@ export type EmbeddingReview = (
 
 /** Below this many samples and pivots at a node, its mean is too noisy a centre: the batch's is used. */
 const MIN_LOCAL_CENTER = 16;
+/** λ in s_j = √(σ_j² + λ·mean σ²): keeps near-constant coordinates from being blown up. */
+const SCALE_SHRINKAGE = 0.3;
+
+/** Where a node measures from: its centre μ and, when standardising, 1/s_j per coordinate. */
+interface Frame {
+  center: Float32Array;
+  inverseScale?: Float32Array;
+}
+
+/** Mean and (optionally) shrunk inverse standard deviation per coordinate of the picked vectors. */
+function frameOf(
+  groups: readonly { vectors: readonly Float32Array[]; indices?: readonly number[] }[],
+  dimensions: number,
+  standardize: boolean,
+): Frame {
+  const sum = new Float64Array(dimensions);
+  const squares = new Float64Array(dimensions);
+  let count = 0;
+  for (const { vectors, indices } of groups) {
+    const size = indices ? indices.length : vectors.length;
+    for (let position = 0; position < size; position++) {
+      const vector = vectors[indices ? indices[position]! : position]!;
+      for (let dim = 0; dim < dimensions; dim++) {
+        const value = vector[dim]!;
+        sum[dim]! += value;
+        squares[dim]! += value * value;
+      }
+    }
+    count += size;
+  }
+  const center = new Float32Array(dimensions);
+  if (count === 0) return { center };
+  for (let dim = 0; dim < dimensions; dim++) center[dim] = sum[dim]! / count;
+  if (!standardize) return { center };
+  const variances = new Float64Array(dimensions);
+  let meanVariance = 0;
+  for (let dim = 0; dim < dimensions; dim++) {
+    variances[dim] = Math.max(squares[dim]! / count - (sum[dim]! / count) ** 2, 0);
+    meanVariance += variances[dim]! / dimensions;
+  }
+  if (!(meanVariance > 0)) return { center };
+  const inverseScale = new Float32Array(dimensions);
+  for (let dim = 0; dim < dimensions; dim++)
+    inverseScale[dim] = 1 / Math.sqrt(variances[dim]! + SCALE_SHRINKAGE * meanVariance);
+  return { center, inverseScale };
+}
+
+/** (vector − center) ⊙ inverseScale, into `out`. */
+function relative(vector: Float32Array, frame: Frame, out: Float32Array): Float32Array {
+  const { center, inverseScale } = frame;
+  for (let dim = 0; dim < out.length; dim++)
+    out[dim] = (vector[dim]! - center[dim]!) * (inverseScale ? inverseScale[dim]! : 1);
+  return out;
+}
+
+function scaled(vector: Float32Array, inverseScale: Float32Array | undefined): Float32Array {
+  return inverseScale ? vector.map((value, dim) => value * inverseScale[dim]!) : vector;
+}
 
 interface NodeModel {
-  /** Per option: unit(d_v − mean of siblings' d) (or unit(d_v) without centring). */
+  /** Per option: d_v − mean of siblings' d (d_v itself without centring). */
   descriptions: Float32Array[];
   /** Per option: mean of the pivot embeddings assigned to it, or undefined without pivots. */
   pivotCentroids: (Float32Array | undefined)[];
@@ -104,8 +167,12 @@ export function sampleText(task: TaskDefinition, sample: SampleFields): string {
  * length) is taken relative to the node's centre μ: the mean embedding of the samples routed through
  * the node together with the node's pivots (the batch-wide mean when that group is under 16), x' = x − μ.
  * Sibling descriptions are centred on their own mean, which removes the shared task and path text.
- * A sample's route therefore depends on the batch it is routed with, through μ: route the whole
- * dataset in one call, or pass `centering: 'none'` (μ = 0).
+ * With `standardize` (the default), every coordinate j of x − μ, d_v − d̄ and c_v − μ is then
+ * divided by s_j = √(σ_j² + 0.3·mean σ²), σ_j² the variance of the same group: an IDF-like
+ * reweighting, so features every problem has (feature hashing's common words and LaTeX tokens) do
+ * not drown the rare, topical ones. Below, x' stands for the centred (and scaled) sample.
+ * A sample's route therefore depends on the batch it is routed with, through μ and s: route the
+ * whole dataset in one call, or pass `centering: 'none'` (μ = 0, no scaling).
  *
  * Score of value v, from the embedded description d_v of the child's path (task plus
  * `dimension: value` steps; "dimension: value" for an infinite split's values) and the centroid c_v
@@ -136,6 +203,7 @@ export function createEmbeddingRouter(options: EmbeddingRouterOptions): Embeddin
     });
   }
   const centering = options.centering ?? 'batch';
+  const standardize = options.standardize ?? true;
   const stats: RouterStats = { samples: 0, llmCalls: 0, textsEmbedded: 0, unrouted: 0 };
   let models: Promise<Map<string, NodeModel>> | undefined;
 
@@ -206,7 +274,7 @@ export function createEmbeddingRouter(options: EmbeddingRouterOptions): Embeddin
       return members.length > 0 ? mean(pivots, dimensions, members) : undefined;
     });
     return {
-      descriptions: descriptions.map((vector) => unit(siblingMean ? subtract(vector, siblingMean) : vector)),
+      descriptions: descriptions.map((vector) => (siblingMean ? subtract(vector, siblingMean) : vector)),
       pivotCentroids,
       pivotCounts,
       pivots,
@@ -230,28 +298,26 @@ export function createEmbeddingRouter(options: EmbeddingRouterOptions): Embeddin
     const samples = vectors.map(unit);
     const dimensions = samples[0]?.length ?? 0;
     const allPivots = [...built.values()].flatMap((model) => model.pivots);
-    const batchCenter =
-      centering === 'batch' && samples.length + allPivots.length >= 2
-        ? mean([...samples, ...allPivots], dimensions)
-        : new Float32Array(dimensions);
+    const centred = centering === 'batch';
+    const batchFrame: Frame =
+      centred && samples.length + allPivots.length >= 2
+        ? frameOf([{ vectors: samples }, { vectors: allPivots }], dimensions, standardize)
+        : { center: new Float32Array(dimensions) };
 
     const walkers = await walkTree(
       tree,
       samples.length,
       async (view, members, currentWalkers) => {
         const model = built.get(view.node.id)!;
-        let center = batchCenter;
-        if (centering === 'batch' && members.length + model.pivots.length >= MIN_LOCAL_CENTER) {
-          const sum = combine(
-            [
-              { weight: members.length, vector: mean(samples, dimensions, members) },
-              { weight: model.pivots.length, vector: mean(model.pivots, dimensions) },
-            ],
-            dimensions,
-          );
-          center = sum.map((value) => value / (members.length + model.pivots.length));
-        }
-        const decisions = decideAtNode(view, model, members, samples, center, descriptionWeight);
+        const frame =
+          centred && members.length + model.pivots.length >= MIN_LOCAL_CENTER
+            ? frameOf(
+                [{ vectors: samples, indices: members }, { vectors: model.pivots }],
+                dimensions,
+                standardize,
+              )
+            : batchFrame;
+        const decisions = decideAtNode(view, model, members, samples, frame, descriptionWeight);
         const final = review ? await review(view, members, decisions, currentWalkers) : decisions;
         return final.map((decision) => ({ decision }));
       },
@@ -294,44 +360,43 @@ function decideAtNode(
   model: NodeModel,
   members: readonly number[],
   samples: readonly Float32Array[],
-  center: Float32Array,
+  frame: Frame,
   descriptionWeight: number,
 ): LevelDecision[] {
   const optionCount = view.options.length;
   const memberCount = members.length;
-  const centerNormSquared = dot(center, center);
+  const dimensions = frame.center.length;
+  const descriptions = model.descriptions.map((residual) => unit(scaled(residual, frame.inverseScale)));
   // Pivot evidence needs two values with pivots to compare; with fewer, descriptions decide alone.
   const withPivots = model.pivotCentroids.filter(Boolean).length >= 2;
   const residuals = model.pivotCentroids.map((centroid) =>
-    withPivots && centroid ? subtract(centroid, center) : undefined,
+    withPivots && centroid ? relative(centroid, frame, new Float32Array(dimensions)) : undefined,
   );
   const residualNormSquared = residuals.map((residual) => (residual ? dot(residual, residual) : 0));
   const alphas = model.pivotCounts.map((count, index) =>
     residuals[index] ? descriptionWeight / (descriptionWeight + count) : 1,
   );
-  const descriptionAtCenter = model.descriptions.map((description) => dot(center, description));
-  const residualAtCenter = residuals.map((residual) => (residual ? dot(center, residual) : 0));
 
   const cosines = new Float64Array(memberCount * optionCount);
   const pivotCosines = new Float64Array(memberCount * optionCount);
   const pivotScores = new Float64Array(memberCount * optionCount);
+  const buffer = new Float32Array(dimensions);
   let descriptionSpread = 0;
   let pivotSpread = 0;
   let pivotTerms = 0;
   members.forEach((member, row) => {
-    const sample = samples[member]!;
-    // ‖x − μ‖² = ‖x‖² − 2⟨x, μ⟩ + ‖μ‖², with ‖x‖ = 1.
-    const length = Math.sqrt(Math.max(1 - 2 * dot(sample, center) + centerNormSquared, 0)) || 1;
+    const sample = relative(samples[member]!, frame, buffer);
+    const length = Math.sqrt(dot(sample, sample)) || 1;
     let descriptionMean = 0;
     let pivotMean = 0;
     let pivotOptions = 0;
     for (let option = 0; option < optionCount; option++) {
       const at = row * optionCount + option;
-      cosines[at] = (dot(sample, model.descriptions[option]!) - descriptionAtCenter[option]!) / length;
+      cosines[at] = dot(sample, descriptions[option]!) / length;
       descriptionMean += cosines[at]! / optionCount;
       const residual = residuals[option];
       if (!residual) continue;
-      const projection = dot(sample, residual) - residualAtCenter[option]!;
+      const projection = dot(sample, residual);
       pivotCosines[at] = projection / (length * (Math.sqrt(residualNormSquared[option]!) || 1));
       pivotScores[at] = 2 * projection - residualNormSquared[option]!;
       pivotMean += pivotScores[at]!;
