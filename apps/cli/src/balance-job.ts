@@ -35,7 +35,6 @@ import {
 } from '@treesynth/core';
 import { writeReport } from '@treesynth/eval';
 import { createEmbedder, DEFAULT_OFFLINE_EMBEDDER, embedMany, startSimulator } from '@treesynth/providers';
-import { createBalanceModel } from './balance-model.js';
 import {
   type LeafDistribution,
   leafDistribution,
@@ -46,6 +45,7 @@ import {
   synthesizedRow,
 } from './balance-output.js';
 import { type DatasetFile, describeProblems, readDatasetFile } from './dataset-file.js';
+import { connectEndpoints, withCallMiddleware } from './model-stack.js';
 import { createProgressReporter } from './progress.js';
 import { runJob } from './run-job.js';
 
@@ -424,17 +424,21 @@ export async function runBalance(request: BalanceRequest): Promise<BalanceResult
           }
         : targetArgument;
     const model: ChatModel | undefined = usesModel
-      ? await createBalanceModel({
-          modelId,
-          baseURLs,
-          apiKey: simulator ? undefined : request.env.OPENAI_API_KEY || undefined,
-          cacheDir: request.cache ? join(out, BALANCE_FILES.cache) : undefined,
-          requestsPerMinute: request.requestsPerMinute,
-          tokensPerMinute: request.tokensPerMinute,
-          timeoutMs: request.timeoutMs,
-          maxAttempts: request.maxAttempts,
-          signal: request.signal,
-        })
+      ? withCallMiddleware(
+          await connectEndpoints({
+            modelId,
+            baseURLs,
+            apiKey: simulator ? undefined : request.env.OPENAI_API_KEY || undefined,
+            signal: request.signal,
+          }),
+          {
+            ...(request.cache ? { cacheDir: join(out, BALANCE_FILES.cache) } : {}),
+            requestsPerMinute: request.requestsPerMinute,
+            tokensPerMinute: request.tokensPerMinute,
+            timeoutMs: request.timeoutMs,
+            maxAttempts: request.maxAttempts,
+          },
+        )
       : undefined;
     const baseEmbedder =
       routerKind === 'llm'

@@ -1,6 +1,5 @@
 import { join } from 'node:path';
 import {
-  type ChatModel,
   ConfigError,
   type EngineConfig,
   type EngineConfigInput,
@@ -14,24 +13,18 @@ import {
   sha256,
   stableStringify,
   type TaskDefinition,
-  wrapChatModel,
   writeFileAtomic,
 } from '@treesynth/core';
 import {
   type CostEstimate,
-  cacheMiddleware,
-  checkEndpoint,
-  createOpenAICompatible,
   estimateCost,
   findPrice,
-  loadBalancedChatModel,
   type PriceTable,
   parsePriceFile,
   prefixShareMiddleware,
-  rateLimitMiddleware,
-  retryMiddleware,
   tokenCost,
 } from '@treesynth/providers';
+import { connectEndpoints, withCallMiddleware } from './model-stack.js';
 import { createProgressReporter } from './progress.js';
 import { loadStageModules, type StageModules, stageModulesFromConfig } from './stage-modules.js';
 
@@ -193,12 +186,7 @@ export async function runJob(request: JobRequest): Promise<JobResult> {
       : [request.env.OPENAI_BASE_URL || manifest?.model.baseURL || DEFAULT_BASE_URL];
   const apiKey = request.env.OPENAI_API_KEY || undefined;
   const prices = request.pricesFile ? readPriceFile(request.pricesFile) : undefined;
-  const endpoints = baseURLs.map((baseURL) => createOpenAICompatible({ baseURL, apiKey }).chat(modelId));
-  const chat: ChatModel =
-    endpoints.length === 1
-      ? endpoints[0]!
-      : loadBalancedChatModel({ models: endpoints, endpointNames: baseURLs });
-  for (const baseURL of baseURLs) await checkEndpoint({ baseURL, apiKey, signal: request.signal });
+  const chat = await connectEndpoints({ modelId, baseURLs, apiKey, signal: request.signal });
   const baseURL = baseURLs[0]!;
 
   const parts = fingerprintParts(task, config, modelId, custom.fingerprint);
@@ -241,22 +229,13 @@ export async function runJob(request: JobRequest): Promise<JobResult> {
   }
 
   const prefix = prefixShareMiddleware();
-  const rateLimited = request.requestsPerMinute !== undefined || request.tokensPerMinute !== undefined;
-  const model = wrapChatModel({
-    model: chat,
-    middleware: [
-      ...(request.cache ? [cacheMiddleware({ dir: store.file('cache') })] : []),
-      prefix,
-      ...(rateLimited
-        ? [
-            rateLimitMiddleware({
-              requestsPerMinute: request.requestsPerMinute,
-              tokensPerMinute: request.tokensPerMinute,
-            }),
-          ]
-        : []),
-      retryMiddleware({ timeoutMs: request.timeoutMs ?? 120_000, maxAttempts: request.maxAttempts ?? 5 }),
-    ],
+  const model = withCallMiddleware(chat, {
+    ...(request.cache ? { cacheDir: store.file('cache') } : {}),
+    observers: [prefix],
+    requestsPerMinute: request.requestsPerMinute,
+    tokensPerMinute: request.tokensPerMinute,
+    timeoutMs: request.timeoutMs,
+    maxAttempts: request.maxAttempts,
   });
   const reporter = createProgressReporter({
     quiet: request.quiet,

@@ -1,0 +1,67 @@
+import { type ChatModel, type ChatModelMiddleware, wrapChatModel } from '@treesynth/core';
+import {
+  cacheMiddleware,
+  checkEndpoint,
+  createOpenAICompatible,
+  loadBalancedChatModel,
+  rateLimitMiddleware,
+  retryMiddleware,
+} from '@treesynth/providers';
+
+export interface EndpointOptions {
+  modelId: string;
+  baseURLs: string[];
+  apiKey?: string;
+  signal?: AbortSignal;
+}
+
+/**
+ * The model at its endpoint(s): one OpenAI-compatible client, or a load-balanced set when several
+ * base URLs serve the same model. Every endpoint is checked first, so a wrong URL or key fails before
+ * anything is written.
+ */
+export async function connectEndpoints(options: EndpointOptions): Promise<ChatModel> {
+  const { modelId, baseURLs, apiKey, signal } = options;
+  const endpoints = baseURLs.map((baseURL) => createOpenAICompatible({ baseURL, apiKey }).chat(modelId));
+  const chat: ChatModel =
+    endpoints.length === 1
+      ? endpoints[0]!
+      : loadBalancedChatModel({ models: endpoints, endpointNames: baseURLs });
+  for (const baseURL of baseURLs) await checkEndpoint({ baseURL, apiKey, signal });
+  return chat;
+}
+
+export interface MiddlewareOptions {
+  /** The response cache folder; none when undefined (`--no-cache`). */
+  cacheDir?: string;
+  /** Placed after the cache, before rate limits (e.g. the prefix-share meter). */
+  observers?: ChatModelMiddleware[];
+  requestsPerMinute?: number;
+  tokensPerMinute?: number;
+  timeoutMs?: number;
+  maxAttempts?: number;
+}
+
+/**
+ * The middleware order every command uses: the response cache first, so a rerun pays for nothing it
+ * already has; observers; rate limits; then bounded retries with a per-attempt timeout.
+ */
+export function withCallMiddleware(chat: ChatModel, options: MiddlewareOptions): ChatModel {
+  const rateLimited = options.requestsPerMinute !== undefined || options.tokensPerMinute !== undefined;
+  return wrapChatModel({
+    model: chat,
+    middleware: [
+      ...(options.cacheDir ? [cacheMiddleware({ dir: options.cacheDir })] : []),
+      ...(options.observers ?? []),
+      ...(rateLimited
+        ? [
+            rateLimitMiddleware({
+              requestsPerMinute: options.requestsPerMinute,
+              tokensPerMinute: options.tokensPerMinute,
+            }),
+          ]
+        : []),
+      retryMiddleware({ timeoutMs: options.timeoutMs ?? 120_000, maxAttempts: options.maxAttempts ?? 5 }),
+    ],
+  });
+}
