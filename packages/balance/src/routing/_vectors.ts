@@ -42,3 +42,28 @@ export function subtract(a: Float32Array, b: Float32Array): Float32Array {
   for (let index = 0; index < a.length; index++) out[index] = a[index]! - (b[index] ?? 0);
   return out;
 }
+
+/**
+ * out[r] = ⟨vector, row r of matrix⟩ for a row-major matrix of `rows` rows of vector.length: the
+ * inner loop of routing, unrolled by four.
+ */
+export function dotRows(vector: Float32Array, matrix: Float32Array, rows: number, out: Float64Array): void {
+  const length = vector.length;
+  const tail = length - (length % 4);
+  for (let row = 0; row < rows; row++) {
+    const offset = row * length;
+    let a = 0;
+    let b = 0;
+    let c = 0;
+    let d = 0;
+    let index = 0;
+    for (; index < tail; index += 4) {
+      a += vector[index]! * matrix[offset + index]!;
+      b += vector[index + 1]! * matrix[offset + index + 1]!;
+      c += vector[index + 2]! * matrix[offset + index + 2]!;
+      d += vector[index + 3]! * matrix[offset + index + 3]!;
+    }
+    for (; index < length; index++) a += vector[index]! * matrix[offset + index]!;
+    out[row] = a + b + c + d;
+  }
+}

@@ -8,7 +8,7 @@ import {
   type TaskDefinition,
   type TreeNode,
 } from '@treesynth/core';
-import { dot, mean, subtract, unit } from './_vectors.js';
+import { dot, dotRows, mean, norm, subtract, unit } from './_vectors.js';
 import { type SplitView, splitView, type Walker, walkTree } from './_walk-tree.js';
 import { embedTexts } from './embed-texts.js';
 import type { LevelDecision, Route, RouteOptions, Router, RouterStats } from './route-types.js';
@@ -80,19 +80,21 @@ interface Frame {
 
 /** Mean and (optionally) shrunk inverse standard deviation per coordinate of the picked vectors. */
 function frameOf(
-  groups: readonly { vectors: readonly Float32Array[]; indices?: readonly number[] }[],
+  groups: readonly { vectors: readonly Float32Array[]; indices?: readonly number[]; scales?: Float64Array }[],
   dimensions: number,
   standardize: boolean,
 ): Frame {
   const sum = new Float64Array(dimensions);
   const squares = new Float64Array(dimensions);
   let count = 0;
-  for (const { vectors, indices } of groups) {
+  for (const { vectors, indices, scales } of groups) {
     const size = indices ? indices.length : vectors.length;
     for (let position = 0; position < size; position++) {
-      const vector = vectors[indices ? indices[position]! : position]!;
+      const index = indices ? indices[position]! : position;
+      const vector = vectors[index]!;
+      const scale = scales ? scales[index]! : 1;
       for (let dim = 0; dim < dimensions; dim++) {
-        const value = vector[dim]!;
+        const value = vector[dim]! * scale;
         sum[dim]! += value;
         squares[dim]! += value * value;
       }
@@ -116,12 +118,25 @@ function frameOf(
   return { center, inverseScale };
 }
 
-/** (vector − center) ⊙ inverseScale, into `out`. */
-function relative(vector: Float32Array, frame: Frame, out: Float32Array): Float32Array {
+/** (scale·vector − center) ⊙ inverseScale, into `out` (scale makes a sample unit length). */
+function relative(vector: Float32Array, scale: number, frame: Frame, out: Float32Array): Float32Array {
   const { center, inverseScale } = frame;
-  for (let dim = 0; dim < out.length; dim++)
-    out[dim] = (vector[dim]! - center[dim]!) * (inverseScale ? inverseScale[dim]! : 1);
+  if (inverseScale) {
+    for (let dim = 0; dim < out.length; dim++)
+      out[dim] = (vector[dim]! * scale - center[dim]!) * inverseScale[dim]!;
+  } else {
+    for (let dim = 0; dim < out.length; dim++) out[dim] = vector[dim]! * scale - center[dim]!;
+  }
   return out;
+}
+
+/** Vectors as one row-major matrix; a missing row is zeros. */
+function pack(rows: readonly (Float32Array | undefined)[], dimensions: number): Float32Array {
+  const matrix = new Float32Array(rows.length * dimensions);
+  rows.forEach((row, index) => {
+    if (row) matrix.set(row, index * dimensions);
+  });
+  return matrix;
 }
 
 function scaled(vector: Float32Array, inverseScale: Float32Array | undefined): Float32Array {
@@ -295,13 +310,18 @@ export function createEmbeddingRouter(options: EmbeddingRouterOptions): Embeddin
     routeOptions: RouteOptions = {},
   ) => {
     const built = await prepare(routeOptions.signal);
-    const samples = vectors.map(unit);
+    const samples = vectors;
+    // Samples are used at unit length: 1/‖x‖ each, applied on the fly rather than copying them.
+    const scales = Float64Array.from(samples, (vector) => {
+      const length = norm(vector);
+      return length > 0 ? 1 / length : 0;
+    });
     const dimensions = samples[0]?.length ?? 0;
     const allPivots = [...built.values()].flatMap((model) => model.pivots);
     const centred = centering === 'batch';
     const batchFrame: Frame =
       centred && samples.length + allPivots.length >= 2
-        ? frameOf([{ vectors: samples }, { vectors: allPivots }], dimensions, standardize)
+        ? frameOf([{ vectors: samples, scales }, { vectors: allPivots }], dimensions, standardize)
         : { center: new Float32Array(dimensions) };
 
     const walkers = await walkTree(
@@ -312,12 +332,12 @@ export function createEmbeddingRouter(options: EmbeddingRouterOptions): Embeddin
         const frame =
           centred && members.length + model.pivots.length >= MIN_LOCAL_CENTER
             ? frameOf(
-                [{ vectors: samples, indices: members }, { vectors: model.pivots }],
+                [{ vectors: samples, indices: members, scales }, { vectors: model.pivots }],
                 dimensions,
                 standardize,
               )
             : batchFrame;
-        const decisions = decideAtNode(view, model, members, samples, frame, descriptionWeight);
+        const decisions = decideAtNode(view, model, members, samples, scales, frame, descriptionWeight);
         const final = review ? await review(view, members, decisions, currentWalkers) : decisions;
         return final.map((decision) => ({ decision }));
       },
@@ -360,6 +380,7 @@ function decideAtNode(
   model: NodeModel,
   members: readonly number[],
   samples: readonly Float32Array[],
+  scales: Float64Array,
   frame: Frame,
   descriptionWeight: number,
 ): LevelDecision[] {
@@ -370,8 +391,12 @@ function decideAtNode(
   // Pivot evidence needs two values with pivots to compare; with fewer, descriptions decide alone.
   const withPivots = model.pivotCentroids.filter(Boolean).length >= 2;
   const residuals = model.pivotCentroids.map((centroid) =>
-    withPivots && centroid ? relative(centroid, frame, new Float32Array(dimensions)) : undefined,
+    withPivots && centroid ? relative(centroid, 1, frame, new Float32Array(dimensions)) : undefined,
   );
+  const descriptionMatrix = pack(descriptions, dimensions);
+  const residualMatrix = pack(residuals, dimensions);
+  const descriptionDots = new Float64Array(optionCount);
+  const residualDots = new Float64Array(optionCount);
   const residualNormSquared = residuals.map((residual) => (residual ? dot(residual, residual) : 0));
   const alphas = model.pivotCounts.map((count, index) =>
     residuals[index] ? descriptionWeight / (descriptionWeight + count) : 1,
@@ -385,18 +410,20 @@ function decideAtNode(
   let pivotSpread = 0;
   let pivotTerms = 0;
   members.forEach((member, row) => {
-    const sample = relative(samples[member]!, frame, buffer);
+    const sample = relative(samples[member]!, scales[member]!, frame, buffer);
     const length = Math.sqrt(dot(sample, sample)) || 1;
+    dotRows(sample, descriptionMatrix, optionCount, descriptionDots);
+    if (withPivots) dotRows(sample, residualMatrix, optionCount, residualDots);
     let descriptionMean = 0;
     let pivotMean = 0;
     let pivotOptions = 0;
     for (let option = 0; option < optionCount; option++) {
       const at = row * optionCount + option;
-      cosines[at] = dot(sample, descriptions[option]!) / length;
+      cosines[at] = descriptionDots[option]! / length;
       descriptionMean += cosines[at]! / optionCount;
       const residual = residuals[option];
       if (!residual) continue;
-      const projection = dot(sample, residual);
+      const projection = residualDots[option]!;
       pivotCosines[at] = projection / (length * (Math.sqrt(residualNormSquared[option]!) || 1));
       pivotScores[at] = 2 * projection - residualNormSquared[option]!;
       pivotMean += pivotScores[at]!;
