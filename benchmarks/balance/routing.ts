@@ -5,10 +5,12 @@
  *    the seven MATH subjects (root split on `subject`, values fixed, children leaves). Per subject,
  *    a seeded pool of 10 problems is held out of the scored set for every k (430 scored problems);
  *    the k pivots of a subject are the first k of its pool, assigned to it. For each offline embedder
- *    (hashing, glove-sif, use-lite, and all three combined) and k = 0, 3, 10:
- *      raw          embedding router, plain cosine (no centring), subject names as descriptions
- *      centred      embedding router as it ships (centring, Euclidean pivot term), subject names
- *      centred+desc the same, with one sentence of topics per subject (SUBJECT_DESCRIPTIONS)
+ *    (hashing at its default 1024 and at 4096 dimensions, glove-sif, use-lite, and hashing:4096 +
+ *    use-lite + glove-sif combined) and k = 0, 3, 10:
+ *      raw cosine, names          no centring or scaling; descriptions are the subject names only
+ *      centred, names             the router's defaults (centring, standardising, Euclidean pivot term)
+ *      centred, unscaled + desc.  centring without standardising, topics per subject in the descriptions
+ *      centred + desc. (default)  the defaults with the topics (SUBJECT_DESCRIPTIONS)
  *    mean over --seeds pool draws. Then the LLM and hybrid routers on the simulated LLM (seed 0).
  * 2. Embedding throughput of each embedder (texts/s, MATH problems, after a warm-up).
  * 3. Routing throughput: --samples random vectors (embeddings given) through a deeper synthetic
@@ -183,6 +185,7 @@ const texts = problems.map((problem) => problem.problem);
 const useLite = createUseLiteEmbedder({ workers: Number(flags['use-lite-workers']) });
 const base: [string, Embedder][] = [
   ['hashing', createEmbedder('hashing')],
+  ['hashing:4096', createEmbedder('hashing:4096')],
   ['glove-sif', createEmbedder('glove-sif')],
   ['use-lite', useLite],
 ];
@@ -204,13 +207,13 @@ for (const [name, embedder] of base) {
   embedders.push([name, memo]);
 }
 table(['embedder', 'texts/s', 'seconds'], speedRows);
-const [hashing, glove, use] = embedders.map(([, embedder]) => embedder);
+const [, hashing4096, glove, use] = embedders.map(([, embedder]) => embedder);
 const combined = combineEmbedders([
-  { embedder: hashing!, weight: 1 },
+  { embedder: hashing4096!, weight: 1 },
   { embedder: use!, weight: 0.7 },
   { embedder: glove!, weight: 0.5 },
 ]);
-embedders.push(['combined (hashing 1 + use-lite 0.7 + glove-sif 0.5)', combined]);
+embedders.push(['combined (hashing:4096 1 + use-lite 0.7 + glove-sif 0.5)', combined]);
 
 // 1. Accuracy.
 const draws = Array.from({ length: SEEDS }, (_, seed) => drawPool(seed));
@@ -293,7 +296,7 @@ const record = (label: string, router: Router, routes: Route[]) => {
 };
 const llmOnly = createRouter({ kind: 'llm', tree: subjectTree(pool, 10), task, model, concurrency: 16 });
 record('llm only (simulated)', llmOnly, await llmOnly.route(scoredTexts));
-for (const [name, embedder] of [embedders[0]!, embedders[3]!]) {
+for (const [name, embedder] of [embedders[0]!, embedders[1]!, embedders[4]!]) {
   const vectors = (await embedTexts(embedder, scoredTexts)).embeddings;
   for (const marginThreshold of [0.02, 0.05, 0.1]) {
     const hybrid = createHybridRouter({
