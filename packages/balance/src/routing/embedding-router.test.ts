@@ -90,6 +90,64 @@ describe('embedding router: known geometry', () => {
     expect((await named.route(['apple x2']))[0]!.leafId).toBe(child.get('x2'));
   });
 
+  it('measures pivot evidence by Euclidean distance to the centroid, so a broad value keeps its samples', async () => {
+    const vocabulary = ['apple', 'banana', 'cherry', 'date'];
+    // "broad": one pivot per axis, centroid (¼, ¼, ¼, ¼), close to the middle of everything.
+    // "narrow": two pivots at unit(2, 3, 0, 0), far out. For x = e_apple, cosine prefers narrow
+    // (0.555 against 0.5); squared distance prefers broad (0.75 against 0.89).
+    const { tree, child } = oneLevelTree(
+      split('spread', ['broad', 'narrow'], {
+        pivots: [
+          { text: 'apple' },
+          { text: 'banana' },
+          { text: 'cherry' },
+          { text: 'date' },
+          { text: 'apple apple banana banana banana' },
+          { text: 'apple apple banana banana banana' },
+        ],
+        assignments: [
+          { value: 'broad', pivots: [0, 1, 2, 3] },
+          { value: 'narrow', pivots: [4, 5] },
+        ],
+      }),
+    );
+    const router = createEmbeddingRouter({
+      tree,
+      task: fruitTask,
+      embedder: keywordEmbedder(vocabulary),
+      centering: 'none',
+      descriptionWeight: 0,
+    });
+    const [route] = await router.route(['apple']);
+    expect(route!.leafId).toBe(child.get('broad'));
+    // The reported similarity is still a cosine: to the broad centroid, 0.5.
+    expect(route!.similarity).toBeCloseTo(0.5, 6);
+  });
+
+  it('scores a value without pivots on its description alone, next to values with pivots', async () => {
+    const vocabulary = ['apple', 'banana', 'cherry'];
+    const { tree, child } = oneLevelTree(
+      split('fruit', ['apple', 'banana', 'cherry'], {
+        pivots: [{ text: 'apple' }, { text: 'banana' }],
+        assignments: [
+          { value: 'apple', pivots: [0] },
+          { value: 'banana', pivots: [1] },
+        ],
+      }),
+    );
+    const router = createEmbeddingRouter({ tree, task: fruitTask, embedder: keywordEmbedder(vocabulary, 1) });
+    const routes = await router.route(['apple', 'banana', 'cherry', 'cherry pie', 'apple tart', 'banana']);
+    expect(routes.map((route) => route.path[0]!.value)).toEqual([
+      'apple',
+      'banana',
+      'cherry',
+      'cherry',
+      'apple',
+      'banana',
+    ]);
+    expect(routes[2]!.leafId).toBe(child.get('cherry'));
+  });
+
   it('routes through an infinite node to the nearest drawn value', async () => {
     const colours = ['red', 'green', 'blue', 'yellow'];
     const { tree, child } = oneLevelTree(split('colour', colours, { infinite: true }));
