@@ -15,11 +15,12 @@
  *
  * Usage: node --conditions=@treesynth/source --import tsx benchmarks/balance/rebalance.ts
  *          [--rows 1000] [--pool 4000] [--skew 0.9] [--depth 2] [--router embedding|llm|hybrid]
- *          [--embedder hashing] [--centering batch|none] [--latency-ms 0] [--concurrency 16] [--seed 0]
+ *          [--embedder hashing] [--centering balanced|batch|none] [--latency-ms 0] [--concurrency 16] [--seed 0]
  *
- * The embedding router centres similarities on the batch it routes (its default, and the CLI's), so
- * the subset routed alone can land in other leaves than within the whole pool; both views are printed,
- * and `--centering none` routes with raw cosine.
+ * The embedding router centres similarities on the batch it routes. Its default, 'balanced', weighs
+ * every child equally in that centre, so a skewed subset is routed much as within the whole pool;
+ * `--centering batch` uses the plain batch mean (which hides skew) and `none` raw cosine. Both views
+ * (the subset routed alone, and the same rows as routed within the pool) are printed.
  *
  * The synthesized rows are simulator placeholders: the numbers show the pipeline's behaviour and
  * speed, not the quality of real model output. On a shared machine the wall time grows with the load.
@@ -60,7 +61,7 @@ const { values } = parseArgs({
     depth: { type: 'string', default: '2' },
     router: { type: 'string', default: 'embedding' },
     embedder: { type: 'string', default: 'hashing' },
-    centering: { type: 'string', default: 'batch' },
+    centering: { type: 'string', default: 'balanced' },
     'latency-ms': { type: 'string', default: '0' },
     concurrency: { type: 'string', default: '16' },
     seed: { type: 'string', default: '0' },
@@ -107,7 +108,8 @@ try {
   timings.push(['tree (simulated LLM)', seconds(started)]);
 
   const embedder = createEmbedder(values.embedder!);
-  const centering = values.centering === 'none' ? 'none' : 'batch';
+  const centering = (['balanced', 'batch', 'none'] as const).find((kind) => kind === values.centering);
+  if (!centering) throw new Error(`--centering must be balanced, batch or none, got ${values.centering}`);
   const route = (texts: string[]) =>
     (routerKind === 'embedding'
       ? createEmbeddingRouter({ tree, task, embedder, centering })

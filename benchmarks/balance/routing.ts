@@ -237,11 +237,16 @@ console.log(
 console.log(`majority class (Algebra) on the scored set: ${majority.toFixed(3)}\n`);
 const variants: [
   string,
-  { centering?: 'none'; standardize?: boolean; descriptions?: Record<string, string> },
+  {
+    centering?: 'balanced' | 'batch' | 'none';
+    standardize?: boolean;
+    descriptions?: Record<string, string>;
+  },
 ][] = [
   ['raw cosine, names', { centering: 'none' }],
   ['centred, names', {}],
   ['centred, unscaled + descriptions', { descriptions: SUBJECT_DESCRIPTIONS, standardize: false }],
+  ['batch-mean centred + descriptions', { descriptions: SUBJECT_DESCRIPTIONS, centering: 'batch' }],
   ['centred + descriptions (default)', { descriptions: SUBJECT_DESCRIPTIONS }],
 ];
 const accuracyRows: (string | number)[][] = [];

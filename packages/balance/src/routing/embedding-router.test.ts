@@ -54,6 +54,30 @@ describe('embedding router: known geometry', () => {
     expect(centred[0]!.margin!).toBeGreaterThan(0.5);
   });
 
+  it('balanced centring keeps a skewed batch skewed; the plain batch mean hides the skew', async () => {
+    const { tree, child } = oneLevelTree(split('fruit', ['apple', 'banana']));
+    // 90 rows lean to apple (60 pure, 30 at 3:1), 10 are banana.
+    const texts = [
+      ...Array.from({ length: 60 }, () => 'apple'),
+      ...Array.from({ length: 30 }, () => 'apple apple apple banana'),
+      ...Array.from({ length: 10 }, () => 'banana'),
+    ];
+    const applesBy = async (centering: 'balanced' | 'batch' | 'none') => {
+      const routes = await createEmbeddingRouter({
+        tree,
+        task: fruitTask,
+        embedder: keywordEmbedder(['apple', 'banana'], 3),
+        centering,
+      }).route(texts);
+      return routes.filter((route) => route.leafId === child.get('apple')).length;
+    };
+    expect(await applesBy('none')).toBe(90);
+    // The batch mean sits deep on apple's side, so the 3:1 rows look like banana relative to it.
+    expect(await applesBy('batch')).toBe(60);
+    // Every child counting equally puts the centre between the children: the skew survives.
+    expect(await applesBy('balanced')).toBe(90);
+  });
+
   it('lets pivots decide when the value names say nothing', async () => {
     const vocabulary = ['apple', 'banana', 'cherry', 'x1', 'x2'];
     const { tree, child } = oneLevelTree(

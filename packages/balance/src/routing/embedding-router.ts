@@ -24,10 +24,12 @@ export interface EmbeddingRouterOptions {
    */
   descriptionWeight?: number;
   /**
-   * `'batch'` (default): measure similarities after subtracting the mean embedding of the samples
-   * (and pivots) at each node; `'none'`: raw cosine. See `createEmbeddingRouter`.
+   * `'balanced'` (default): measure similarities after subtracting a centre in which every child
+   * counts equally (re-estimated from the decisions, see `createEmbeddingRouter`), so a skewed
+   * dataset is not made to look balanced; `'batch'`: the plain mean of the samples and pivots at
+   * each node; `'none'`: raw cosine.
    */
-  centering?: 'batch' | 'none';
+  centering?: 'balanced' | 'batch' | 'none';
   /**
    * With centring: also divide every coordinate by its spread over the node's group (default true).
    * See `createEmbeddingRouter`.
@@ -67,6 +69,9 @@ export type EmbeddingReview = (
   walkers: readonly Walker[],
 ) => Promise<LevelDecision[]>;
 
+/** Re-estimations of the balanced centre from the decisions (each one a full pass over the node). */
+const BALANCED_PASSES = 3;
+
 /** Below this many samples and pivots at a node, its mean is too noisy a centre: the batch's is used. */
 const MIN_LOCAL_CENTER = 16;
 /** λ in s_j = √(σ_j² + λ·mean σ²): keeps near-constant coordinates from being blown up. */
@@ -80,14 +85,20 @@ interface Frame {
 
 /** Mean and (optionally) shrunk inverse standard deviation per coordinate of the picked vectors. */
 function frameOf(
-  groups: readonly { vectors: readonly Float32Array[]; indices?: readonly number[]; scales?: Float64Array }[],
+  groups: readonly {
+    vectors: readonly Float32Array[];
+    indices?: readonly number[];
+    scales?: Float64Array;
+    /** Weight of each vector of the group (default 1). */
+    weight?: number;
+  }[],
   dimensions: number,
   standardize: boolean,
 ): Frame {
   const sum = new Float64Array(dimensions);
   const squares = new Float64Array(dimensions);
   let count = 0;
-  for (const { vectors, indices, scales } of groups) {
+  for (const { vectors, indices, scales, weight = 1 } of groups) {
     const size = indices ? indices.length : vectors.length;
     for (let position = 0; position < size; position++) {
       const index = indices ? indices[position]! : position;
@@ -95,11 +106,11 @@ function frameOf(
       const scale = scales ? scales[index]! : 1;
       for (let dim = 0; dim < dimensions; dim++) {
         const value = vector[dim]! * scale;
-        sum[dim]! += value;
-        squares[dim]! += value * value;
+        sum[dim]! += weight * value;
+        squares[dim]! += weight * value * value;
       }
     }
-    count += size;
+    count += weight * size;
   }
   const center = new Float32Array(dimensions);
   if (count === 0) return { center };
@@ -149,6 +160,8 @@ interface NodeModel {
   /** Per option: mean of the pivot embeddings assigned to it, or undefined without pivots. */
   pivotCentroids: (Float32Array | undefined)[];
   pivotCounts: number[];
+  /** Per option: the indices into `pivots` assigned to it. */
+  pivotMembers: number[][];
   /** Every pivot embedding of the node (they are samples of its subspace: part of its centre). */
   pivots: Float32Array[];
 }
@@ -186,7 +199,13 @@ export function sampleText(task: TaskDefinition, sample: SampleFields): string {
  * divided by s_j = √(σ_j² + 0.3·mean σ²), σ_j² the variance of the same group: an IDF-like
  * reweighting, so features every problem has (feature hashing's common words and LaTeX tokens) do
  * not drown the rare, topical ones. Below, x' stands for the centred (and scaled) sample.
- * A sample's route therefore depends on the batch it is routed with, through μ and s: route the
+ * With `centering: 'balanced'` (the default) μ and s are then re-estimated BALANCED_PASSES times
+ * with every child counting equally: each child's group (the samples just decided for it and its
+ * pivots) gets total weight 1, so μ is the mean of the children's means. The plain mean
+ * (`centering: 'batch'`) sits deep inside a dominant child, which pushes that child's borderline
+ * samples to its siblings and makes a skewed dataset look more even than it is, the opposite of
+ * what balancing needs; on MATH-500 both route equally well (benchmarks/balance/routing.ts).
+ * A sample's route still depends on the batch it is routed with, through μ and s: route the
  * whole dataset in one call, or pass `centering: 'none'` (μ = 0, no scaling).
  *
  * Score of value v, from the embedded description d_v of the child's path (task plus
@@ -217,7 +236,7 @@ export function createEmbeddingRouter(options: EmbeddingRouterOptions): Embeddin
       message: `expected a number >= 0, got ${descriptionWeight}`,
     });
   }
-  const centering = options.centering ?? 'batch';
+  const centering = options.centering ?? 'balanced';
   const standardize = options.standardize ?? true;
   const stats: RouterStats = { samples: 0, llmCalls: 0, textsEmbedded: 0, unrouted: 0 };
   let models: Promise<Map<string, NodeModel>> | undefined;
@@ -275,23 +294,22 @@ export function createEmbeddingRouter(options: EmbeddingRouterOptions): Embeddin
   ): NodeModel => {
     const dimensions = descriptions[0]?.length ?? 0;
     const siblingMean =
-      centering === 'batch' && descriptions.length > 1 ? mean(descriptions, dimensions) : undefined;
+      centering !== 'none' && descriptions.length > 1 ? mean(descriptions, dimensions) : undefined;
     const assigned = new Map<string, number[]>();
     for (const assignment of node.split!.assignments) {
       const list = assigned.get(assignment.value) ?? [];
       for (const index of assignment.pivots) if (index >= 0 && index < pivots.length) list.push(index);
       assigned.set(assignment.value, list);
     }
-    const pivotCounts: number[] = [];
-    const pivotCentroids = view.options.map((option) => {
-      const members = assigned.get(option.value) ?? [];
-      pivotCounts.push(members.length);
-      return members.length > 0 ? mean(pivots, dimensions, members) : undefined;
-    });
+    const pivotMembers = view.options.map((option) => assigned.get(option.value) ?? []);
+    const pivotCentroids = pivotMembers.map((members) =>
+      members.length > 0 ? mean(pivots, dimensions, members) : undefined,
+    );
     return {
       descriptions: descriptions.map((vector) => (siblingMean ? subtract(vector, siblingMean) : vector)),
       pivotCentroids,
-      pivotCounts,
+      pivotCounts: pivotMembers.map((members) => members.length),
+      pivotMembers,
       pivots,
     };
   };
@@ -318,7 +336,7 @@ export function createEmbeddingRouter(options: EmbeddingRouterOptions): Embeddin
     });
     const dimensions = samples[0]?.length ?? 0;
     const allPivots = [...built.values()].flatMap((model) => model.pivots);
-    const centred = centering === 'batch';
+    const centred = centering !== 'none';
     const batchFrame: Frame =
       centred && samples.length + allPivots.length >= 2
         ? frameOf([{ vectors: samples, scales }, { vectors: allPivots }], dimensions, standardize)
@@ -329,15 +347,21 @@ export function createEmbeddingRouter(options: EmbeddingRouterOptions): Embeddin
       samples.length,
       async (view, members, currentWalkers) => {
         const model = built.get(view.node.id)!;
-        const frame =
-          centred && members.length + model.pivots.length >= MIN_LOCAL_CENTER
-            ? frameOf(
-                [{ vectors: samples, indices: members, scales }, { vectors: model.pivots }],
-                dimensions,
-                standardize,
-              )
-            : batchFrame;
-        const decisions = decideAtNode(view, model, members, samples, scales, frame, descriptionWeight);
+        const local = centred && members.length + model.pivots.length >= MIN_LOCAL_CENTER;
+        const frame = local
+          ? frameOf(
+              [{ vectors: samples, indices: members, scales }, { vectors: model.pivots }],
+              dimensions,
+              standardize,
+            )
+          : batchFrame;
+        let decisions = decideAtNode(view, model, members, samples, scales, frame, descriptionWeight);
+        if (local && centering === 'balanced') {
+          for (let pass = 0; pass < BALANCED_PASSES; pass++) {
+            const balanced = balancedFrame(view, model, members, decisions, samples, scales, standardize);
+            decisions = decideAtNode(view, model, members, samples, scales, balanced, descriptionWeight);
+          }
+        }
         const final = review ? await review(view, members, decisions, currentWalkers) : decisions;
         return final.map((decision) => ({ decision }));
       },
@@ -369,6 +393,38 @@ export function createEmbeddingRouter(options: EmbeddingRouterOptions): Embeddin
     routeWithReview: (vectors, review, routeOptions) => routeWithReview(vectors, review, routeOptions),
     stats: () => ({ ...stats }),
   };
+}
+
+/**
+ * The frame in which every option counts equally: each option's group (the members decided for it
+ * and its pivots) gets total weight 1, so the centre is the mean of the options' means and the
+ * spread an equal mixture of theirs. Options with neither members nor pivots are left out.
+ */
+function balancedFrame(
+  view: SplitView,
+  model: NodeModel,
+  members: readonly number[],
+  decisions: readonly LevelDecision[],
+  samples: readonly Float32Array[],
+  scales: Float64Array,
+  standardize: boolean,
+): Frame {
+  const optionOf = new Map(view.options.map((option, index) => [option.value, index]));
+  const chosen = view.options.map((): number[] => []);
+  decisions.forEach((decision, row) => {
+    const option = optionOf.get(decision.value);
+    if (option !== undefined) chosen[option]!.push(members[row]!);
+  });
+  const groups = chosen.flatMap((indices, option) => {
+    const pivots = model.pivotMembers[option]!;
+    const size = indices.length + pivots.length;
+    if (size === 0) return [];
+    return [
+      { vectors: samples, indices, scales, weight: 1 / size },
+      { vectors: model.pivots, indices: pivots, weight: 1 / size },
+    ];
+  });
+  return frameOf(groups, samples[0]?.length ?? 0, standardize);
 }
 
 /**
