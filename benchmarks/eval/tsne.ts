@@ -4,12 +4,14 @@
  *
  * Usage: node --conditions=@treesynth/source --import tsx benchmarks/eval/tsne.ts
  *          [--sizes 2000,10000,50000] [--sklearn-max 10000] [--exact-kl-max 20000] [--workers 2]
- *          [--skip-sklearn]
+ *          [--skip-sklearn] [--embedder features|use-lite|<spec>] [--cache-dir DIR]
  *
  * Input: 512-d sentence embeddings built deterministically from GSM8K train questions, then MATH-500
  * problems and MBPP task texts, then sentence-shuffled variants of those (seeded), each text
  * feature-hashed (signed word unigrams and bigrams and character trigrams, L2-normalised rows; no
- * model). For every size both tools get the same PCA-50 matrix: ours computes it from the 512-d
+ * model). `--embedder use-lite` uses real sentence embeddings instead: the Universal Sentence
+ * Encoder Lite (512-d), cached in --cache-dir (embedding 10,000 texts takes several minutes the first
+ * time). For every size both tools get the same PCA-50 matrix: ours computes it from the 512-d
  * rows inside `tsne` (its time is counted), and the identical PCA (`principalComponents`, Float32)
  * is written to a raw file for scikit-learn, whose time is taken around `fit_transform` alone.
  * Both: perplexity 30, 1000 iterations, early exaggeration 12 for 250, PCA initialisation, learning
@@ -39,6 +41,7 @@ import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { createRandom } from '@treesynth/core';
 import { EXACT_NEIGHBOURS_MAX_ROWS, principalComponents, tsne } from '@treesynth/eval';
+import { createEmbedder, embedMany } from '@treesynth/providers';
 // Internals (neighbour graph and P), which the package does not export.
 import {
   type Affinities,
@@ -60,6 +63,8 @@ const { values: flags } = parseArgs({
     'exact-kl-max': { type: 'string', default: '20000' },
     workers: { type: 'string', default: '2' },
     'skip-sklearn': { type: 'boolean', default: false },
+    embedder: { type: 'string', default: 'features' },
+    'cache-dir': { type: 'string', default: join(tmpdir(), 'treesynth-tsne-benchmark-embeddings') },
   },
 });
 const sizes = flags.sizes.split(',').map(Number);
@@ -301,6 +306,33 @@ async function approximateRecall(reduced: Float64Array, rows: number, dims: numb
   }
 }
 
+/** Unit rows from a providers embedder (e.g. use-lite, 512-d), cached on disk across runs. */
+async function modelEmbeddings(texts: string[], spec: string): Promise<Float32Array> {
+  const embedder = createEmbedder(spec);
+  try {
+    const started = performance.now();
+    const { embeddings, cached } = await embedMany({
+      embedder,
+      values: texts,
+      cacheDir: flags['cache-dir'],
+    });
+    console.log(
+      `embedded ${texts.length - cached} texts with ${spec} in ${((performance.now() - started) / 1000).toFixed(0)} s (${cached} cached)`,
+    );
+    const matrix = new Float32Array(texts.length * DIMS);
+    embeddings.forEach((vector, row) => {
+      if (vector.length !== DIMS) throw new Error(`${spec} gives ${vector.length}-d vectors, not ${DIMS}`);
+      let length = 0;
+      for (const value of vector) length += value * value;
+      const scale = length > 0 ? 1 / Math.sqrt(length) : 0;
+      for (let dim = 0; dim < DIMS; dim++) matrix[row * DIMS + dim] = vector[dim]! * scale;
+    });
+    return matrix;
+  } finally {
+    await (embedder as { close?: () => Promise<void> }).close?.();
+  }
+}
+
 // ---------------------------------------------------------------------------------------------
 // Main.
 
@@ -311,8 +343,11 @@ const load = () =>
 const largest = Math.max(...sizes);
 console.log(`t-SNE benchmark: sizes ${sizes.join(', ')}; ${workers} threads; load average ${load()}`);
 const texts = benchmarkTexts(largest);
-const embeddings = embedTexts(texts, DIMS);
-console.log(`${texts.length} texts hashed into ${DIMS} dimensions`);
+const embeddings =
+  flags.embedder === 'features' ? embedTexts(texts, DIMS) : await modelEmbeddings(texts, flags.embedder);
+console.log(
+  `${texts.length} texts ${flags.embedder === 'features' ? 'hashed' : `embedded with ${flags.embedder}`} into ${DIMS} dimensions`,
+);
 const scratch = mkdtempSync(join(tmpdir(), 'tsne-benchmark-'));
 const fixed = (value: number | undefined, digits: number) =>
   value === undefined ? '—' : value.toFixed(digits);
