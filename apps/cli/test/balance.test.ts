@@ -5,7 +5,8 @@ import { loadTask, type NodeSplit, PartitionTree, type SerializedTree } from '@t
 import { leafCoverage } from '@treesynth/eval';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { leafDistribution, originalRow, synthesizedRow } from '../src/balance-output.js';
-import { collect, ROOT, runCli, spawnCli } from './cli-harness.js';
+import { collect, runCli, spawnCli } from './cli-harness.js';
+import { wordProblemLines } from './word-problems.fixture.js';
 
 const work = mkdtempSync(join(tmpdir(), 'treesynth-balance-'));
 const data = join(work, 'train.jsonl');
@@ -32,10 +33,8 @@ function expectOneLineError(result: { code: number | null; stderr: string }, pat
 }
 
 beforeAll(() => {
-  // 40 GSM8K questions with every field kept, and three bad lines among them.
-  const source = readFileSync(join(ROOT, '../shared/data/gsm8k/train.jsonl'), 'utf8')
-    .split('\n')
-    .slice(0, 40);
+  // 40 GSM8K-shaped questions with every field kept, and three bad lines among them.
+  const source = wordProblemLines(40);
   const lines: string[] = [];
   for (const line of source) {
     while (BAD_LINES.includes(lines.length + 1)) {
@@ -310,10 +309,7 @@ describe('treesynth balance', () => {
 describe('treesynth balance after a kill', () => {
   it('finishes on a rerun with the dataset an uninterrupted balance gives', async () => {
     const rows = join(work, 'kill.jsonl');
-    writeFileSync(
-      rows,
-      `${readFileSync(join(ROOT, '../shared/data/gsm8k/train.jsonl'), 'utf8').split('\n').slice(100, 400).join('\n')}\n`,
-    );
+    writeFileSync(rows, `${wordProblemLines(300, 1).join('\n')}\n`);
     const args = (out: string) => [
       'balance',
       '--data',

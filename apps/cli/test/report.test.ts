@@ -4,7 +4,8 @@ import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { launchChromium } from '../../../packages/eval/src/report/chromium.fixture.js';
-import { ROOT, readSamples, runCli } from './cli-harness.js';
+import { readSamples, runCli } from './cli-harness.js';
+import { wordProblemLines } from './word-problems.fixture.js';
 
 const work = mkdtempSync(join(tmpdir(), 'treesynth-report-cli-'));
 afterAll(() => rmSync(work, { recursive: true, force: true }));
@@ -133,10 +134,7 @@ describe('treesynth report', () => {
   it('writes a self-contained page that draws every figure in Chromium and runs no injected text', {
     timeout: 240_000,
   }, async () => {
-    const human = readFileSync(join(ROOT, '../shared/data/gsm8k/test.jsonl'), 'utf8')
-      .split('\n')
-      .filter(Boolean)
-      .slice(0, 400);
+    const human = wordProblemLines(400);
     human.push(JSON.stringify({ question: INJECTED, answer: '#### 0' }));
     const file = writeLines('human.jsonl', human);
     const out = join(work, 'compare.html');
