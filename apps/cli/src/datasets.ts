@@ -2,12 +2,12 @@ import { existsSync, readFileSync, statSync } from 'node:fs';
 import { basename, extname, join } from 'node:path';
 import {
   ConfigError,
-  createRandom,
   PartitionTree,
   primaryField,
   RUN_FILES,
   type RunManifest,
   type SerializedTree,
+  seededSample,
 } from '@treesynth/core';
 import { describeProblems, readDatasetFile } from './dataset-file.js';
 
@@ -87,14 +87,7 @@ function provenanceOf(record: Record<string, unknown>): { leafId?: string; path?
 
 /** Picks `limit` of `count` indices, seeded, in increasing order. */
 export function sampleIndices(count: number, limit: number, seed: number | string): number[] {
-  const indices = Array.from({ length: count }, (_, index) => index);
-  if (limit >= count) return indices;
-  const random = createRandom(`datasets:${seed}`);
-  for (let index = 0; index < limit; index++) {
-    const other = index + Math.floor(random() * (count - index));
-    [indices[index], indices[other]] = [indices[other]!, indices[index]!];
-  }
-  return indices.slice(0, limit).sort((a, b) => a - b);
+  return seededSample(count, limit, `datasets:${seed}`).sort((a, b) => a - b);
 }
 
 /** Loads one dataset from a run folder (run.json, samples.jsonl, tree.json) or a file. */

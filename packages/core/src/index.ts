@@ -39,6 +39,7 @@ export {
 export { extractJson } from './json/extract-json.js';
 
 // Models.
+export { type EmbedInBatchesOptions, embedInBatches } from './model/embed-in-batches.js';
 export { type GenerateObjectOptions, generateObject, toJsonSchema } from './model/generate-object.js';
 export { wrapChatModel } from './model/wrap-chat-model.js';
 export {
@@ -123,6 +124,6 @@ export {
 
 // Utilities.
 export { hash32, sha256, stableStringify } from './util/hash.js';
-export { createRandom, pick } from './util/random.js';
+export { createRandom, pick, seededSample } from './util/random.js';
 export { redactSecrets, scrubSecrets } from './util/redact.js';
 export { sleep } from './util/sleep.js';

@@ -1,4 +1,4 @@
-import { createRandom } from '@treesynth/core';
+import { seededSample } from '@treesynth/core';
 
 /**
  * Keep `keep` of `items`, drawn without replacement by a generator seeded with `seed`; the kept items
@@ -8,15 +8,7 @@ import { createRandom } from '@treesynth/core';
 export function downsample<T>(items: readonly T[], keep: number, seed: number | string): T[] {
   if (keep >= items.length) return [...items];
   if (keep <= 0) return [];
-  const random = createRandom(seed);
-  const positions = items.map((_, index) => index);
-  // A partial Fisher-Yates shuffle: the first `keep` positions are a uniform draw.
-  for (let index = 0; index < keep; index++) {
-    const other = index + Math.floor(random() * (positions.length - index));
-    [positions[index], positions[other]] = [positions[other]!, positions[index]!];
-  }
-  return positions
-    .slice(0, keep)
+  return seededSample(items.length, keep, seed)
     .sort((a, b) => a - b)
     .map((position) => items[position]!);
 }

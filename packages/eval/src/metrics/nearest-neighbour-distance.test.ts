@@ -1,5 +1,5 @@
+import { seededSample } from '@treesynth/core';
 import { describe, expect, it } from 'vitest';
-import { seededSample } from './_seeded-sample.js';
 import type { EmbeddingMatrix } from './embedding-matrix.js';
 import { nearestNeighbourDistance } from './nearest-neighbour-distance.js';
 import { basisClusters, randomUnitRows } from './test-helpers.fixture.js';

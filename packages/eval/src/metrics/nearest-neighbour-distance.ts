@@ -1,5 +1,5 @@
+import { seededSample } from '@treesynth/core';
 import { createDotBlocks } from './_dot-blocks.js';
-import { seededSample } from './_seeded-sample.js';
 import type { EmbeddingMatrix } from './embedding-matrix.js';
 
 export interface NearestNeighbourOptions {

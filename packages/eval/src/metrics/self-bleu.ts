@@ -1,4 +1,4 @@
-import { seededSample } from './_seeded-sample.js';
+import { seededSample } from '@treesynth/core';
 import { tokenizeWords } from './tokenize-words.js';
 
 export interface SelfBleuOptions {

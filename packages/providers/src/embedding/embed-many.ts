@@ -1,4 +1,4 @@
-import { AbortedError, type Embedder } from '@treesynth/core';
+import { type Embedder, embedInBatches } from '@treesynth/core';
 import { EmbeddingCache } from './embedding-cache.js';
 
 export interface EmbedManyOptions {
@@ -39,22 +39,15 @@ export async function embedMany(options: EmbedManyOptions): Promise<EmbedManyRes
       cached++;
     } else missing.add(text);
   }
-  let calls = 0;
-  const batch = Math.max(1, embedder.maxEmbeddingsPerCall);
-  const pending = [...missing];
-  for (let start = 0; start < pending.length; start += batch) {
-    if (signal?.aborted) throw new AbortedError(signal.reason);
-    const texts = pending.slice(start, start + batch);
-    const { embeddings } = await embedder.doEmbed({ values: texts, signal });
-    calls++;
-    if (embeddings.length !== texts.length) {
-      throw new Error(
-        `${embedder.provider}/${embedder.modelId} returned ${embeddings.length} vectors for ${texts.length} texts`,
-      );
-    }
-    for (const [index, text] of texts.entries()) known.set(text, embeddings[index]!);
-    await cache?.add(texts.map((text, index) => [text, embeddings[index]!] as const));
-    options.onProgress?.(cached + start + texts.length, values.length);
-  }
+  let done = cached;
+  const { calls } = await embedInBatches(embedder, [...missing], {
+    signal,
+    async onBatch(texts, vectors) {
+      for (const [index, text] of texts.entries()) known.set(text, vectors[index]!);
+      await cache?.add(texts.map((text, index) => [text, vectors[index]!] as const));
+      done += texts.length;
+      options.onProgress?.(done, values.length);
+    },
+  });
   return { embeddings: values.map((text) => known.get(text)!), calls, cached };
 }

@@ -1,6 +1,7 @@
 import { type Embedder, type EmbedOptions, type EmbedResult, throwIfAborted } from '@treesynth/core';
-import OpenAI from 'openai';
+import type OpenAI from 'openai';
 import { mapOpenAIError } from '../openai/map-openai-error.js';
+import { createOpenAIClient } from '../openai/openai-client.js';
 
 export interface OpenAIEmbedderConfig {
   provider: string;
@@ -34,16 +35,11 @@ export class OpenAIEmbedder implements Embedder {
     this.dimensions = config.dimensions;
     this.maxEmbeddingsPerCall = config.maxEmbeddingsPerCall ?? 256;
     this.#config = config;
-    this.#client = new OpenAI({
+    this.#client = createOpenAIClient({
       apiKey: config.apiKey,
       baseURL: config.baseURL,
-      adminAPIKey: null,
-      organization: null,
-      project: null,
-      webhookSecret: null,
-      maxRetries: 0,
-      timeout: config.timeoutMs ?? 120_000,
-      defaultHeaders: config.headers,
+      headers: config.headers,
+      timeoutMs: config.timeoutMs ?? 120_000,
       ...(config.fetch ? { fetch: config.fetch } : {}),
     });
   }

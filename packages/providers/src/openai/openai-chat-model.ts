@@ -7,10 +7,11 @@ import {
   type ChatResult,
   throwIfAborted,
 } from '@treesynth/core';
-import OpenAI from 'openai';
+import type OpenAI from 'openai';
 import { chatRequestBody, chatResultFromCompletion } from './chat-completion-mapping.js';
 import { mapOpenAIError } from './map-openai-error.js';
 import type { OpenAIChatModelId, OpenAIChatOptions } from './openai-chat-options.js';
+import { createOpenAIClient } from './openai-client.js';
 
 /** What a chat model needs from its provider. Built by `createOpenAICompatible`, never from the environment. */
 export interface OpenAIChatModelConfig {
@@ -72,16 +73,11 @@ export class OpenAIChatModel implements ChatModel {
       }
       return response;
     };
-    this.#client = new OpenAI({
+    this.#client = createOpenAIClient({
       apiKey: config.apiKey,
       baseURL: config.baseURL,
-      adminAPIKey: null,
-      organization: null,
-      project: null,
-      webhookSecret: null,
-      maxRetries: 0,
-      timeout: options.timeoutMs,
-      defaultHeaders: config.headers,
+      headers: config.headers,
+      timeoutMs: options.timeoutMs,
       fetch: recordingFetch,
     });
   }
