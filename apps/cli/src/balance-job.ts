@@ -17,12 +17,15 @@ import {
   type ChatModel,
   ConfigError,
   type Embedder,
+  isOwnTemporaryFile,
   type Logger,
   loadTask,
   PartitionTree,
   parseEngineConfig,
   ROOT_ID,
   RUN_FILES,
+  RUN_LOCK_FILE,
+  RunLock,
   type RunManifest,
   RunStore,
   RunStoreError,
@@ -226,7 +229,7 @@ function checkOutDir(dir: string, inputs: Record<string, unknown>): void {
   if (!existsSync(dir)) return;
   if (!statSync(dir).isDirectory())
     throw new RunStoreError({ file: dir, message: 'is a file; choose a folder for --out' });
-  const entries = readdirSync(dir).filter((name) => !name.endsWith('.tmp'));
+  const entries = readdirSync(dir).filter((name) => !isOwnTemporaryFile(name) && name !== RUN_LOCK_FILE);
   if (entries.length === 0) return;
   const manifestFile = join(dir, BALANCE_FILES.manifest);
   if (!existsSync(manifestFile))
@@ -353,7 +356,12 @@ export async function runBalance(request: BalanceRequest): Promise<BalanceResult
 
   // ---- the folder, the model, the tree ----
   await mkdir(out, { recursive: true });
-  await writeManifest(out, inputs, 'running');
+  // One balance in a folder at a time: a second process refuses here, naming the holder.
+  const lock = RunLock.acquire(out);
+  await writeManifest(out, inputs, 'running').catch((error: unknown) => {
+    lock.release();
+    throw error;
+  });
   const reporter = createProgressReporter({
     quiet: request.quiet,
     label: simulated ? 'treesynth balance (simulated LLM)' : 'treesynth balance',
@@ -654,5 +662,6 @@ export async function runBalance(request: BalanceRequest): Promise<BalanceResult
   } finally {
     stopProgress();
     await simulator?.close();
+    lock.release();
   }
 }

@@ -160,10 +160,19 @@ function valueAt(value: unknown, path: string): unknown {
 
 /**
  * Resolve the task, config and endpoint, open or create the run folder, and run the engine. All
- * input is checked before the folder is created, so bad input leaves nothing behind.
+ * input is checked before the folder is created, so bad input leaves nothing behind. The folder is
+ * locked while the job runs, and released however it ends.
  */
 export async function runJob(request: JobRequest): Promise<JobResult> {
   const existing = request.resume ? await openForResume(request.out) : undefined;
+  try {
+    return await runJobIn(request, existing);
+  } finally {
+    await existing?.close();
+  }
+}
+
+async function runJobIn(request: JobRequest, existing: RunStore | undefined): Promise<JobResult> {
   const manifest = existing?.manifest;
 
   const task = request.task
@@ -241,6 +250,9 @@ export async function runJob(request: JobRequest): Promise<JobResult> {
     quiet: request.quiet,
     label: request.simulated ? 'treesynth (simulated LLM)' : 'treesynth',
   });
+  // A retry loop around `run --resume` must work from the first try: with no run yet, it starts one.
+  if (request.resume && !existing)
+    reporter.logger.warn(`no run in ${store.dir} yet (run.json is missing): started it`);
   try {
     const summary = await runTreeSynth({
       stages: custom.stages,
@@ -274,6 +286,7 @@ export async function runJob(request: JobRequest): Promise<JobResult> {
     return result;
   } finally {
     reporter.stop();
+    await store.close();
   }
 }
 
@@ -281,7 +294,8 @@ function readPriceFile(file: string): PriceTable {
   return parsePriceFile(readJsonFile(file, 'price file'), file);
 }
 
-async function openForResume(out: string | undefined): Promise<RunStore> {
+/** The run in `out`, or nothing when there is none yet (the job then starts it there). */
+async function openForResume(out: string | undefined): Promise<RunStore | undefined> {
   if (!out) throw new ConfigError({ path: '--out', message: '--resume needs the run folder: --out DIR' });
-  return RunStore.open(out);
+  return RunStore.exists(out) ? RunStore.open(out) : undefined;
 }

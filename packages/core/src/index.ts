@@ -19,6 +19,7 @@ export {
   type RunProgress,
   type RunSummary,
   runTreeSynth,
+  type SamplesRepair,
   type StageTwoEstimate,
   TreeSynthEngine,
   type TreeSynthOptions,
@@ -31,7 +32,9 @@ export {
   ApiCallError,
   ConfigError,
   DeferredCallError,
+  RunLockedError,
   RunStoreError,
+  RunWriteError,
   StructuredOutputError,
   TreeSynthError,
   throwIfAborted,
@@ -94,9 +97,10 @@ export {
 } from './stages/builtin-stages.js';
 export { coverageSchema, criterionSchema, routeSchema, samplesSchema } from './stages/stage-schemas.js';
 // The run store.
-export { writeFileAtomic } from './store/atomic-write.js';
+export { isOwnTemporaryFile, writeFileAtomic } from './store/atomic-write.js';
 export { JsonlAppender, readJsonl, repairTornTail } from './store/jsonl.js';
 export type { RunEvent } from './store/run-events.js';
+export { type LockHolder, RUN_LOCK_FILE, RunLock } from './store/run-lock.js';
 export { RUN_FILES, type RunManifest, type RunStatus, RunStore, sampleToLine } from './store/run-store.js';
 export { genericTask } from './tasks/builtin/generic.js';
 export { MATH_SUBJECTS } from './tasks/builtin/math.js';

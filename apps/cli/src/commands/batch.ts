@@ -91,6 +91,8 @@ async function batchPass(
   } finally {
     reporter.stop();
     interrupt.dispose();
+    // The pass is the command's last use of the run: release its lock.
+    await store.close();
   }
 }
 

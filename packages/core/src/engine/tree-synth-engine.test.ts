@@ -96,7 +96,9 @@ async function run(options: {
         model: { provider: 'scripted', modelId: 'm' },
       });
   const model = new ScriptedChatModel(options.reply as never);
-  const summary = await runTreeSynth({ task, model, config, store, treeOnly: options.treeOnly });
+  const summary = await runTreeSynth({ task, model, config, store, treeOnly: options.treeOnly }).finally(() =>
+    store.close(),
+  );
   const samples = readFileSync(join(dir, 'samples.jsonl'), 'utf8')
     .split('\n')
     .filter(Boolean)

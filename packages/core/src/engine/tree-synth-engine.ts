@@ -90,6 +90,20 @@ export interface RunSummary {
   budget?: { maxSamples: number; demand: number; planned: number; message: string };
   /** With `treeOnly`: what stage two would cost. */
   estimate?: StageTwoEstimate;
+  /** Set when resume found samples.jsonl out of step with the event log and repaired it. */
+  repaired?: SamplesRepair;
+}
+
+/** What resume did to bring samples.jsonl back in step with the leaf calls in the event log. */
+export interface SamplesRepair {
+  /** Rows missing (a torn, cut or deleted file) and made again from the response cache, free. */
+  rowsFromCache: number;
+  /** Rows missing whose answers the cache lacked: their calls were made again. */
+  rowsRequested: number;
+  /** Rows missing and not restored (the run stopped first, or the call is no longer planned). */
+  rowsMissing: number;
+  /** Rows whose id an earlier row had, dropped. */
+  duplicatesDropped: number;
 }
 
 interface LeafWork {
@@ -130,6 +144,9 @@ export class TreeSynthEngine {
   private started = 0;
   private lastSnapshot = 0;
   private budget: RunSummary['budget'];
+  /** Finished leaf calls whose rows samples.jsonl lacks, by call key: made again; `paid` if the cache missed. */
+  private readonly repairing = new Map<string, { paid: boolean }>();
+  private repaired: SamplesRepair | undefined;
 
   constructor(private readonly options: TreeSynthOptions) {
     this.stages = { ...builtinStages, ...options.stages };
@@ -157,6 +174,7 @@ export class TreeSynthEngine {
   async run(): Promise<RunSummary> {
     const { store } = this.options;
     this.started = performance.now();
+    if (store.lastStop) this.logger.warn(`resuming ${store.dir}: ${store.lastStop}`);
     const resumed = await this.replay();
     this.simulated ||= store.manifest.simulated === true;
     await store.appendEvents([{ type: 'run-start', at: new Date().toISOString(), resumed }]);
@@ -185,25 +203,40 @@ export class TreeSynthEngine {
               ? 'awaiting-batch'
               : 'complete';
     const error = this.fatal === undefined ? undefined : describeError(this.fatal);
-    await store.appendEvents([
-      {
-        type: 'run-end',
-        at: new Date().toISOString(),
-        status,
-        error,
-      },
-    ]);
-    await this.snapshot();
-    await store.update({ status, error, simulated: this.simulated || undefined });
-    await store.close();
+    await this.finish(status, error);
     if (this.fatal !== undefined) throw this.fatal;
     return this.summary(status);
+  }
+
+  /**
+   * Write the run's end: events, snapshots, run.json. The store stays open (its owner closes it). When
+   * a write fails (a full disk), the run fails, and run.json is marked so where that still works.
+   */
+  private async finish(status: RunSummary['status'], error: string | undefined): Promise<void> {
+    const { store } = this.options;
+    const events: RunEvent[] = [];
+    if (this.repaired) {
+      this.finishRepair(this.repaired);
+      const { rowsFromCache, rowsRequested, duplicatesDropped } = this.repaired;
+      events.push({ type: 'samples-repaired', rowsFromCache, rowsRequested, duplicatesDropped });
+    }
+    events.push({ type: 'run-end', at: new Date().toISOString(), status, error });
+    try {
+      await store.appendEvents(events);
+      await this.snapshot();
+      await store.update({ status, error, simulated: this.simulated || undefined });
+      await store.flush();
+    } catch (writeError) {
+      this.fatal ??= writeError;
+      store.recordFailure(describeError(this.fatal));
+    }
   }
 
   /** Rebuild the tree, usage and finished leaf calls from the event log. Returns whether anything was there. */
   private async replay(): Promise<boolean> {
     const { store } = this.options;
     let any = false;
+    const finished = new Map<string, Extract<RunEvent, { type: 'leaf-call' }>>();
     for await (const event of store.readEvents()) {
       any = true;
       switch (event.type) {
@@ -228,6 +261,7 @@ export class TreeSynthEngine {
           break;
         case 'leaf-call':
           this.doneCalls.add(callId(event.leaf, event.index));
+          finished.set(callId(event.leaf, event.index), event);
           break;
         case 'leaf-call-failed':
           // Transient failures are tried again; a later success or failure event supersedes them.
@@ -239,9 +273,47 @@ export class TreeSynthEngine {
           break;
       }
     }
-    this.existingIds = await store.readSampleIds();
-    this.samples = this.existingIds.size;
+    const { ids, duplicatesDropped } = await store.readSampleIds();
+    this.existingIds = ids;
+    this.samples = ids.size;
+    this.reconcileSamples([...finished.values()], duplicatesDropped);
     return any;
+  }
+
+  /**
+   * Check samples.jsonl against the leaf calls the event log says are done. A call whose rows are
+   * missing (a torn, cut or deleted file) is made again: the response cache answers it for free, and
+   * only the missing rows are appended.
+   */
+  private reconcileSamples(finished: Extract<RunEvent, { type: 'leaf-call' }>[], duplicatesDropped: number) {
+    let missing = 0;
+    for (const call of finished) {
+      let absent = 0;
+      for (let position = 0; position < call.samples; position++) {
+        if (!this.existingIds.has(`${call.leaf}.${call.index}.${position}`)) absent++;
+      }
+      if (absent === 0) continue;
+      missing += absent;
+      this.doneCalls.delete(callId(call.leaf, call.index));
+      this.repairing.set(leafCallKey(call.leaf, call.index), { paid: false });
+    }
+    if (missing === 0 && duplicatesDropped === 0) return;
+    this.repaired = { rowsFromCache: 0, rowsRequested: 0, rowsMissing: missing, duplicatesDropped };
+    const { store } = this.options;
+    if (duplicatesDropped > 0)
+      this.logger.warn(`${store.file('samples')}: dropped ${plural(duplicatesDropped, 'duplicated row')}`);
+    if (missing > 0)
+      this.logger.warn(
+        `${store.file('samples')} lacks ${plural(missing, 'row')} of ${plural(this.repairing.size, 'finished leaf call')}; making them again from the response cache`,
+      );
+  }
+
+  private finishRepair(repair: SamplesRepair): void {
+    const parts = [`${plural(repair.rowsFromCache, 'row')} restored from the response cache`];
+    if (repair.rowsRequested > 0) parts.push(`${repair.rowsRequested} re-requested (not in the cache)`);
+    if (repair.duplicatesDropped > 0) parts.push(`${plural(repair.duplicatesDropped, 'duplicate')} dropped`);
+    if (repair.rowsMissing > 0) parts.push(`${repair.rowsMissing} still missing (resume again)`);
+    this.logger.warn(`repaired samples.jsonl: ${parts.join(', ')}`);
   }
 
   private needsWholeTree(): boolean {
@@ -486,7 +558,7 @@ export class TreeSynthEngine {
 
   private async leafCall(leaf: TreeNode, index: number, size: number): Promise<void> {
     const { task, config, store } = this.options;
-    const key = `leaf:${leaf.id}:${index}`;
+    const key = leafCallKey(leaf.id, index);
     const context = this.stageContext('leaf', key);
     const { path, drawn } = drawPath(leaf.steps, context.random);
     let samples: SampleFields[];
@@ -533,6 +605,13 @@ export class TreeSynthEngine {
     await store.appendEvents([{ type: 'leaf-call', leaf: leaf.id, index, samples: records.length }]);
     for (const record of fresh) this.existingIds.add(record.id);
     this.samples += fresh.length;
+    const repair = this.repairing.get(key);
+    if (repair && this.repaired) {
+      this.repairing.delete(key);
+      if (repair.paid) this.repaired.rowsRequested += fresh.length;
+      else this.repaired.rowsFromCache += fresh.length;
+      this.repaired.rowsMissing -= fresh.length;
+    }
     this.doneCalls.add(callId(leaf.id, index));
     this.progress();
   }
@@ -582,6 +661,9 @@ export class TreeSynthEngine {
       this.signal,
     );
     if (result.modelId?.startsWith(SIMULATED_PREFIX)) this.simulated = true;
+    // A repair call (or its structured-output retries, `<key>#repair<n>`) the cache could not answer.
+    const repair = this.repairing.get(key.split('#')[0]!);
+    if (repair && result.cached !== true) repair.paid = true;
     const stage = options.stage ?? 'other';
     this.usage.add(stage, result.usage, result.cached === true);
     this.record({
@@ -661,6 +743,7 @@ export class TreeSynthEngine {
       simulated: this.simulated,
     };
     if (this.budget) summary.budget = this.budget;
+    if (this.repaired) summary.repaired = this.repaired;
     if (this.options.treeOnly) summary.estimate = this.estimateStageTwo(leaves);
     return summary;
   }
@@ -705,12 +788,21 @@ function callId(leaf: string, index: number): string {
   return `${leaf}:${index}`;
 }
 
+/** The call key (cache key part, seed, random stream) of a leaf call. */
+function leafCallKey(leaf: string, index: number): string {
+  return `leaf:${leaf}:${index}`;
+}
+
+function plural(count: number, noun: string): string {
+  return `${count} ${noun}${count === 1 ? '' : 's'}`;
+}
+
 function describeError(error: unknown): string {
   if (TreeSynthError.isInstance(error)) return error.message;
   return error instanceof Error ? error.message : String(error);
 }
 
-/** Run TreeSynth end to end (or stage one only) in a run store. */
+/** Run TreeSynth end to end (or stage one only) in a run store. The store stays open: close it after. */
 export function runTreeSynth(options: TreeSynthOptions): Promise<RunSummary> {
   return new TreeSynthEngine(options).run();
 }

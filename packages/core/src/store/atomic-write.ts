@@ -1,14 +1,36 @@
 import { randomBytes } from 'node:crypto';
-import { renameSync, rmSync, writeFileSync } from 'node:fs';
+import { once } from 'node:events';
+import { createWriteStream, readdirSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { rename, rm, writeFile } from 'node:fs/promises';
+import { basename, dirname, join } from 'node:path';
+import { finished } from 'node:stream/promises';
 
-function temporaryName(file: string): string {
-  return `${file}.${randomBytes(6).toString('hex')}.tmp`;
+const TEMPORARY_PREFIX = '.treesynth-';
+const TEMPORARY_NAME = /^\.treesynth-.*\.[0-9a-f]{12}\.tmp$/;
+
+/**
+ * The temp file of a write to `file`, beside it: `.treesynth-<name>.<12 hex>.tmp`. The prefix and the
+ * random part make it ours: a user's `notes.tmp` never matches, so cleaning up never touches it.
+ */
+export function temporaryPath(file: string): string {
+  return join(dirname(file), `${TEMPORARY_PREFIX}${basename(file)}.${randomBytes(6).toString('hex')}.tmp`);
+}
+
+/** Whether a file name is one of our temp files (an atomic write cut short by a crash). */
+export function isOwnTemporaryFile(name: string): boolean {
+  return TEMPORARY_NAME.test(name);
+}
+
+/** Remove our temp files directly in `dir` (not below it); anything else stays. */
+export function removeOwnTemporaryFiles(dir: string): void {
+  for (const name of readdirSync(dir)) {
+    if (isOwnTemporaryFile(name)) rmSync(join(dir, name), { force: true });
+  }
 }
 
 /** Write a file so readers see the old or the new content, never a part: temp file, then rename. */
 export async function writeFileAtomic(file: string, content: string): Promise<void> {
-  const temporary = temporaryName(file);
+  const temporary = temporaryPath(file);
   try {
     await writeFile(temporary, content);
     await rename(temporary, file);
@@ -19,12 +41,30 @@ export async function writeFileAtomic(file: string, content: string): Promise<vo
 }
 
 export function writeFileAtomicSync(file: string, content: string): void {
-  const temporary = temporaryName(file);
+  const temporary = temporaryPath(file);
   try {
     writeFileSync(temporary, content);
     renameSync(temporary, file);
   } catch (error) {
     rmSync(temporary, { force: true });
+    throw error;
+  }
+}
+
+/** `writeFileAtomic` for content too large to hold in one string: lines streamed to the temp file. */
+export async function writeLinesAtomic(file: string, lines: AsyncIterable<string>): Promise<void> {
+  const temporary = temporaryPath(file);
+  const stream = createWriteStream(temporary);
+  try {
+    for await (const line of lines) {
+      if (!stream.write(`${line}\n`)) await once(stream, 'drain');
+    }
+    stream.end();
+    await finished(stream);
+    await rename(temporary, file);
+  } catch (error) {
+    stream.destroy();
+    await rm(temporary, { force: true });
     throw error;
   }
 }

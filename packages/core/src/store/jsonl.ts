@@ -56,8 +56,8 @@ export async function* readJsonl<T>(file: string): AsyncGenerator<T> {
 }
 
 /**
- * Appends lines to a file in call order. One `append` is one write, so a crash tears at most the
- * last line, which `repairTornTail` removes on the next open.
+ * Appends lines to a file in call order. A crash tears at most the last line, which `repairTornTail`
+ * removes on the next open. After a failed write every later append fails with the same error.
  */
 export class JsonlAppender {
   private handle: Awaited<ReturnType<typeof open>> | undefined;
@@ -70,7 +70,12 @@ export class JsonlAppender {
     const text = items.map((item) => `${JSON.stringify(item)}\n`).join('');
     this.chain = this.chain.then(async () => {
       this.handle ??= await open(this.file, 'a');
-      await this.handle.write(text);
+      // A write can be partial (a disk filling up): finish it, or fail and stay failed, so a torn
+      // line is only ever the last one.
+      const bytes = Buffer.from(text);
+      for (let offset = 0; offset < bytes.length; ) {
+        offset += (await this.handle.write(bytes, offset)).bytesWritten;
+      }
     });
     return this.chain;
   }

@@ -28,6 +28,13 @@ export type RunEvent =
       retryable?: boolean;
     }
   | {
+      /** samples.jsonl held fewer or more rows than the finished leaf calls made; resume fixed it. */
+      type: 'samples-repaired';
+      rowsFromCache: number;
+      rowsRequested: number;
+      duplicatesDropped: number;
+    }
+  | {
       type: 'run-end';
       at: string;
       status: 'complete' | 'tree-built' | 'awaiting-batch' | 'failed' | 'interrupted';

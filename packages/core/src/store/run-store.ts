@@ -1,14 +1,22 @@
-import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { EngineConfig } from '../config/engine-config.js';
 import { RunStoreError } from '../errors/run-store-error.js';
+import { RunWriteError } from '../errors/run-write-error.js';
 import type { SampleRecord } from '../spec/sample.js';
 import type { TaskDefinition } from '../tasks/task-definition.js';
 import type { PartitionTree } from '../tree/partition-tree.js';
 import { redactSecrets } from '../util/redact.js';
-import { writeFileAtomic, writeFileAtomicSync } from './atomic-write.js';
+import {
+  isOwnTemporaryFile,
+  removeOwnTemporaryFiles,
+  writeFileAtomic,
+  writeFileAtomicSync,
+  writeLinesAtomic,
+} from './atomic-write.js';
 import { JsonlAppender, readJsonl, repairTornTail } from './jsonl.js';
 import type { RunEvent } from './run-events.js';
+import { checkNotLocked, type LockHolder, RUN_LOCK_FILE, RunLock } from './run-lock.js';
 
 export const RUN_SCHEMA_VERSION = 1;
 
@@ -56,7 +64,9 @@ export function sampleToLine(record: SampleRecord): Record<string, unknown> {
 
 /**
  * The run directory (DESIGN.md section 3). Appends for samples and events; atomic writes for
- * snapshots. Creating refuses a folder that already holds a run, so a rerun never silently forks.
+ * snapshots. Creating refuses a folder that already holds a run, or anything else, so a rerun never
+ * silently forks and a user's files are never touched. Creating or opening takes the folder's lock
+ * (`.treesynth.lock`); `close()` releases it.
  */
 export class RunStore {
   private readonly samples: JsonlAppender;
@@ -65,6 +75,9 @@ export class RunStore {
   private constructor(
     readonly dir: string,
     private manifestValue: RunManifest,
+    private readonly lock: RunLock,
+    /** How the previous process in this folder stopped, when it did not finish cleanly. */
+    readonly lastStop?: string,
   ) {
     this.samples = new JsonlAppender(join(dir, RUN_FILES.samples));
     this.events = new JsonlAppender(join(dir, RUN_FILES.events));
@@ -82,87 +95,122 @@ export class RunStore {
     return existsSync(join(dir, RUN_FILES.manifest));
   }
 
-  /** Start a new run in `dir`, which must not exist or be empty. */
+  /**
+   * Whether a new run may start in `dir`: it is missing or empty, or holds only what a run killed
+   * while being created leaves (our temp files, a lock).
+   */
+  static isVacant(dir: string): boolean {
+    return foreignEntries(dir).length === 0;
+  }
+
+  /** Start a new run in `dir`, which must be missing or vacant (`isVacant`). */
   static async create(
     dir: string,
     manifest: Omit<RunManifest, 'schemaVersion' | 'tool' | 'status' | 'createdAt' | 'updatedAt'>,
   ): Promise<RunStore> {
-    // Temp files of an atomic write cut short (a kill while the run was being created) do not count.
-    const entries = existsSync(dir) ? readdirSync(dir) : [];
-    if (entries.some((name) => !name.endsWith('.tmp'))) {
-      const what = RunStore.exists(dir) ? 'holds a run already' : 'is not empty';
+    checkVacant(dir);
+    try {
+      mkdirSync(dir, { recursive: true });
+    } catch (error) {
       throw new RunStoreError({
         file: dir,
-        message: `${what}; pass --resume to continue it, or choose another --out`,
+        message: `cannot create the folder (${(error as Error).message})`,
       });
     }
-    for (const name of entries) rmSync(join(dir, name), { force: true });
-    mkdirSync(dir, { recursive: true });
-    const now = new Date().toISOString();
-    const store = new RunStore(dir, {
-      schemaVersion: RUN_SCHEMA_VERSION,
-      tool: 'treesynth-ts',
-      status: 'running',
-      createdAt: now,
-      updatedAt: now,
-      ...manifest,
-    });
-    await store.writeManifest();
-    // The logs exist from the start, so readers find an empty dataset rather than no file.
-    writeFileSync(store.file('samples'), '', { flag: 'a' });
-    writeFileSync(store.file('events'), '', { flag: 'a' });
-    return store;
+    const lock = RunLock.acquire(dir);
+    try {
+      // Again under the lock: another process may have started a run here meanwhile.
+      checkVacant(dir, { locked: true });
+      removeOwnTemporaryFiles(dir);
+      const now = new Date().toISOString();
+      const store = new RunStore(
+        dir,
+        {
+          schemaVersion: RUN_SCHEMA_VERSION,
+          tool: 'treesynth-ts',
+          status: 'running',
+          createdAt: now,
+          updatedAt: now,
+          ...manifest,
+        },
+        lock,
+      );
+      await store.writeManifest();
+      // The logs exist from the start, so readers find an empty dataset rather than no file.
+      writeFileSync(store.file('samples'), '', { flag: 'a' });
+      writeFileSync(store.file('events'), '', { flag: 'a' });
+      return store;
+    } catch (error) {
+      lock.release();
+      throw error;
+    }
   }
 
-  /** Open an existing run for resuming: repairs torn last lines of the logs. */
+  /** Open an existing run for resuming: takes the lock, repairs torn last lines of the logs. */
   static async open(dir: string): Promise<RunStore> {
     const file = join(dir, RUN_FILES.manifest);
     if (!existsSync(file))
-      throw new RunStoreError({
-        file: dir,
-        message: 'no run here (run.json is missing); drop --resume to start one',
-      });
-    let manifest: RunManifest;
+      throw new RunStoreError({ file: dir, message: 'no run here (run.json is missing)' });
+    const lock = RunLock.acquire(dir);
     try {
-      manifest = JSON.parse(readFileSync(file, 'utf8')) as RunManifest;
+      let manifest: RunManifest;
+      try {
+        manifest = JSON.parse(readFileSync(file, 'utf8')) as RunManifest;
+      } catch (error) {
+        throw new RunStoreError({ file, message: `unreadable (${(error as Error).message})` });
+      }
+      if (manifest.schemaVersion !== RUN_SCHEMA_VERSION) {
+        throw new RunStoreError({
+          file,
+          message: `run format ${manifest.schemaVersion} is not supported (expected ${RUN_SCHEMA_VERSION})`,
+        });
+      }
+      removeOwnTemporaryFiles(dir);
+      await repairTornTail(join(dir, RUN_FILES.events));
+      await repairTornTail(join(dir, RUN_FILES.samples));
+      return new RunStore(dir, manifest, lock, describeLastStop(manifest, lock.previous));
     } catch (error) {
-      throw new RunStoreError({ file, message: `unreadable (${(error as Error).message})` });
+      lock.release();
+      throw error;
     }
-    if (manifest.schemaVersion !== RUN_SCHEMA_VERSION) {
-      throw new RunStoreError({
-        file,
-        message: `run format ${manifest.schemaVersion} is not supported (expected ${RUN_SCHEMA_VERSION})`,
-      });
-    }
-    await repairTornTail(join(dir, RUN_FILES.events));
-    await repairTornTail(join(dir, RUN_FILES.samples));
-    return new RunStore(dir, manifest);
   }
 
   readEvents(): AsyncGenerator<RunEvent> {
     return readJsonl<RunEvent>(this.file('events'));
   }
 
-  async readSampleIds(): Promise<Set<string>> {
+  /**
+   * The ids in samples.jsonl. A row whose id an earlier row has (a duplicated line) is dropped and
+   * the file rewritten atomically without it. Call before appending samples.
+   */
+  async readSampleIds(): Promise<{ ids: Set<string>; duplicatesDropped: number }> {
+    const file = this.file('samples');
     const ids = new Set<string>();
-    for await (const line of readJsonl<{ id: string }>(this.file('samples'))) ids.add(line.id);
-    return ids;
+    let duplicatesDropped = 0;
+    for await (const line of readJsonl<{ id: string }>(file)) {
+      if (ids.has(line.id)) duplicatesDropped++;
+      else ids.add(line.id);
+    }
+    if (duplicatesDropped > 0) await this.written(file, writeLinesAtomic(file, uniqueLines(file)));
+    return { ids, duplicatesDropped };
   }
 
   appendEvents(events: readonly RunEvent[]): Promise<void> {
-    return this.events.append(events);
+    return this.written(this.file('events'), this.events.append(events));
   }
 
   appendSamples(records: readonly SampleRecord[]): Promise<void> {
-    return this.samples.append(records.map(sampleToLine));
+    return this.written(this.file('samples'), this.samples.append(records.map(sampleToLine)));
   }
 
   writeTree(tree: PartitionTree): Promise<void> {
-    return writeFileAtomic(this.file('tree'), `${JSON.stringify(tree.toJSON(), null, 1)}\n`);
+    const file = this.file('tree');
+    return this.written(file, writeFileAtomic(file, `${JSON.stringify(tree.toJSON(), null, 1)}\n`));
   }
 
   writeUsage(usage: unknown): Promise<void> {
-    return writeFileAtomic(this.file('usage'), `${JSON.stringify(usage, null, 2)}\n`);
+    const file = this.file('usage');
+    return this.written(file, writeFileAtomic(file, `${JSON.stringify(usage, null, 2)}\n`));
   }
 
   async update(
@@ -175,20 +223,100 @@ export class RunStore {
   /** Synchronous status update, for exit handlers where nothing asynchronous runs any more. */
   updateSync(patch: Partial<Pick<RunManifest, 'status' | 'error'>>): void {
     this.manifestValue = { ...this.manifestValue, ...patch, updatedAt: new Date().toISOString() };
-    writeFileAtomicSync(
-      this.file('manifest'),
-      `${JSON.stringify(redactSecrets(this.manifestValue), null, 2)}\n`,
-    );
+    writeFileAtomicSync(this.file('manifest'), this.manifestText());
+  }
+
+  /**
+   * Mark the run failed in run.json, even on a full disk: when that write fails, the run is over, so
+   * the lock is released (its file's space freed) and the write tried once more. If that fails too,
+   * run.json keeps `running`, and the next open says the last run stopped without finishing.
+   * Returns whether run.json says `failed` now.
+   */
+  recordFailure(error: string): boolean {
+    const patch = { status: 'failed' as const, error };
+    try {
+      this.updateSync(patch);
+      return true;
+    } catch {
+      this.lock.release();
+    }
+    try {
+      this.updateSync(patch);
+      return true;
+    } catch {
+      return false;
+    }
   }
 
   private writeManifest(): Promise<void> {
-    return writeFileAtomic(
-      this.file('manifest'),
-      `${JSON.stringify(redactSecrets(this.manifestValue), null, 2)}\n`,
-    );
+    const file = this.file('manifest');
+    return this.written(file, writeFileAtomic(file, this.manifestText()));
   }
 
-  async close(): Promise<void> {
+  private manifestText(): string {
+    return `${JSON.stringify(redactSecrets(this.manifestValue), null, 2)}\n`;
+  }
+
+  /** A failed write of a run file becomes a `RunWriteError` naming the file. */
+  private written(file: string, write: Promise<void>): Promise<void> {
+    return write.catch((error: unknown) => {
+      throw new RunWriteError({ file, cause: error });
+    });
+  }
+
+  /** Finish pending appends and close the logs; the lock stays held. */
+  async flush(): Promise<void> {
     await Promise.all([this.samples.close(), this.events.close()]);
+  }
+
+  /** Flush and release the lock. Safe to call more than once. */
+  async close(): Promise<void> {
+    try {
+      await this.flush();
+    } finally {
+      this.lock.release();
+    }
+  }
+}
+
+/** What is in `dir` besides our temp files and lock. */
+function foreignEntries(dir: string): string[] {
+  if (!existsSync(dir)) return [];
+  if (!statSync(dir).isDirectory())
+    throw new RunStoreError({ file: dir, message: 'is a file; choose a folder for --out' });
+  return readdirSync(dir).filter((name) => !isOwnTemporaryFile(name) && name !== RUN_LOCK_FILE);
+}
+
+function checkVacant(dir: string, options: { locked?: boolean } = {}): void {
+  const foreign = foreignEntries(dir);
+  if (foreign.length === 0) return;
+  if (RunStore.exists(dir)) {
+    if (!options.locked) checkNotLocked(dir);
+    throw new RunStoreError({
+      file: dir,
+      message: 'holds a run already; pass --resume to continue it, or choose another --out',
+    });
+  }
+  const shown = foreign.slice(0, 3).join(', ') + (foreign.length > 3 ? `, +${foreign.length - 3} more` : '');
+  throw new RunStoreError({
+    file: dir,
+    message: `is not empty (${shown}) and holds no run; choose a new or empty folder for --out`,
+  });
+}
+
+function describeLastStop(manifest: RunManifest, previous: LockHolder | undefined): string | undefined {
+  if (manifest.status === 'failed') return `the last run failed: ${manifest.error ?? 'no error recorded'}`;
+  if (manifest.status !== 'running') return undefined;
+  return previous
+    ? `the last run (pid ${previous.pid}, started ${previous.startedAt}) stopped without finishing: killed, or out of disk space`
+    : 'the last run stopped without finishing';
+}
+
+async function* uniqueLines(file: string): AsyncGenerator<string> {
+  const seen = new Set<string>();
+  for await (const line of readJsonl<{ id: string }>(file)) {
+    if (seen.has(line.id)) continue;
+    seen.add(line.id);
+    yield JSON.stringify(line);
   }
 }
