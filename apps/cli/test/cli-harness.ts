@@ -53,3 +53,28 @@ export function countLines(file: string): number {
   if (!existsSync(file)) return 0;
   return readFileSync(file, 'utf8').split('\n').filter(Boolean).length;
 }
+
+/** A run of a few seconds against the simulator: a gsm8k tree of depth 2, hundreds of samples. */
+export const SMALL_RUN = [
+  'run',
+  '--task',
+  'gsm8k',
+  '--model',
+  'sim',
+  '--depth',
+  '2',
+  '--seed',
+  '11',
+  '--concurrency',
+  '6',
+  '--quiet',
+];
+
+/** Poll until `condition` holds; throws after `timeoutMs`. */
+export async function waitFor(condition: () => boolean, timeoutMs = 60_000): Promise<void> {
+  const start = Date.now();
+  while (!condition()) {
+    if (Date.now() - start > timeoutMs) throw new Error('timed out waiting');
+    await new Promise((resolve) => setTimeout(resolve, 5));
+  }
+}

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { createRandom } from '@treesynth/core';
 import { startSimulator } from '@treesynth/providers';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { collect, countLines, readSamples, runCli, spawnCli } from './cli-harness.js';
+import { collect, countLines, readSamples, runCli, SMALL_RUN, spawnCli, waitFor } from './cli-harness.js';
 
 /**
  * DESIGN.md section 3: a run killed with SIGKILL at any moment resumes with --resume and ends with
@@ -13,22 +13,7 @@ import { collect, countLines, readSamples, runCli, spawnCli } from './cli-harnes
 describe('kill -9 and --resume', () => {
   let simulator: Awaited<ReturnType<typeof startSimulator>>;
   const work = mkdtempSync(join(tmpdir(), 'treesynth-kill-'));
-  const args = (out: string) => [
-    'run',
-    '--task',
-    'gsm8k',
-    '--model',
-    'sim',
-    '--depth',
-    '2',
-    '--seed',
-    '11',
-    '--concurrency',
-    '6',
-    '--quiet',
-    '--out',
-    out,
-  ];
+  const args = (out: string) => [...SMALL_RUN, '--out', out];
   let reference: ReturnType<typeof readSamples>;
   let referenceEvents = 0;
   let referenceRequests = 0;
@@ -67,14 +52,13 @@ describe('kill -9 and --resume', () => {
       await waitFor(() => countLines(join(dir, 'events.jsonl')) >= killAt || first.exitCode !== null, 60_000);
       first.kill('SIGKILL');
       const killed = await done;
-      // Killed before the run folder was written: nothing to resume, the same command starts it.
       const started = existsSync(join(dir, 'run.json'));
       if (started && killed.signal === 'SIGKILL') {
         expect(JSON.parse(readFileSync(join(dir, 'run.json'), 'utf8')).status).toBe('running'); // marked: not complete
       }
-      const resumed = started
-        ? await runCli(['run', '--resume', '--out', dir, '--quiet', '--base-url', simulator.url])
-        : await runCli([...args(dir), '--base-url', simulator.url]);
+      // The same command with --resume, whatever the kill point: killed before the run folder was
+      // written, it starts the run (a retry loop around `run --resume` always works).
+      const resumed = await runCli([...args(dir), '--resume', '--base-url', simulator.url]);
       expect(resumed.code, resumed.stderr).toBe(0);
       const samples = readSamples(dir);
       const ids = samples.map((sample) => sample.id);
@@ -99,6 +83,7 @@ describe('kill -9 and --resume', () => {
     const stopped = await done;
     expect(stopped.code).toBe(130);
     expect(JSON.parse(readFileSync(join(dir, 'run.json'), 'utf8')).status).toBe('interrupted');
+    expect(existsSync(join(dir, '.treesynth.lock'))).toBe(false);
     expect(readSamples(dir).length).toBeLessThan(reference.length);
     const resumed = await runCli(['run', '--resume', '--out', dir, '--quiet', '--base-url', simulator.url]);
     expect(resumed.code, resumed.stderr).toBe(0);
@@ -124,11 +109,3 @@ describe('kill -9 and --resume', () => {
     expect(readSamples(dir)).toEqual(reference);
   }, 60_000);
 });
-
-async function waitFor(condition: () => boolean, timeoutMs: number): Promise<void> {
-  const start = Date.now();
-  while (!condition()) {
-    if (Date.now() - start > timeoutMs) throw new Error('timed out waiting');
-    await new Promise((resolve) => setTimeout(resolve, 5));
-  }
-}
