@@ -243,13 +243,14 @@ describe('run folder safety', () => {
       return { gate, child, done };
     }
 
-    it('a --resume (or a second run) started while the run works refuses; the run finishes alone', async () => {
+    it('a --resume, a second run or a batch ingest started while the run works refuses; the run finishes alone', async () => {
       const dir = join(work, 'busy');
       const { gate, child, done } = await startHeldRun(dir);
       try {
         for (const second of [
           ['run', '--resume', '--out', dir, '--quiet', '--base-url', simulator.url],
           args(dir),
+          ['batch', 'ingest', dir, join(work, 'results.jsonl'), '--quiet'],
         ]) {
           const refused = await runCli(second);
           expect(refused.code, refused.stderr).toBe(2);
@@ -276,6 +277,38 @@ describe('run folder safety', () => {
       expect(resumed.stderr).toContain(`the last run (pid ${child.pid}, started `);
       expectReferenceDataset(dir);
     }, 120_000);
+
+    it('a balance refuses a folder another live process holds, and releases its own lock when done', async () => {
+      const out = join(work, 'balance');
+      mkdirSync(out);
+      // This test's own process: alive, on this host.
+      writeFileSync(
+        join(out, '.treesynth.lock'),
+        JSON.stringify({ pid: process.pid, hostname: hostname(), startedAt: 'now', token: 'test' }),
+      );
+      const balance = [
+        'balance',
+        '--data',
+        join(referenceDir, 'samples.jsonl'),
+        '--field',
+        'question',
+        '--tree',
+        referenceDir,
+        '--dry-run',
+        '--quiet',
+        '--out',
+        out,
+      ];
+      const refused = await runCli(balance);
+      expect(refused.code, refused.stderr).toBe(2);
+      expect(oneLine(refused)).toMatch(new RegExp(`balance: in use by pid ${process.pid} on `));
+      expect(readdirSync(out)).toEqual(['.treesynth.lock']);
+      rmSync(join(out, '.treesynth.lock'));
+      const done = await runCli(balance);
+      expect(done.code, done.stderr).toBe(0);
+      expect(existsSync(join(out, 'balance.json'))).toBe(true);
+      expect(existsSync(join(out, '.treesynth.lock'))).toBe(false);
+    }, 60_000);
 
     it('a resume refused for a changed setting leaves the folder unlocked', async () => {
       const dir = join(work, 'refused');
