@@ -1,4 +1,4 @@
-import { mkdtempSync, readFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -6,6 +6,7 @@ import { type EngineConfigInput, parseEngineConfig } from '../config/engine-conf
 import { ApiCallError } from '../errors/api-call-error.js';
 import { parsePromptSections, parseSubspace, STAGE_SCHEMA_NAMES } from '../prompts/prompt-layout.js';
 import type { ChatCallOptions } from '../spec/chat-model.js';
+import type { Logger } from '../spec/logger.js';
 import { RunStore } from '../store/run-store.js';
 import { parseTask } from '../tasks/load-task.js';
 import type { TaskDefinitionInput } from '../tasks/task-definition.js';
@@ -83,6 +84,7 @@ async function run(options: {
   task?: TaskDefinitionInput;
   treeOnly?: boolean;
   dir?: string;
+  logger?: Logger;
 }) {
   const dir = options.dir ?? join(mkdtempSync(join(tmpdir(), 'treesynth-engine-')), 'run');
   const task = parseTask(options.task ?? baseTask);
@@ -96,9 +98,14 @@ async function run(options: {
         model: { provider: 'scripted', modelId: 'm' },
       });
   const model = new ScriptedChatModel(options.reply as never);
-  const summary = await runTreeSynth({ task, model, config, store, treeOnly: options.treeOnly }).finally(() =>
-    store.close(),
-  );
+  const summary = await runTreeSynth({
+    task,
+    model,
+    config,
+    store,
+    treeOnly: options.treeOnly,
+    logger: options.logger,
+  }).finally(() => store.close());
   const samples = readFileSync(join(dir, 'samples.jsonl'), 'utf8')
     .split('\n')
     .filter(Boolean)
@@ -287,6 +294,39 @@ describe('TreeSynth engine', () => {
     expect(again.model.calls).toHaveLength(0);
     expect(again.samples).toEqual(first.samples);
     expect(again.summary.samples).toBe(first.summary.samples);
+  });
+
+  it('resume re-makes the rows samples.jsonl lost, drops a duplicated one, and says so', async () => {
+    const config = { tree: { depth: 1, pivots: 4 }, synthesis: { samplesPerCall: 2 } };
+    const first = await run({ reply: worldReply(['colour']), config });
+    const file = join(first.dir, 'samples.jsonl');
+    const lines = readFileSync(file, 'utf8').split('\n').filter(Boolean);
+    // Rows of one call lost (a cut file), one of another kept, and one row written twice.
+    const lost = lines.filter((line) => JSON.parse(line).leaf_id === first.samples[0].leaf_id);
+    const kept = lines.filter((line) => !lost.includes(line));
+    writeFileSync(file, `${[...kept, kept[0]].join('\n')}\n`);
+    let logged = '';
+    const logger = { info() {}, debug() {}, warn: (message: string) => (logged += `${message}\n`) };
+    // The second time, leaf answers come "from the cache" (cached: true), as the response cache gives them.
+    const reply = (call: ChatCallOptions) => ({
+      text: JSON.stringify(worldReply(['colour'])(call)),
+      usage: { promptTokens: 10, completionTokens: 10 },
+      cached: true,
+    });
+    const again = await run({ reply, config, dir: first.dir, logger });
+    expect(again.model.calls.map((call) => call.callKey)).toEqual([`leaf:${first.samples[0].leaf_id}:0`]);
+    expect(again.summary.repaired).toEqual({
+      rowsFromCache: lost.length,
+      rowsRequested: 0,
+      rowsMissing: 0,
+      duplicatesDropped: 1,
+    });
+    const byId = (rows: { id: string }[]) => [...rows].sort((a, b) => a.id.localeCompare(b.id));
+    expect(byId(again.samples)).toEqual(byId(first.samples));
+    expect(logged).toContain(
+      `repaired samples.jsonl: ${lost.length} rows restored from the response cache, 1 duplicate dropped`,
+    );
+    expect(readFileSync(join(first.dir, 'events.jsonl'), 'utf8')).toContain('"type":"samples-repaired"');
   });
 
   it('stage one only: estimates the cost of stage two without leaf calls', async () => {

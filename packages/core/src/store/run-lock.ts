@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import { z } from 'zod';
 import { RunLockedError } from '../errors/run-locked-error.js';
 import { RunStoreError } from '../errors/run-store-error.js';
+import { RunWriteError } from '../errors/run-write-error.js';
 import { temporaryPath } from './atomic-write.js';
 
 /** The lock file of a run folder (and of a balance folder). */
@@ -77,7 +78,7 @@ function createLockFile(file: string, holder: LockHolder): boolean {
     return true;
   } catch (error) {
     if ((error as NodeJS.ErrnoException).code === 'EEXIST') return false;
-    throw error;
+    throw new RunWriteError({ file, cause: error });
   } finally {
     rmSync(temporary, { force: true });
   }
