@@ -201,16 +201,35 @@ describe('run folder safety', () => {
         expectReferenceDataset(dir);
         expect(simulator.stats().total - before).toBe(0);
         expect(readJson(join(dir, 'usage.json')).total.calls).toBe(paidBefore);
-        const repaired = /repaired samples\.jsonl: (\d+) rows? restored from the response cache(.*)/.exec(
-          result.stderr,
-        );
-        expect(repaired, result.stderr).not.toBeNull();
-        expect(Number(repaired![1])).toBe(expected);
-        if (duplicates > 0) expect(repaired![2]).toContain(`${duplicates} duplicate dropped`);
-        else expect(repaired![2]).not.toContain('duplicate');
+        const repaired = /repaired samples\.jsonl: (.*)/.exec(result.stderr)?.[1];
+        expect(repaired, result.stderr).toBeDefined();
+        if (expected > 0)
+          expect(repaired).toMatch(new RegExp(`^${expected} rows? restored from the response cache`));
+        else expect(repaired).not.toContain('restored');
+        if (duplicates > 0) expect(repaired).toContain(`${duplicates} duplicate dropped`);
+        else expect(repaired).not.toContain('duplicate');
+        expect(repaired).not.toMatch(/endpoint|missing/);
       }, 60_000);
     }
   });
+
+  it('rows the response cache lacks are restored by calling the endpoint again', async () => {
+    const dir = join(work, 'damaged-no-cache');
+    cpSync(referenceDir, dir, { recursive: true });
+    rmSync(join(dir, 'samples.jsonl'));
+    rmSync(join(dir, 'cache'), { recursive: true });
+    const before = simulator.stats();
+    const result = await runCli(['run', '--resume', '--out', dir, '--quiet', '--base-url', simulator.url]);
+    expect(result.code, result.stderr).toBe(0);
+    expectReferenceDataset(dir);
+    // Only leaf calls are made again: the tree comes back from the event log.
+    const after = simulator.stats();
+    expect(after.byStage.leaf - before.byStage.leaf).toBeGreaterThan(0);
+    expect(after.total - before.total).toBe(after.byStage.leaf - before.byStage.leaf);
+    expect(result.stderr).toContain(
+      `repaired samples.jsonl: ${reference.length} rows restored by calling the endpoint again (not in the cache)`,
+    );
+  }, 60_000);
 
   describe('one process per run folder', () => {
     it('two runs started at once on one folder: one refuses naming the other, nothing is duplicated', async () => {

@@ -309,8 +309,13 @@ export class TreeSynthEngine {
   }
 
   private finishRepair(repair: SamplesRepair): void {
-    const parts = [`${plural(repair.rowsFromCache, 'row')} restored from the response cache`];
-    if (repair.rowsRequested > 0) parts.push(`${repair.rowsRequested} re-requested (not in the cache)`);
+    const parts: string[] = [];
+    if (repair.rowsFromCache > 0)
+      parts.push(`${plural(repair.rowsFromCache, 'row')} restored from the response cache`);
+    if (repair.rowsRequested > 0)
+      parts.push(
+        `${plural(repair.rowsRequested, 'row')} restored by calling the endpoint again (not in the cache)`,
+      );
     if (repair.duplicatesDropped > 0) parts.push(`${plural(repair.duplicatesDropped, 'duplicate')} dropped`);
     if (repair.rowsMissing > 0) parts.push(`${repair.rowsMissing} still missing (resume again)`);
     this.logger.warn(`repaired samples.jsonl: ${parts.join(', ')}`);
