@@ -13,7 +13,6 @@ import {
   sha256,
   stableStringify,
   type TaskDefinition,
-  writeFileAtomic,
 } from '@treesynth/core';
 import {
   type CostEstimate,
@@ -27,6 +26,7 @@ import {
 import { connectEndpoints, withCallMiddleware } from './model-stack.js';
 import { createProgressReporter } from './progress.js';
 import { loadStageModules, type StageModules, stageModulesFromConfig } from './stage-modules.js';
+import { writeUsageFile } from './usage-file.js';
 
 export interface JobRequest {
   task?: string;
@@ -266,11 +266,7 @@ export async function runJob(request: JobRequest): Promise<JobResult> {
     if (summary.estimate && price) {
       result.forecastUSD = tokenCost({ ...summary.estimate, cachedPromptTokens: 0 }, price.price);
     }
-    // usage.json carries the cost and the prefix share beside the engine's counts.
-    await writeFileAtomic(
-      store.file('usage'),
-      `${JSON.stringify({ ...summary.usage, cost: result.cost ?? null, prefixShare: result.prefixShare ?? null }, null, 2)}\n`,
-    );
+    await writeUsageFile(store, summary.usage, result);
     return result;
   } finally {
     reporter.stop();
