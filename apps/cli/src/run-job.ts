@@ -9,6 +9,7 @@ import {
   RunStoreError,
   type RunSummary,
   readJsonFile,
+  redactUrl,
   runTreeSynth,
   sha256,
   stableStringify,
@@ -16,6 +17,7 @@ import {
 } from '@treesynth/core';
 import {
   type CostEstimate,
+  DEFAULT_OPENAI_BASE_URL,
   estimateCost,
   findPrice,
   type PriceTable,
@@ -23,7 +25,7 @@ import {
   prefixShareMiddleware,
   tokenCost,
 } from '@treesynth/providers';
-import { connectEndpoints, withCallMiddleware } from './model-stack.js';
+import { connectEndpoints, endpointURLs, withCallMiddleware } from './model-stack.js';
 import { createProgressReporter } from './progress.js';
 import { loadStageModules, type StageModules, stageModulesFromConfig } from './stage-modules.js';
 import { writeUsageFile } from './usage-file.js';
@@ -74,8 +76,6 @@ export interface JobResult {
   /** Share of prompt characters repeated from the previous call of the same stage (prefix-cache friendly). */
   prefixShare?: Record<string, number>;
 }
-
-const DEFAULT_BASE_URL = 'https://api.openai.com/v1';
 
 const STAGE_ONE_PARTS = ['task', 'tree', 'seed', 'model'] as const;
 
@@ -180,10 +180,11 @@ export async function runJob(request: JobRequest): Promise<JobResult> {
   const custom = await loadStageModules(stageModules);
   const modelId = request.model ?? manifest?.model.modelId;
   if (!modelId) throw new ConfigError({ path: '--model', message: 'which model? e.g. --model gpt-4o-mini' });
-  const baseURLs =
-    request.baseURLs && request.baseURLs.length > 0
-      ? request.baseURLs
-      : [request.env.OPENAI_BASE_URL || manifest?.model.baseURL || DEFAULT_BASE_URL];
+  const baseURLs = endpointURLs(
+    request.baseURLs,
+    request.env,
+    manifest?.model.baseURL ?? DEFAULT_OPENAI_BASE_URL,
+  );
   const apiKey = request.env.OPENAI_API_KEY || undefined;
   const prices = request.pricesFile ? readPriceFile(request.pricesFile) : undefined;
   const chat = await connectEndpoints({ modelId, baseURLs, apiKey, signal: request.signal });
@@ -222,7 +223,7 @@ export async function runJob(request: JobRequest): Promise<JobResult> {
       fingerprint,
       task,
       config,
-      model: { provider: chat.provider, modelId, baseURL },
+      model: { provider: chat.provider, modelId, baseURL: redactUrl(baseURL) },
       ...(request.simulated ? { simulated: true } : {}),
       extra,
     });

@@ -126,5 +126,11 @@ export {
 // Utilities.
 export { hash32, sha256, stableStringify } from './util/hash.js';
 export { createRandom, pick, seededSample } from './util/random.js';
-export { redactSecrets, scrubSecrets } from './util/redact.js';
+export {
+  isSecretParameter,
+  redactSecrets,
+  redactUrl,
+  redactUrlsInText,
+  scrubSecrets,
+} from './util/redact.js';
 export { sleep } from './util/sleep.js';
