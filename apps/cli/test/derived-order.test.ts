@@ -33,9 +33,14 @@ async function reportData(run: string): Promise<string> {
 describe('derived outputs do not depend on the order samples were written in', () => {
   it('gives identical eval and report inputs for identical runs, whatever their line order', async () => {
     const runs = [join(work, 'a'), join(work, 'b')];
+    const demo = (run: string) =>
+      runCli(['demo', '--out', run, '--depth', '2', '--concurrency', '16', '--quiet']);
+    const preview = (stdout: string) => /^ {2}first sample: .*$/m.exec(stdout)?.[0];
+    const previews: (string | undefined)[] = [];
     for (const run of runs) {
-      const result = await runCli(['demo', '--out', run, '--depth', '2', '--concurrency', '16', '--quiet']);
+      const result = await demo(run);
       expect(result.code, result.stderr).toBe(0);
+      previews.push(preview(result.stdout));
     }
     // A third copy whose samples.jsonl holds the same lines in reverse: a different order for certain.
     const reversed = join(work, 'reversed');
@@ -44,6 +49,12 @@ describe('derived outputs do not depend on the order samples were written in', (
     expect(lines.length).toBeGreaterThan(60);
     writeFileSync(join(reversed, 'samples.jsonl'), `${lines.reverse().join('\n')}\n`);
     runs.push(reversed);
+    // The demo's preview of its first sample, printed again by a resume of the finished copy.
+    const resumed = await demo(reversed);
+    expect(resumed.code, resumed.stderr).toBe(0);
+    previews.push(preview(resumed.stdout));
+    expect(previews[0]).toMatch(/"id":/);
+    expect(previews).toEqual([previews[0], previews[0], previews[0]]);
 
     const [first, ...others] = await Promise.all(runs.map(diversity));
     for (const other of others) expect(other).toEqual(first);
