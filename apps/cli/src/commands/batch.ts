@@ -54,7 +54,8 @@ function checkRequestsFile(dir: string, file: string): void {
   const inside = relative(realpathSync(dir), target);
   const top = inside.split(sep)[0] ?? '';
   const reserved = Object.values(RUN_FILES).find((name) => top === name || top.startsWith(`${name}.`));
-  if (inside === '' || (!inside.startsWith('..') && !isAbsolute(inside) && (reserved || top.startsWith('.'))))
+  const outside = top === '..' || isAbsolute(inside);
+  if (inside === '' || (!outside && (reserved || top.startsWith('.'))))
     throw refuse(
       `that is the run's own ${reserved ?? 'folder or file'}; write the requests elsewhere, e.g. ${join(dir, REQUESTS_FILE)}`,
     );
