@@ -37,7 +37,13 @@ import {
   writeFileAtomic,
 } from '@treesynth/core';
 import { writeReport } from '@treesynth/eval';
-import { createEmbedder, DEFAULT_OFFLINE_EMBEDDER, embedMany, startSimulator } from '@treesynth/providers';
+import {
+  createEmbedder,
+  DEFAULT_OFFLINE_EMBEDDER,
+  DEFAULT_OPENAI_BASE_URL,
+  embedMany,
+  startSimulator,
+} from '@treesynth/providers';
 import {
   type LeafDistribution,
   leafDistribution,
@@ -48,7 +54,8 @@ import {
   synthesizedRow,
 } from './balance-output.js';
 import { type DatasetFile, describeProblems, readDatasetFile } from './dataset-file.js';
-import { connectEndpoints, withCallMiddleware } from './model-stack.js';
+import { oneLine } from './exit-codes.js';
+import { connectEndpoints, endpointURLs, withCallMiddleware } from './model-stack.js';
 import { createProgressReporter } from './progress.js';
 import { runJob } from './run-job.js';
 
@@ -353,6 +360,8 @@ export async function runBalance(request: BalanceRequest): Promise<BalanceResult
     seed: request.seed,
   };
   checkOutDir(out, inputs);
+  // Checked before the folder is made: a bad --base-url or OPENAI_BASE_URL leaves nothing behind.
+  const endpoints = simulated ? [] : endpointURLs(request.baseURLs, request.env, DEFAULT_OPENAI_BASE_URL);
 
   // ---- the folder, the model, the tree ----
   await mkdir(out, { recursive: true });
@@ -375,11 +384,7 @@ export async function runBalance(request: BalanceRequest): Promise<BalanceResult
   if (data.problems.length > 0) logger.warn(describeProblems(request.data, data.problems));
   const simulator = simulated && usesModel ? await startSimulator({ seed: request.seed }) : undefined;
   try {
-    const baseURLs = simulator
-      ? [simulator.url]
-      : request.baseURLs && request.baseURLs.length > 0
-        ? request.baseURLs
-        : [request.env.OPENAI_BASE_URL || 'https://api.openai.com/v1'];
+    const baseURLs = simulator ? [simulator.url] : endpoints;
     if (simulator)
       logger.info(
         `simulated LLM listening on ${simulator.url} (seed ${request.seed}); nothing leaves this machine`,
@@ -656,7 +661,7 @@ export async function runBalance(request: BalanceRequest): Promise<BalanceResult
     };
   } catch (error) {
     await writeManifest(out, inputs, request.signal.aborted ? 'interrupted' : 'failed', {
-      error: error instanceof Error ? error.message.split('\n')[0] : String(error),
+      error: oneLine(error, request.env.OPENAI_API_KEY),
     }).catch(() => {});
     throw error;
   } finally {

@@ -2,6 +2,7 @@ import { existsSync, readFileSync, statSync } from 'node:fs';
 import { basename, extname, join } from 'node:path';
 import {
   ConfigError,
+  compareSampleIds,
   PartitionTree,
   primaryField,
   RUN_FILES,
@@ -85,6 +86,10 @@ function provenanceOf(record: Record<string, unknown>): { leafId?: string; path?
   };
 }
 
+function sampleId(record: Record<string, unknown>): string {
+  return typeof record.id === 'string' ? record.id : '';
+}
+
 /** Picks `limit` of `count` indices, seeded, in increasing order. */
 export function sampleIndices(count: number, limit: number, seed: number | string): number[] {
   return seededSample(count, limit, `datasets:${seed}`).sort((a, b) => a - b);
@@ -120,6 +125,8 @@ export async function loadDataset(argument: string, options: LoadOptions = {}): 
     }
   }
   const data = await readDatasetFile(file, field);
+  // A run's samples.jsonl is in the order its calls finished; read it in id order instead.
+  if (isRun) data.rows.sort((a, b) => compareSampleIds(sampleId(a.record), sampleId(b.record)));
   const indices = sampleIndices(
     data.rows.length,
     options.limit ?? Number.POSITIVE_INFINITY,

@@ -1,12 +1,47 @@
-import { type ChatModel, type ChatModelMiddleware, wrapChatModel } from '@treesynth/core';
+import {
+  type ChatModel,
+  type ChatModelMiddleware,
+  ConfigError,
+  redactUrl,
+  wrapChatModel,
+} from '@treesynth/core';
 import {
   cacheMiddleware,
   checkEndpoint,
   createOpenAICompatible,
   loadBalancedChatModel,
+  parseBaseUrl,
   rateLimitMiddleware,
   retryMiddleware,
 } from '@treesynth/providers';
+
+/**
+ * The endpoint(s) a command calls: `--base-url` (repeatable), else `OPENAI_BASE_URL`, else `fallback`
+ * (a resumed run's endpoint, or OpenAI). Each is checked here, so a bad one is a one-line error naming
+ * the flag or variable before anything is written. A stored endpoint is kept without its credentials,
+ * so one with `***` in it must be given again.
+ */
+export function endpointURLs(
+  flags: readonly string[] | undefined,
+  env: NodeJS.ProcessEnv,
+  fallback: string,
+): string[] {
+  if (flags && flags.length > 0) {
+    for (const url of flags) parseBaseUrl(url, '--base-url');
+    return [...flags];
+  }
+  const fromEnv = env.OPENAI_BASE_URL?.trim();
+  if (fromEnv) {
+    parseBaseUrl(fromEnv, 'OPENAI_BASE_URL');
+    return [fromEnv];
+  }
+  if (fallback.includes('***'))
+    throw new ConfigError({
+      path: '--base-url',
+      message: `the run keeps its endpoint without credentials (${fallback}); give it again with --base-url or OPENAI_BASE_URL`,
+    });
+  return [fallback];
+}
 
 export interface EndpointOptions {
   modelId: string;
@@ -26,7 +61,7 @@ export async function connectEndpoints(options: EndpointOptions): Promise<ChatMo
   const chat: ChatModel =
     endpoints.length === 1
       ? endpoints[0]!
-      : loadBalancedChatModel({ models: endpoints, endpointNames: baseURLs });
+      : loadBalancedChatModel({ models: endpoints, endpointNames: baseURLs.map(redactUrl) });
   for (const baseURL of baseURLs) await checkEndpoint({ baseURL, apiKey, signal });
   return chat;
 }

@@ -9,14 +9,15 @@ import {
   RunStoreError,
   type RunSummary,
   readJsonFile,
+  redactUrl,
   runTreeSynth,
   sha256,
   stableStringify,
   type TaskDefinition,
-  writeFileAtomic,
 } from '@treesynth/core';
 import {
   type CostEstimate,
+  DEFAULT_OPENAI_BASE_URL,
   estimateCost,
   findPrice,
   type PriceTable,
@@ -24,9 +25,10 @@ import {
   prefixShareMiddleware,
   tokenCost,
 } from '@treesynth/providers';
-import { connectEndpoints, withCallMiddleware } from './model-stack.js';
+import { connectEndpoints, endpointURLs, withCallMiddleware } from './model-stack.js';
 import { createProgressReporter } from './progress.js';
 import { loadStageModules, type StageModules, stageModulesFromConfig } from './stage-modules.js';
+import { writeUsageFile } from './usage-file.js';
 
 export interface JobRequest {
   task?: string;
@@ -74,8 +76,6 @@ export interface JobResult {
   /** Share of prompt characters repeated from the previous call of the same stage (prefix-cache friendly). */
   prefixShare?: Record<string, number>;
 }
-
-const DEFAULT_BASE_URL = 'https://api.openai.com/v1';
 
 const STAGE_ONE_PARTS = ['task', 'tree', 'seed', 'model'] as const;
 
@@ -189,10 +189,11 @@ async function runJobIn(request: JobRequest, existing: RunStore | undefined): Pr
   const custom = await loadStageModules(stageModules);
   const modelId = request.model ?? manifest?.model.modelId;
   if (!modelId) throw new ConfigError({ path: '--model', message: 'which model? e.g. --model gpt-4o-mini' });
-  const baseURLs =
-    request.baseURLs && request.baseURLs.length > 0
-      ? request.baseURLs
-      : [request.env.OPENAI_BASE_URL || manifest?.model.baseURL || DEFAULT_BASE_URL];
+  const baseURLs = endpointURLs(
+    request.baseURLs,
+    request.env,
+    manifest?.model.baseURL ?? DEFAULT_OPENAI_BASE_URL,
+  );
   const apiKey = request.env.OPENAI_API_KEY || undefined;
   const prices = request.pricesFile ? readPriceFile(request.pricesFile) : undefined;
   const chat = await connectEndpoints({ modelId, baseURLs, apiKey, signal: request.signal });
@@ -231,7 +232,7 @@ async function runJobIn(request: JobRequest, existing: RunStore | undefined): Pr
       fingerprint,
       task,
       config,
-      model: { provider: chat.provider, modelId, baseURL },
+      model: { provider: chat.provider, modelId, baseURL: redactUrl(baseURL) },
       ...(request.simulated ? { simulated: true } : {}),
       extra,
     });
@@ -278,11 +279,7 @@ async function runJobIn(request: JobRequest, existing: RunStore | undefined): Pr
     if (summary.estimate && price) {
       result.forecastUSD = tokenCost({ ...summary.estimate, cachedPromptTokens: 0 }, price.price);
     }
-    // usage.json carries the cost and the prefix share beside the engine's counts.
-    await writeFileAtomic(
-      store.file('usage'),
-      `${JSON.stringify({ ...summary.usage, cost: result.cost ?? null, prefixShare: result.prefixShare ?? null }, null, 2)}\n`,
-    );
+    await writeUsageFile(store, summary.usage, result);
     return result;
   } finally {
     reporter.stop();

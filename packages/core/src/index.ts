@@ -102,6 +102,7 @@ export { JsonlAppender, readJsonl, repairTornTail } from './store/jsonl.js';
 export type { RunEvent } from './store/run-events.js';
 export { type LockHolder, RUN_LOCK_FILE, RunLock } from './store/run-lock.js';
 export { RUN_FILES, type RunManifest, type RunStatus, RunStore, sampleToLine } from './store/run-store.js';
+export { compareSampleIds } from './store/sample-order.js';
 export { genericTask } from './tasks/builtin/generic.js';
 export { MATH_SUBJECTS } from './tasks/builtin/math.js';
 export { BUILTIN_TASKS, type BuiltinTaskName, loadTask, parseTask } from './tasks/load-task.js';
@@ -129,5 +130,11 @@ export {
 // Utilities.
 export { hash32, sha256, stableStringify } from './util/hash.js';
 export { createRandom, pick, seededSample } from './util/random.js';
-export { redactSecrets, scrubSecrets } from './util/redact.js';
+export {
+  isSecretParameter,
+  redactSecrets,
+  redactUrl,
+  redactUrlsInText,
+  scrubSecrets,
+} from './util/redact.js';
 export { sleep } from './util/sleep.js';

@@ -1,4 +1,5 @@
-import { AbortedError, ApiCallError, scrubSecrets } from '@treesynth/core';
+import { AbortedError, ApiCallError, redactUrl, scrubSecrets } from '@treesynth/core';
+import { endpointUrl, parseBaseUrl } from './openai/base-url.js';
 
 /**
  * Ask an OpenAI-compatible endpoint for its model list before a run starts, so an unreachable
@@ -12,7 +13,8 @@ export async function checkEndpoint(options: {
   signal?: AbortSignal;
   fetch?: typeof fetch;
 }): Promise<void> {
-  const url = `${options.baseURL.replace(/\/+$/, '')}/models`;
+  const url = endpointUrl(parseBaseUrl(options.baseURL, 'baseURL'), '/models');
+  const shown = redactUrl(options.baseURL);
   const timeout = AbortSignal.timeout(options.timeoutMs ?? 10_000);
   const signal = options.signal ? AbortSignal.any([options.signal, timeout]) : timeout;
   let response: Response;
@@ -23,23 +25,23 @@ export async function checkEndpoint(options: {
     });
   } catch (error) {
     if (options.signal?.aborted) throw new AbortedError(options.signal.reason);
-    const cause = error as { cause?: { code?: string }; name?: string };
+    const cause = error as { cause?: { code?: string; message?: string }; name?: string };
     const reason = timeout.aborted
       ? `no answer in ${(options.timeoutMs ?? 10_000) / 1000} s`
-      : (cause.cause?.code ?? cause.name ?? 'network error');
+      : (cause.cause?.code ?? cause.cause?.message ?? cause.name ?? 'network error');
     throw new ApiCallError({
-      message: scrubSecrets(`cannot reach ${options.baseURL} (${reason})`, [options.apiKey]),
+      message: scrubSecrets(`cannot reach ${shown} (${reason})`, [options.apiKey]),
       isRetryable: true,
-      url: options.baseURL,
+      url: shown,
     });
   }
   await response.body?.cancel().catch(() => {});
   if (response.status === 401 || response.status === 403) {
     throw new ApiCallError({
-      message: `${options.baseURL} rejected the API key (HTTP ${response.status}); check OPENAI_API_KEY`,
+      message: `${shown} rejected the API key (HTTP ${response.status}); check OPENAI_API_KEY`,
       statusCode: response.status,
       isRetryable: false,
-      url: options.baseURL,
+      url: shown,
     });
   }
 }

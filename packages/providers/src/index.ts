@@ -60,6 +60,7 @@ export {
   retryDelayMs,
   retryMiddleware,
 } from './middleware/retry-middleware.js';
+export { type BaseUrl, endpointUrl, parseBaseUrl } from './openai/base-url.js';
 export { chatRequestBody, chatResultFromCompletion } from './openai/chat-completion-mapping.js';
 export { isRetryableStatus, parseRetryAfter } from './openai/map-openai-error.js';
 export { OpenAIChatModel, type OpenAIChatModelConfig } from './openai/openai-chat-model.js';

@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { RunStore } from '@treesynth/core';
+import { compareSampleIds, RunStore } from '@treesynth/core';
 import { startSimulator } from '@treesynth/providers';
 import { defineCommand, integerOption, stringOption } from '../command.js';
 import { EXIT } from '../exit-codes.js';
@@ -67,7 +67,12 @@ export const demoCommand = defineCommand({
         process.stdout.write(`${JSON.stringify({ dir, ...summary }, null, 2)}\n`);
       } else {
         process.stdout.write(formatSummary(dir, summary));
-        const first = readFileSync(join(dir, 'samples.jsonl'), 'utf8').split('\n')[0];
+        // The first by id, not by line: the file's order depends on which call finished first.
+        const first = readFileSync(join(dir, 'samples.jsonl'), 'utf8')
+          .split('\n')
+          .filter(Boolean)
+          .map((line) => ({ line, id: /^\{"id":"([^"]*)"/.exec(line)?.[1] ?? '' }))
+          .sort((a, b) => compareSampleIds(a.id, b.id))[0]?.line;
         if (first)
           process.stdout.write(`  first sample: ${first.length > 400 ? `${first.slice(0, 400)}…` : first}\n`);
       }

@@ -27,6 +27,8 @@ export type RunEvent =
       /** The endpoint kept failing (not the answer): the next resume tries the call again. */
       retryable?: boolean;
     }
+  /** A leaf call written to a batch file; ingest accepts results for these custom_ids only. */
+  | { type: 'batch-request'; key: string; call: string }
   | {
       /** samples.jsonl held fewer or more rows than the finished leaf calls made; resume fixed it. */
       type: 'samples-repaired';

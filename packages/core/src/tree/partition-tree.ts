@@ -113,13 +113,18 @@ export class PartitionTree {
 
   /** Leaves in depth-first order of the tree (stable, independent of the order they were found). */
   leaves(): TreeNode[] {
-    const leaves: TreeNode[] = [];
+    return this.depthFirst().filter((node) => node.status === 'leaf');
+  }
+
+  /** Every node, parents before children, children in split order. */
+  private depthFirst(): TreeNode[] {
+    const nodes: TreeNode[] = [];
     const visit = (node: TreeNode) => {
-      if (node.status === 'leaf') leaves.push(node);
+      nodes.push(node);
       for (const child of node.children) visit(this.get(child));
     };
     visit(this.root);
-    return leaves;
+    return nodes;
   }
 
   pending(): TreeNode[] {
@@ -130,8 +135,9 @@ export class PartitionTree {
     return this.counts.pending === 0;
   }
 
+  /** Nodes in depth-first order from the root: the same tree gives the same file however it was built. */
   toJSON(): SerializedTree {
-    return { schemaVersion: TREE_SCHEMA_VERSION, nodes: [...this.nodes.values()] };
+    return { schemaVersion: TREE_SCHEMA_VERSION, nodes: this.depthFirst() };
   }
 
   static fromJSON(data: SerializedTree): PartitionTree {

@@ -1,11 +1,14 @@
 import { type Embedder, type EmbedOptions, type EmbedResult, throwIfAborted } from '@treesynth/core';
 import type OpenAI from 'openai';
+import { querySecrets } from '../openai/base-url.js';
 import { mapOpenAIError } from '../openai/map-openai-error.js';
 import { createOpenAIClient } from '../openai/openai-client.js';
 
 export interface OpenAIEmbedderConfig {
   provider: string;
+  /** Without query or credentials; the query goes in `query`. */
   baseURL: string;
+  query?: Record<string, string>;
   apiKey: string;
   headers?: Record<string, string>;
   fetch?: typeof fetch;
@@ -39,6 +42,7 @@ export class OpenAIEmbedder implements Embedder {
       apiKey: config.apiKey,
       baseURL: config.baseURL,
       headers: config.headers,
+      query: config.query,
       timeoutMs: config.timeoutMs ?? 120_000,
       ...(config.fetch ? { fetch: config.fetch } : {}),
     });
@@ -68,7 +72,7 @@ export class OpenAIEmbedder implements Embedder {
         timeoutMs: this.#config.timeoutMs ?? 120_000,
         signal,
         errorBody: undefined,
-        secrets: [this.#config.apiKey],
+        secrets: [this.#config.apiKey, ...querySecrets(this.#config.query)],
       });
     }
   }

@@ -5,9 +5,11 @@ import {
   type ChatMessage,
   type ChatModel,
   type ChatResult,
+  redactUrl,
   throwIfAborted,
 } from '@treesynth/core';
 import type OpenAI from 'openai';
+import { querySecrets } from './base-url.js';
 import { chatRequestBody, chatResultFromCompletion } from './chat-completion-mapping.js';
 import { mapOpenAIError } from './map-openai-error.js';
 import type { OpenAIChatModelId, OpenAIChatOptions } from './openai-chat-options.js';
@@ -16,7 +18,9 @@ import { createOpenAIClient } from './openai-client.js';
 /** What a chat model needs from its provider. Built by `createOpenAICompatible`, never from the environment. */
 export interface OpenAIChatModelConfig {
   provider: string;
+  /** Without query or credentials; the query goes in `query`. */
   baseURL: string;
+  query?: Record<string, string>;
   apiKey: string;
   headers?: Record<string, string>;
   fetch?: typeof globalThis.fetch;
@@ -52,12 +56,13 @@ export class OpenAIChatModel implements ChatModel {
     this.modelId = modelId;
     this.provider = config.provider;
     this.#options = options;
-    this.#baseURL = displayUrl(config.baseURL);
+    this.#baseURL = redactUrl(config.baseURL);
     this.#secrets = [
       config.apiKey,
       ...Object.entries(config.headers ?? {})
         .filter(([name]) => SECRET_HEADER.test(name))
         .map(([, value]) => value),
+      ...querySecrets(config.query),
     ];
     const innerFetch = config.fetch ?? globalThis.fetch;
     const scope = this.#scope;
@@ -77,6 +82,7 @@ export class OpenAIChatModel implements ChatModel {
       apiKey: config.apiKey,
       baseURL: config.baseURL,
       headers: config.headers,
+      query: config.query,
       timeoutMs: options.timeoutMs,
       fetch: recordingFetch,
     });
@@ -176,16 +182,4 @@ function withSchemaHint(
     return [...messages.slice(0, -1), { role: 'user', content: `${last.content}\n\n${hint}` }];
   }
   return [...messages, { role: 'user', content: hint }];
-}
-
-/** A URL without credentials or a trailing slash, safe to print. */
-function displayUrl(url: string): string {
-  try {
-    const parsed = new URL(url);
-    parsed.username = '';
-    parsed.password = '';
-    return parsed.toString().replace(/\/+$/, '');
-  } catch {
-    return url.replace(/\/+$/, '');
-  }
 }

@@ -4,6 +4,8 @@ export interface OpenAIClientSettings {
   apiKey?: string;
   baseURL?: string;
   headers?: Record<string, string>;
+  /** Query parameters sent with every request. */
+  query?: Record<string, string>;
   timeoutMs: number;
   fetch?: typeof globalThis.fetch;
 }
@@ -24,6 +26,7 @@ export function createOpenAIClient(settings: OpenAIClientSettings): OpenAI {
     maxRetries: 0,
     timeout: settings.timeoutMs,
     defaultHeaders: settings.headers,
+    ...(settings.query && Object.keys(settings.query).length > 0 ? { defaultQuery: settings.query } : {}),
     ...(settings.fetch ? { fetch: settings.fetch } : {}),
   });
 }

@@ -1,5 +1,6 @@
-import { ConfigError, formatZodError } from '@treesynth/core';
+import { ConfigError, formatZodError, redactUrl } from '@treesynth/core';
 import { OpenAIEmbedder } from '../embedding/openai-embedder.js';
+import { endpointUrl, parseBaseUrl } from './base-url.js';
 import { OpenAIChatModel } from './openai-chat-model.js';
 import {
   type OpenAIChatModelId,
@@ -12,7 +13,11 @@ export const DEFAULT_OPENAI_BASE_URL = 'https://api.openai.com/v1';
 const NO_KEY_PLACEHOLDER = 'no-key-required';
 
 export interface OpenAICompatibleSettings {
-  /** Endpoint base URL, e.g. `http://127.0.0.1:8000/v1`. Default: `OPENAI_BASE_URL`, else OpenAI. */
+  /**
+   * Endpoint base URL, e.g. `http://127.0.0.1:8000/v1`. Default: `OPENAI_BASE_URL`, else OpenAI. Its
+   * query (`?api-version=...`, a gateway's `?api-key=...`) is sent with every request and redacted
+   * wherever the URL is shown; credentials in it (`user:key@`) are refused, as fetch cannot send them.
+   */
   baseURL?: string;
   /** Default: `OPENAI_API_KEY`. Loopback endpoints may run without one. */
   apiKey?: string;
@@ -26,7 +31,7 @@ export interface OpenAICompatibleSettings {
 
 export interface OpenAICompatibleProvider {
   readonly name: string;
-  /** The base URL the models call, as given (credentials, if any, are never printed). */
+  /** The base URL the models call, as shown to users: key-like query parameters redacted. */
   readonly baseURL: string;
   /** A chat model served by this endpoint. Throws `ConfigError` for invalid options. */
   chat(modelId: OpenAIChatModelId, options?: OpenAIChatOptionsInput): OpenAIChatModel;
@@ -43,44 +48,30 @@ export interface OpenAICompatibleProvider {
  * needed and missing (any endpoint that is not on loopback).
  */
 export function createOpenAICompatible(settings: OpenAICompatibleSettings = {}): OpenAICompatibleProvider {
-  const baseURL = (
-    nonEmpty(settings.baseURL) ??
-    nonEmpty(process.env.OPENAI_BASE_URL) ??
-    DEFAULT_OPENAI_BASE_URL
-  ).replace(/\/+$/, '');
-  let parsed: URL;
-  try {
-    parsed = new URL(baseURL);
-  } catch {
-    throw new ConfigError({
-      path: settings.baseURL ? 'baseURL' : 'OPENAI_BASE_URL',
-      message: `not a URL: ${JSON.stringify(baseURL)}`,
-    });
-  }
-  if (parsed.protocol !== 'http:' && parsed.protocol !== 'https:') {
-    throw new ConfigError({
-      path: settings.baseURL ? 'baseURL' : 'OPENAI_BASE_URL',
-      message: `expected an http(s) URL, got ${parsed.protocol}`,
-    });
-  }
+  const source = nonEmpty(settings.baseURL) ? 'baseURL' : 'OPENAI_BASE_URL';
+  const base = parseBaseUrl(
+    nonEmpty(settings.baseURL) ?? nonEmpty(process.env.OPENAI_BASE_URL) ?? DEFAULT_OPENAI_BASE_URL,
+    source,
+  );
   const apiKey = nonEmpty(settings.apiKey) ?? nonEmpty(process.env.OPENAI_API_KEY);
-  if (apiKey === undefined && !isLoopbackUrl(parsed)) {
+  if (apiKey === undefined && !base.queryHasKey && !isLoopbackUrl(base.url)) {
     throw new ConfigError({
       path: 'OPENAI_API_KEY',
-      message: `no API key for ${parsed.origin}; set OPENAI_API_KEY in the environment or pass apiKey`,
+      message: `no API key for ${new URL(base.url).origin}; set OPENAI_API_KEY in the environment or pass apiKey`,
     });
   }
   const name = settings.name ?? 'openai-compatible';
   const config = {
     provider: name,
-    baseURL,
+    baseURL: base.url,
+    query: base.query,
     apiKey: apiKey ?? NO_KEY_PLACEHOLDER,
     headers: settings.headers,
     fetch: settings.fetch,
   };
   return {
     name,
-    baseURL,
+    baseURL: redactUrl(endpointUrl(base, '')),
     chat(modelId, options = {}) {
       const checked = openaiChatOptionsSchema.safeParse(options);
       if (!checked.success) {
