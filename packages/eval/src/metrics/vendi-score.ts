@@ -1,6 +1,6 @@
 import { accumulateDots } from './_dot-kernel.js';
 import type { EmbeddingMatrix } from './embedding-matrix.js';
-import { symmetricEigenvalues } from './symmetric-eigenvalues.js';
+import { symmetricEigenvalues } from './symmetric-eigen.js';
 
 export interface VendiOptions {
   /**
