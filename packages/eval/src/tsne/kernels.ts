@@ -467,31 +467,27 @@ export function exactKnnKernel(args: ExactKnnArgs, state: KernelState): void {
 }
 
 export interface NearestCentroidsArgs extends ChunkedArgs {
-  /** The points are `state.points`; these rows of them (all when absent). */
-  subset?: Int32Array;
-  /** cells×dims, row-major, and their squared norms. */
+  /** The points are `state.points`. cells×dims, row-major, and their squared norms. */
   centroids: Float64Array;
   centroidNorms: Float64Array;
   cells: number;
   /** How many nearest centroids to keep per row. */
   probes: number;
-  /** Output: (subset or rows)×probes centroid numbers, nearest first. */
+  /** Output: rows×probes centroid numbers, nearest first. */
   nearest: Int32Array;
 }
 
-/** The `probes` nearest centroids of each row (of the subset), nearest first. */
+/** The `probes` nearest centroids of each row, nearest first. */
 export function nearestCentroidsKernel(args: NearestCentroidsArgs, state: KernelState): void {
-  const { subset, centroids, centroidNorms, cells, probes, nearest, cursor, chunk } = args;
+  const { centroids, centroidNorms, cells, probes, nearest, cursor, chunk } = args;
   const { data, norms, rows, dims } = state.points!;
-  const count = subset === undefined ? rows : subset.length;
   const bestDistances = new Float64Array(probes);
   const bestCells = new Int32Array(probes);
   for (;;) {
     const start = Atomics.add(cursor, 0, chunk);
-    if (start >= count) break;
-    const end = Math.min(count, start + chunk);
-    for (let item = start; item < end; item++) {
-      const row = subset === undefined ? item : subset[item]!;
+    if (start >= rows) break;
+    const end = Math.min(rows, start + chunk);
+    for (let row = start; row < end; row++) {
       const offset = row * dims;
       bestDistances.fill(Number.POSITIVE_INFINITY);
       bestCells.fill(-1);
@@ -516,7 +512,7 @@ export function nearestCentroidsKernel(args: NearestCentroidsArgs, state: Kernel
         bestDistances[at] = distance;
         bestCells[at] = cell;
       }
-      nearest.set(bestCells, item * probes);
+      nearest.set(bestCells, row * probes);
     }
   }
 }
