@@ -125,9 +125,11 @@ export function squaredDistance(data: Float64Array, dims: number, a: number, b: 
 }
 
 /**
- * The eight dot products of four vectors of `a` (starting at a0…a3) with two of `b` (at b0, b1),
- * each `length` consecutive entries, into `out` as a0·b0, a0·b1, a1·b0, …, a3·b1: eight sums at
- * once, so that each load serves several products.
+ * The package's one dot-product tile kernel (the metrics' `accumulateDots` tiles with it too): the
+ * eight dot products of four vectors of `a` (starting at a0…a3) with two of `b` (at b0, b1), each
+ * `length` consecutive entries, into `out` as a0·b0, a0·b1, a1·b0, …, a3·b1: eight sums at once, so
+ * that each load serves several products. It lives here because a worker's source is this file's
+ * functions' own text; called with Float64Arrays only.
  */
 export function dotTile4x2(
   a: Float64Array,
