@@ -48,7 +48,7 @@ export {
   nearestNeighbourDistance,
 } from './metrics/nearest-neighbour-distance.js';
 export { type SelfBleuOptions, type SelfBleuResult, selfBleu } from './metrics/self-bleu.js';
-export { symmetricEigenvalues } from './metrics/symmetric-eigenvalues.js';
+export { symmetricEigenvalues } from './metrics/symmetric-eigen.js';
 export { tokenizeWords } from './metrics/tokenize-words.js';
 export { type VendiOptions, vendiFromEigenvalues, vendiScore } from './metrics/vendi-score.js';
 

@@ -62,9 +62,12 @@ export function createDotBlocks(options: DotBlocksOptions): DotBlocks {
   return simd ?? scalarBlocks(options);
 }
 
+/** The scalar kernel on Float64 copies of each block's rows (exact; O(rows) next to O(rows²) work). */
 function scalarBlocks(options: DotBlocksOptions): DotBlocks {
-  const { left, dims } = options;
+  const { left, dims, maxBlockRows, maxBlockColumns } = options;
   let right = options.right ?? left;
+  const leftBlock = new Float64Array(maxBlockRows * dims);
+  const rightBlock = new Float64Array(maxBlockColumns * dims);
   return {
     simd: false,
     setRight(data) {
@@ -72,7 +75,9 @@ function scalarBlocks(options: DotBlocksOptions): DotBlocks {
     },
     compute(iStart, iCount, jStart, jCount, out) {
       out.fill(0, 0, iCount * jCount);
-      accumulateDots(left, iStart, iCount, right, jStart, jCount, dims, out);
+      for (let k = 0; k < iCount * dims; k++) leftBlock[k] = left[iStart * dims + k]!;
+      for (let k = 0; k < jCount * dims; k++) rightBlock[k] = right[jStart * dims + k]!;
+      accumulateDots(leftBlock, 0, iCount, rightBlock, 0, jCount, dims, out);
     },
   };
 }

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { selectRows } from './embedding-matrix.js';
-import { symmetricEigenvalues } from './symmetric-eigenvalues.js';
+import { symmetricEigenvalues } from './symmetric-eigen.js';
 import { basisClusters, randomUnitRows } from './test-helpers.fixture.js';
 import { vendiFromEigenvalues, vendiScore } from './vendi-score.js';
 

@@ -1,6 +1,6 @@
 import { accumulateDots } from './_dot-kernel.js';
 import type { EmbeddingMatrix } from './embedding-matrix.js';
-import { symmetricEigenvalues } from './symmetric-eigenvalues.js';
+import { symmetricEigenvalues } from './symmetric-eigen.js';
 
 export interface VendiOptions {
   /**
@@ -59,7 +59,8 @@ export function vendiFromEigenvalues(eigenvalues: ArrayLike<number>, order = 1):
 function gramMatrix(embeddings: EmbeddingMatrix): { matrix: Float64Array; size: number } {
   const { data, rows, dims } = embeddings;
   const matrix = new Float64Array(rows * rows);
-  accumulateDots(data, 0, rows, data, 0, rows, dims, matrix, true);
+  const rowsFloat64 = Float64Array.from(data.subarray(0, rows * dims));
+  accumulateDots(rowsFloat64, 0, rows, rowsFloat64, 0, rows, dims, matrix, true);
   mirrorUpper(matrix, rows);
   return { matrix, size: rows };
 }
@@ -68,7 +69,7 @@ function gramMatrix(embeddings: EmbeddingMatrix): { matrix: Float64Array; size: 
 function covarianceMatrix(embeddings: EmbeddingMatrix): { matrix: Float64Array; size: number } {
   const { data, rows, dims } = embeddings;
   const block = 256;
-  const transposed = new Float32Array(dims * block);
+  const transposed = new Float64Array(dims * block);
   const matrix = new Float64Array(dims * dims);
   for (let start = 0; start < rows; start += block) {
     const count = Math.min(block, rows - start);

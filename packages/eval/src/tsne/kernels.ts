@@ -125,9 +125,11 @@ export function squaredDistance(data: Float64Array, dims: number, a: number, b: 
 }
 
 /**
- * The eight dot products of four vectors of `a` (starting at a0…a3) with two of `b` (at b0, b1),
- * each `length` consecutive entries, into `out` as a0·b0, a0·b1, a1·b0, …, a3·b1: eight sums at
- * once, so that each load serves several products.
+ * The package's one dot-product tile kernel (the metrics' `accumulateDots` tiles with it too): the
+ * eight dot products of four vectors of `a` (starting at a0…a3) with two of `b` (at b0, b1), each
+ * `length` consecutive entries, into `out` as a0·b0, a0·b1, a1·b0, …, a3·b1: eight sums at once, so
+ * that each load serves several products. It lives here because a worker's source is this file's
+ * functions' own text; called with Float64Arrays only.
  */
 export function dotTile4x2(
   a: Float64Array,
@@ -467,31 +469,27 @@ export function exactKnnKernel(args: ExactKnnArgs, state: KernelState): void {
 }
 
 export interface NearestCentroidsArgs extends ChunkedArgs {
-  /** The points are `state.points`; these rows of them (all when absent). */
-  subset?: Int32Array;
-  /** cells×dims, row-major, and their squared norms. */
+  /** The points are `state.points`. cells×dims, row-major, and their squared norms. */
   centroids: Float64Array;
   centroidNorms: Float64Array;
   cells: number;
   /** How many nearest centroids to keep per row. */
   probes: number;
-  /** Output: (subset or rows)×probes centroid numbers, nearest first. */
+  /** Output: rows×probes centroid numbers, nearest first. */
   nearest: Int32Array;
 }
 
-/** The `probes` nearest centroids of each row (of the subset), nearest first. */
+/** The `probes` nearest centroids of each row, nearest first. */
 export function nearestCentroidsKernel(args: NearestCentroidsArgs, state: KernelState): void {
-  const { subset, centroids, centroidNorms, cells, probes, nearest, cursor, chunk } = args;
+  const { centroids, centroidNorms, cells, probes, nearest, cursor, chunk } = args;
   const { data, norms, rows, dims } = state.points!;
-  const count = subset === undefined ? rows : subset.length;
   const bestDistances = new Float64Array(probes);
   const bestCells = new Int32Array(probes);
   for (;;) {
     const start = Atomics.add(cursor, 0, chunk);
-    if (start >= count) break;
-    const end = Math.min(count, start + chunk);
-    for (let item = start; item < end; item++) {
-      const row = subset === undefined ? item : subset[item]!;
+    if (start >= rows) break;
+    const end = Math.min(rows, start + chunk);
+    for (let row = start; row < end; row++) {
       const offset = row * dims;
       bestDistances.fill(Number.POSITIVE_INFINITY);
       bestCells.fill(-1);
@@ -516,7 +514,7 @@ export function nearestCentroidsKernel(args: NearestCentroidsArgs, state: Kernel
         bestDistances[at] = distance;
         bestCells[at] = cell;
       }
-      nearest.set(bestCells, item * probes);
+      nearest.set(bestCells, row * probes);
     }
   }
 }

@@ -58,8 +58,9 @@ describe('nearestNeighbours', () => {
   });
 
   it('finds nearly all neighbours approximately, reproducibly for a seed', async () => {
-    // 1,501 points would fit in 4 cells, all searched: ask for more cells than are searched.
-    const options = { method: 'approximate', seed: 3, cells: 30, probes: 6 } as const;
+    // 1,501 points would fit in 4 cells, all searched: ask for more cells than are searched, and
+    // three times as many as the 20 clusters (k-means++ finds those), so that one cell misses some.
+    const options = { method: 'approximate', seed: 3, cells: 60, probes: 6 } as const;
     const graph = await nearestNeighbours(pool, points, rows, dims, k, options);
     expect(graph.method).toBe('approximate');
     const recall = (found: Int32Array) => {
@@ -90,7 +91,7 @@ describe('nearestNeighbours', () => {
     expect(recall(oneCell.indices)).toBeLessThan(fullRecall - 0.05);
     const allCells = await nearestNeighbours(pool, points, rows, dims, k, {
       ...options,
-      probes: 30,
+      probes: 60,
       rounds: 0,
     });
     expect(recall(allCells.indices)).toBe(1);

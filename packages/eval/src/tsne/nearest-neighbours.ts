@@ -1,4 +1,5 @@
 import { createRandom } from '@treesynth/core';
+import { kMeans } from '../metrics/k-means.js';
 import { heapOffer } from './kernels.js';
 import { sharedFloat64, sharedInt32 } from './shared-arrays.js';
 import type { KernelPool } from './worker-pool.js';
@@ -32,7 +33,7 @@ export interface ApproximateNeighbourOptions {
  * Exact search: blocked dot products over all pairs, O(rows²·dims), split across the pool.
  *
  * Approximate search, an inverted-file index refined by a neighbour-of-neighbour round:
- * 1. k-means (10 Lloyd iterations on up to 20,000 sampled rows, seeded) splits the points into
+ * 1. k-means (`kMeans`: at most 10 Lloyd iterations on up to 20,000 sampled rows, seeded) splits the points into
  *    `cells` cells; every point goes to its nearest centroid;
  * 2. every point searches exactly the points of its `probes` nearest cells (blocked dot products,
  *    as the exact search), keeping the k nearest;
@@ -91,7 +92,7 @@ async function approximateNeighbours(
   const rounds = options.rounds ?? 1;
   const expand = Math.min(k, options.expand ?? 10);
   const random = createRandom(options.seed ?? 0);
-  const { centroids, centroidNorms } = await trainCentroids(pool, data, rows, dims, cells, random);
+  const { centroids, centroidNorms } = trainCentroids(data, rows, dims, cells, random);
   const nearest = sharedInt32(rows * probes);
   await pool.run('nearestCentroids', { centroids, centroidNorms, cells, probes, nearest, chunk: 256 });
 
@@ -151,15 +152,17 @@ async function approximateNeighbours(
   return { k, indices: current.indices, distances: current.distances, method: 'approximate' };
 }
 
-/** k-means centroids: 10 Lloyd iterations on up to 20,000 sampled rows, starting from sampled rows. */
-async function trainCentroids(
-  pool: KernelPool,
+/**
+ * Cell centroids: `kMeans` (k-means++ seeding, at most 10 Lloyd iterations) on up to 20,000 rows
+ * drawn with `random`, in Float32 (the cells only route the search; its distances are Float64).
+ */
+function trainCentroids(
   data: Float64Array,
   rows: number,
   dims: number,
   cells: number,
   random: () => number,
-): Promise<{ centroids: Float64Array; centroidNorms: Float64Array }> {
+): { centroids: Float64Array; centroidNorms: Float64Array } {
   const shuffled = Int32Array.from({ length: rows }, (_, index) => index);
   for (let index = rows - 1; index > 0; index--) {
     const other = Math.floor(random() * (index + 1));
@@ -167,47 +170,19 @@ async function trainCentroids(
     shuffled[index] = shuffled[other]!;
     shuffled[other] = value;
   }
-  const subset = shuffled.slice(0, Math.min(rows, Math.max(20_000, cells)));
-  const centroids = new Float64Array(cells * dims);
-  for (let cell = 0; cell < cells; cell++)
-    centroids.set(data.subarray(subset[cell]! * dims, (subset[cell]! + 1) * dims), cell * dims);
-  const centroidNorms = new Float64Array(cells);
-  const computeNorms = () => {
-    for (let cell = 0; cell < cells; cell++) {
-      let sum = 0;
-      for (let dim = cell * dims; dim < (cell + 1) * dims; dim++) sum += centroids[dim]! ** 2;
-      centroidNorms[cell] = sum;
-    }
-  };
-  computeNorms();
-  const nearest = sharedInt32(subset.length);
-  const sums = new Float64Array(cells * dims);
-  const counts = new Int32Array(cells);
-  for (let iteration = 0; iteration < 10; iteration++) {
-    await pool.run('nearestCentroids', {
-      subset,
-      centroids,
-      centroidNorms,
-      cells,
-      probes: 1,
-      nearest,
-      chunk: 256,
-    });
-    sums.fill(0);
-    counts.fill(0);
-    for (let item = 0; item < subset.length; item++) {
-      const cell = nearest[item]!;
-      counts[cell]!++;
-      const row = subset[item]!;
-      for (let dim = 0; dim < dims; dim++) sums[cell * dims + dim]! += data[row * dims + dim]!;
-    }
-    // An empty cell keeps its centroid.
-    for (let cell = 0; cell < cells; cell++) {
-      if (counts[cell] === 0) continue;
-      for (let dim = 0; dim < dims; dim++)
-        centroids[cell * dims + dim] = sums[cell * dims + dim]! / counts[cell]!;
-    }
-    computeNorms();
+  const sampled = Math.min(rows, Math.max(20_000, cells));
+  const subset = new Float32Array(sampled * dims);
+  for (let item = 0; item < sampled; item++)
+    subset.set(data.subarray(shuffled[item]! * dims, (shuffled[item]! + 1) * dims), item * dims);
+  const seed = Math.floor(random() * 2 ** 32);
+  const result = kMeans({ data: subset, rows: sampled, dims }, { k: cells, seed, maxIterations: 10 });
+  const centroids = new Float64Array(result.k * dims);
+  centroids.set(result.centroids);
+  const centroidNorms = new Float64Array(result.k);
+  for (let cell = 0; cell < result.k; cell++) {
+    let sum = 0;
+    for (let dim = cell * dims; dim < (cell + 1) * dims; dim++) sum += centroids[dim]! ** 2;
+    centroidNorms[cell] = sum;
   }
   return { centroids, centroidNorms };
 }

@@ -1,6 +1,6 @@
 import { availableParallelism } from 'node:os';
+import { symmetricEigen } from '../metrics/symmetric-eigen.js';
 import { sharedFloat64 } from './shared-arrays.js';
-import { symmetricEigen } from './symmetric-eigen.js';
 import { createKernelPool, type KernelPool } from './worker-pool.js';
 
 export interface PrincipalComponentsResult {
@@ -57,7 +57,9 @@ export async function computePrincipalComponents(
     }
   }
   const { values, vectors } =
-    dims <= FULL_EIGEN_MAX_DIMS ? symmetricEigen(covariance, dims) : topEigenvectors(covariance, dims, m);
+    dims <= FULL_EIGEN_MAX_DIMS
+      ? symmetricEigen(covariance, dims, { vectors: true })
+      : topEigenvectors(covariance, dims, m);
   const vectorColumns = dims <= FULL_EIGEN_MAX_DIMS ? dims : m;
   // The axes as rows (components×dims), for dot products along contiguous memory.
   const axes = new Float64Array(m * dims);
@@ -130,7 +132,7 @@ function topEigenvectors(
       small[b * block + a] = value;
     }
   }
-  const ritz = symmetricEigen(small, block);
+  const ritz = symmetricEigen(small, block, { vectors: true });
   const vectors = new Float64Array(dims * count);
   for (let row = 0; row < dims; row++) {
     for (let c = 0; c < count; c++) {
