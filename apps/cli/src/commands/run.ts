@@ -15,7 +15,11 @@ export async function executeJob(values: ParsedValues, treeOnly: boolean): Promi
         ? `${JSON.stringify({ dir, ...summary, ...extras }, null, 2)}\n`
         : formatSummary(dir, summary, extras),
     );
-    return summary.status === 'interrupted' ? EXIT.interrupted : EXIT.ok;
+    // `tree` did its part (stage one) unless stopped; the status it printed is the run's, left as it was.
+    if (treeOnly) return interrupt.signal.aborted ? EXIT.interrupted : EXIT.ok;
+    if (summary.status === 'interrupted') return EXIT.interrupted;
+    // Failed leaf calls: the dataset is short, and the summary says how to retry them.
+    return summary.status === 'incomplete' ? EXIT.failed : EXIT.ok;
   } finally {
     interrupt.dispose();
   }
