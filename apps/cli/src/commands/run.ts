@@ -34,6 +34,8 @@ export const runCommand = defineCommand({
     'The key is read from OPENAI_API_KEY (never written anywhere); loopback endpoints need none.',
     'Everything goes to the run folder: run.json, tree.json, samples.jsonl, events.jsonl, usage.json, cache/.',
     'A stopped or killed run continues with --resume --out <dir> and ends with the same dataset.',
+    'Leaf calls that still fail after their retries leave the run incomplete (exit 1); --resume retries them.',
+    'A resume may raise --max-samples: the run grows to what a fresh run with that budget makes.',
   ].join('\n'),
   examples: [
     'treesynth run --task gsm8k --model gpt-4o-mini --depth 3 --out runs/gsm8k',
