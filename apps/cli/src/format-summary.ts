@@ -1,8 +1,31 @@
-import type { RunSummary } from '@treesynth/core';
+import type { LeafReason, RunSummary } from '@treesynth/core';
 import type { JobResult } from './run-job.js';
 
 function thousands(value: number): string {
   return value.toLocaleString('en-US');
+}
+
+/** "1 leaf", "83 leaves". */
+function counted(value: number, one: string, many = `${one}s`): string {
+  return `${thousands(value)} ${value === 1 ? one : many}`;
+}
+
+/** Why nodes became leaves, as words that cannot be read as a number. */
+const LEAF_REASON_WORDS: Record<LeafReason, string> = {
+  'max-depth': 'at the depth limit',
+  'no-criterion': 'with no usable criterion',
+  'too-few-values': 'with fewer than two values',
+  'pivots-failed': 'whose pivots failed',
+  'no-pivots': 'with no pivots',
+};
+
+/** "83 leaves (80 at the depth limit, 3 with no usable criterion)". */
+export function describeLeaves(leaves: number, reasons: RunSummary['leafReasons']): string {
+  const parts = Object.entries(reasons).map(
+    ([reason, count]) => `${thousands(count ?? 0)} ${LEAF_REASON_WORDS[reason as LeafReason] ?? reason}`,
+  );
+  const noun = counted(leaves, 'leaf', 'leaves');
+  return parts.length > 0 ? `${noun} (${parts.join(', ')})` : noun;
 }
 
 /** The end-of-run report for people; `--json` prints the summary object instead. */
@@ -16,19 +39,20 @@ export function formatSummary(
     ? ' (SIMULATED LLM: the samples are synthetic placeholders, not model output)'
     : '';
   lines.push(`run ${summary.status}${label}: ${dir}`);
-  if (summary.error) lines.push(`  error: ${summary.error}`);
-  const reasons = Object.entries(summary.leafReasons)
-    .map(([reason, count]) => `${reason} ${count}`)
-    .join(', ');
+  if (summary.error)
+    lines.push(`  ${summary.status === 'incomplete' ? 'incomplete' : 'error'}: ${summary.error}`);
   lines.push(
-    `  tree: ${thousands(summary.nodes)} nodes, ${thousands(summary.splitNodes)} split, ${thousands(summary.leaves)} leaves (${reasons || 'none'}), depth ${summary.maxDepthReached}, ${summary.infiniteNodes} infinite`,
+    `  tree: ${counted(summary.nodes, 'node')}, ${thousands(summary.splitNodes)} split, ${describeLeaves(summary.leaves, summary.leafReasons)}, deepest leaf at depth ${summary.maxDepthReached}, ${counted(summary.infiniteNodes, 'infinite split')}`,
   );
-  if (summary.status !== 'tree-built') {
+  if (summary.leafCalls.planned === 0 && summary.status !== 'tree-built') {
+    // Stage one run again on a run past it: the dataset as it stands.
+    lines.push(`  samples: ${thousands(summary.samples)}`);
+  } else if (summary.status !== 'tree-built') {
     const failed =
       (summary.leafCalls.failed > 0 ? `, ${summary.leafCalls.failed} failed (see events.jsonl)` : '') +
       (summary.leafCalls.deferred > 0 ? `, ${summary.leafCalls.deferred} waiting for a batch job` : '');
     lines.push(
-      `  samples: ${thousands(summary.samples)} from ${thousands(summary.leafCalls.done)}/${thousands(summary.leafCalls.planned)} leaf calls${failed}`,
+      `  samples: ${thousands(summary.samples)} from ${thousands(summary.leafCalls.done - summary.leafCalls.failed)}/${thousands(summary.leafCalls.planned)} leaf calls made${failed}`,
     );
   }
   if (summary.budget) lines.push(`  ${summary.budget.message}`);
@@ -73,6 +97,11 @@ export function formatSummary(
   }
   if (summary.status === 'interrupted' || summary.status === 'failed')
     lines.push(`  resume with: treesynth run --resume --out ${dir}`);
+  if (summary.status === 'incomplete') {
+    lines.push(
+      `  retry the ${summary.leafCalls.failed > 0 ? counted(summary.leafCalls.failed, 'failed leaf call') : 'failed leaf calls'} with: treesynth run --resume --out ${dir}`,
+    );
+  }
   lines.push(`  elapsed: ${(summary.elapsedMs / 1000).toFixed(1)} s`);
   return `${lines.join('\n')}\n`;
 }

@@ -79,6 +79,18 @@ export interface JobResult {
 
 const STAGE_ONE_PARTS = ['task', 'tree', 'seed', 'model'] as const;
 
+/**
+ * Why a resume may not move the sample budget from `before` to `after` (null: no limit), or undefined
+ * when it may: raising or dropping the limit extends the run, since a larger budget keeps every leaf's
+ * samples (see `spreadBudget`); lowering it would leave more rows than the new limit allows.
+ */
+export function budgetChangeProblem(before: number | null, after: number | null): string | undefined {
+  if (after === null || (before !== null && after >= before)) return undefined;
+  return before === null
+    ? `maxSamples was no limit in this run and is ${after} now; a run made without --max-samples cannot take one on resume (the rows already made may not fit it)`
+    : `maxSamples was ${before} in this run and is ${after} now; a resume may raise --max-samples, not lower it (the rows already made would not fit)`;
+}
+
 function pick<T extends object>(value: T, keys: readonly (keyof T)[]): Partial<T> {
   return Object.fromEntries(keys.map((key) => [key, value[key]])) as Partial<T>;
 }
@@ -214,9 +226,12 @@ async function runJobIn(request: JobRequest, existing: RunStore | undefined): Pr
       manifest.model.modelId,
       (manifest.extra?.stageFingerprints as Record<string, string> | undefined) ?? {},
     );
-    // A run stopped after stage one may choose its stage-two settings (budget, samples per call) now.
-    const compared =
-      manifest.status === 'tree-built' ? STAGE_ONE_PARTS : (Object.keys(parts) as (keyof typeof parts)[]);
+    // A run stopped after stage one may choose its stage-two settings (budget, samples per call) now;
+    // a later one may still extend its budget.
+    const stageOneOnly = manifest.status === 'tree-built';
+    const compared = stageOneOnly
+      ? STAGE_ONE_PARTS
+      : (Object.keys(parts) as (keyof typeof parts)[]).filter((key) => key !== 'maxSamples');
     const where = firstDifference(pick(stored, compared), pick(parts, compared));
     if (where) {
       throw new RunStoreError({
@@ -224,6 +239,12 @@ async function runJobIn(request: JobRequest, existing: RunStore | undefined): Pr
         message: `cannot resume: ${where} was ${JSON.stringify(valueAt(stored, where)) ?? 'unset'} in this run and is ${JSON.stringify(valueAt(parts, where)) ?? 'unset'} now; drop the flag that changes it, or use a new --out`,
       });
     }
+    const budgetProblem = stageOneOnly ? undefined : budgetChangeProblem(stored.maxSamples, parts.maxSamples);
+    if (budgetProblem)
+      throw new RunStoreError({
+        file: existing.dir,
+        message: `cannot resume: ${budgetProblem}; for a smaller dataset use a new --out`,
+      });
     if (manifest.fingerprint !== fingerprint) await existing.update({ config, fingerprint, extra });
     store = existing;
   } else {

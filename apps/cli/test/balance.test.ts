@@ -5,7 +5,7 @@ import { loadTask, type NodeSplit, PartitionTree, type SerializedTree } from '@t
 import { leafCoverage } from '@treesynth/eval';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { leafDistribution, originalRow, synthesizedRow } from '../src/balance-output.js';
-import { collect, runCli, spawnCli } from './cli-harness.js';
+import { collect, expectOneLineError, runCli, spawnCli } from './cli-harness.js';
 import { wordProblemLines } from './word-problems.fixture.js';
 
 const work = mkdtempSync(join(tmpdir(), 'treesynth-balance-'));
@@ -22,14 +22,6 @@ function readLines(file: string): Array<Record<string, unknown>> {
 
 function readTree(dir: string): SerializedTree {
   return JSON.parse(readFileSync(join(dir, 'tree', 'tree.json'), 'utf8'));
-}
-
-function expectOneLineError(result: { code: number | null; stderr: string }, pattern: RegExp) {
-  expect(result.code, result.stderr).toBe(2);
-  const lines = result.stderr.trim().split('\n');
-  expect(lines, result.stderr).toHaveLength(1);
-  expect(lines[0]).toMatch(/^treesynth: /);
-  expect(lines[0]).toMatch(pattern);
 }
 
 beforeAll(() => {

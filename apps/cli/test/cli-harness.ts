@@ -2,6 +2,7 @@ import { type ChildProcess, spawn } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { expect } from 'vitest';
 
 export const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '../../..');
 const MAIN = join(ROOT, 'apps/cli/src/main.ts');
@@ -77,4 +78,17 @@ export async function waitFor(condition: () => boolean, timeoutMs = 60_000): Pro
     if (Date.now() - start > timeoutMs) throw new Error('timed out waiting');
     await new Promise((resolve) => setTimeout(resolve, 5));
   }
+}
+
+/** Bad input: exit 2 (unless `code` says otherwise) and one line on stderr, `treesynth: ...`, matching `pattern`. */
+export function expectOneLineError(
+  result: Pick<CliResult, 'code' | 'stderr'>,
+  pattern: RegExp,
+  code = 2,
+): void {
+  expect(result.code, result.stderr).toBe(code);
+  const lines = result.stderr.trim().split('\n');
+  expect(lines, result.stderr).toHaveLength(1);
+  expect(lines[0]).toMatch(/^treesynth: /);
+  expect(lines[0]).toMatch(pattern);
 }

@@ -51,7 +51,11 @@ export const JOB_OPTIONS = {
     default: '10',
   },
   concurrency: { type: 'string', value: '<n>', description: 'model calls in flight at once', default: '16' },
-  'max-samples': { type: 'string', value: '<n>', description: 'cap the dataset; spread evenly over leaves' },
+  'max-samples': {
+    type: 'string',
+    value: '<n>',
+    description: 'cap the dataset, spread evenly over leaves; a resume may raise it',
+  },
   seed: { type: 'string', value: '<n>', description: 'seed for every random choice', default: '0' },
   'timeout-ms': {
     type: 'string',

@@ -15,7 +15,11 @@ export async function executeJob(values: ParsedValues, treeOnly: boolean): Promi
         ? `${JSON.stringify({ dir, ...summary, ...extras }, null, 2)}\n`
         : formatSummary(dir, summary, extras),
     );
-    return summary.status === 'interrupted' ? EXIT.interrupted : EXIT.ok;
+    // `tree` did its part (stage one) unless stopped; the status it printed is the run's, left as it was.
+    if (treeOnly) return interrupt.signal.aborted ? EXIT.interrupted : EXIT.ok;
+    if (summary.status === 'interrupted') return EXIT.interrupted;
+    // Failed leaf calls: the dataset is short, and the summary says how to retry them.
+    return summary.status === 'incomplete' ? EXIT.failed : EXIT.ok;
   } finally {
     interrupt.dispose();
   }
@@ -30,6 +34,8 @@ export const runCommand = defineCommand({
     'The key is read from OPENAI_API_KEY (never written anywhere); loopback endpoints need none.',
     'Everything goes to the run folder: run.json, tree.json, samples.jsonl, events.jsonl, usage.json, cache/.',
     'A stopped or killed run continues with --resume --out <dir> and ends with the same dataset.',
+    'Leaf calls that still fail after their retries leave the run incomplete (exit 1); --resume retries them.',
+    'A resume may raise --max-samples: the run grows to what a fresh run with that budget makes.',
   ].join('\n'),
   examples: [
     'treesynth run --task gsm8k --model gpt-4o-mini --depth 3 --out runs/gsm8k',

@@ -2,7 +2,11 @@
  * Spread a sample budget over leaves. Each leaf asks for `demand` samples when unconstrained; when the
  * total exceeds the budget, every leaf gets the same share (water-filling: a leaf that wants less than
  * the share keeps its demand and the rest is shared by the others). The remainder of the integer
- * division goes to leaves spread evenly over the list (a stride), so no branch is favoured.
+ * division goes one by one to the leaves with room left, in an order spread evenly over the list (see
+ * `spreadOrder`), so no branch is favoured.
+ *
+ * Monotone: a larger budget never gives a leaf fewer samples, so a run extended to a larger budget
+ * keeps every sample it made and ends where a fresh run with that budget would.
  */
 export function spreadBudget(demands: readonly number[], budget: number): number[] {
   const total = demands.reduce((sum, demand) => sum + demand, 0);
@@ -25,16 +29,32 @@ export function spreadBudget(demands: readonly number[], budget: number): number
     }
     open = open.filter((index) => demands[index]! > share);
   }
-  // Hand out the remainder one by one at evenly spaced positions among the leaves with room left.
-  const room = open.filter((index) => targets[index]! < demands[index]!);
-  if (remaining > 0 && room.length > 0) {
-    const step = room.length / remaining;
-    for (let k = 0; k < remaining && k < room.length; k++) {
-      const index = room[Math.floor(k * step)]!;
-      targets[index]! += 1;
+  // The open leaves all want more than the share; the first `remaining` of them in spread order get one more.
+  const order = spreadOrder(open.length);
+  for (let k = 0; k < remaining && k < order.length; k++) targets[open[order[k]!]!]! += 1;
+  return targets;
+}
+
+/**
+ * The positions 0..n-1 in van der Corput order (0, n/2, n/4, 3n/4, ...): every prefix of it is spread
+ * evenly over the list, and a longer prefix only adds positions, whatever its length.
+ */
+export function spreadOrder(n: number): number[] {
+  const order: number[] = [];
+  if (n <= 0) return order;
+  const seen = new Set<number>();
+  let bits = 0;
+  while (1 << bits < n) bits++;
+  for (let k = 0; k < 1 << bits; k++) {
+    let reversed = 0;
+    for (let bit = 0; bit < bits; bit++) if (k & (1 << bit)) reversed |= 1 << (bits - 1 - bit);
+    const position = Math.floor((reversed * n) / (1 << bits));
+    if (!seen.has(position)) {
+      seen.add(position);
+      order.push(position);
     }
   }
-  return targets;
+  return order;
 }
 
 /** Calls for a leaf target: full calls of `perCall`, then one for the remainder. */

@@ -359,7 +359,9 @@ describe('TreeSynth engine', () => {
       return worldReply(['colour'])(call);
     };
     const first = await run({ reply, config });
-    expect(first.summary.status).toBe('complete');
+    expect(first.summary.status).toBe('incomplete');
+    expect(first.summary.error).toMatch(/^1 leaf call failed after its retries \(last: HTTP 503/);
+    expect(JSON.parse(readFileSync(join(first.dir, 'run.json'), 'utf8')).status).toBe('incomplete');
     expect(first.summary.leafCalls.failed).toBe(1);
     expect(first.samples).toHaveLength(4);
     const events = readFileSync(join(first.dir, 'events.jsonl'), 'utf8');
@@ -368,8 +370,74 @@ describe('TreeSynth engine', () => {
     failing = false;
     const again = await run({ reply, config, dir: first.dir });
     expect(again.model.calls).toHaveLength(1);
+    expect(again.summary.status).toBe('complete');
     expect(again.summary.leafCalls.failed).toBe(0);
     expect(again.samples).toHaveLength(6);
+  });
+
+  it('tries a leaf call whose answers were unusable again on resume, past any cached answer', async () => {
+    const config = { tree: { depth: 1, pivots: 4 }, synthesis: { samplesPerCall: 2 } };
+    let broken = true;
+    const reply = (call: ChatCallOptions) => {
+      const green = call.messages.some((message) => message.content.includes('colour: green'));
+      if (broken && call.callKey?.startsWith('leaf:') && green) return { samples: 'none' };
+      return worldReply(['colour'])(call);
+    };
+    const first = await run({ reply, config });
+    expect(first.summary.status).toBe('incomplete');
+    expect(first.summary.leafCalls.failed).toBe(1);
+    expect(first.summary.error).toMatch(/^1 leaf call failed .*no valid answer after 2 attempt/);
+
+    broken = false;
+    const again = await run({ reply, config, dir: first.dir });
+    // Only the failed call, asked with `refresh` so a response cache does not serve its old answer.
+    expect(again.model.calls.map((call) => [call.callKey, call.refresh])).toEqual([
+      [expect.stringMatching(/^leaf:/), true],
+    ]);
+    expect(again.summary.status).toBe('complete');
+    expect(again.samples).toHaveLength(6);
+  });
+
+  it('ends incomplete, saying why, when no leaf call got a usable answer', async () => {
+    const { summary, samples } = await run({
+      reply: (call) => (call.callKey?.startsWith('leaf:') ? { samples: 3 } : worldReply(['colour'])(call)),
+      config: { tree: { depth: 1, pivots: 4 }, synthesis: { samplesPerCall: 2 } },
+    });
+    expect(samples).toHaveLength(0);
+    expect(summary.status).toBe('incomplete');
+    expect(summary.error).toMatch(
+      /^no samples: the endpoint gave no usable answer to any of the 3 leaf calls/,
+    );
+  });
+
+  it('extends a run to a larger budget with exactly the rows of a fresh run with that budget', async () => {
+    const reply = worldReply(['colour', 'shape']);
+    const config = (maxSamples: number) => ({
+      tree: { depth: 2, pivots: 4 },
+      synthesis: { samplesPerCall: 4 },
+      maxSamples,
+    });
+    const small = await run({ reply, config: config(9) });
+    expect(small.samples).toHaveLength(9);
+    const extended = await run({ reply, config: config(19), dir: small.dir });
+    const fresh = await run({ reply, config: config(19) });
+    expect(fresh.samples).toHaveLength(19);
+    const sorted = (rows: { id: string }[]) => [...rows].sort((a, b) => a.id.localeCompare(b.id));
+    expect(sorted(extended.samples)).toEqual(sorted(fresh.samples));
+    // The extension paid only for calls the small run had not made: the cut ones were asked in full.
+    const leafCalls = (model: { calls: ChatCallOptions[] }) =>
+      model.calls.filter((call) => call.callKey?.startsWith('leaf:')).length;
+    expect(leafCalls(small.model) + leafCalls(extended.model)).toBeGreaterThanOrEqual(leafCalls(fresh.model));
+  });
+
+  it('stage one again on a finished run keeps its status', async () => {
+    const config = { tree: { depth: 1, pivots: 4 }, synthesis: { samplesPerCall: 2 } };
+    const first = await run({ reply: worldReply(['colour']), config });
+    expect(first.summary.status).toBe('complete');
+    const again = await run({ reply: worldReply(['colour']), config, dir: first.dir, treeOnly: true });
+    expect(again.summary.status).toBe('complete');
+    expect(again.summary.estimate).toBeUndefined();
+    expect(JSON.parse(readFileSync(join(first.dir, 'run.json'), 'utf8')).status).toBe('complete');
   });
 
   it('fails the run on an endpoint error and marks the run folder', async () => {

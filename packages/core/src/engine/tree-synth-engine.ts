@@ -15,7 +15,7 @@ import type { PathStep, SampleFields, SampleRecord } from '../spec/sample.js';
 import type { StageContext, Stages } from '../spec/stage.js';
 import { builtinStages } from '../stages/builtin-stages.js';
 import type { RunEvent } from '../store/run-events.js';
-import type { RunStore } from '../store/run-store.js';
+import type { RunStatus, RunStore } from '../store/run-store.js';
 import type { TaskDefinition } from '../tasks/task-definition.js';
 import {
   drawPath,
@@ -72,7 +72,9 @@ export interface StageTwoEstimate {
 }
 
 export interface RunSummary {
-  status: 'complete' | 'tree-built' | 'awaiting-batch' | 'interrupted' | 'failed';
+  /** `incomplete`: leaf calls failed after their retries; `treesynth run --resume` tries them again. */
+  status: Exclude<RunStatus, 'running'>;
+  /** Why the run failed, or why it is incomplete. */
   error?: string;
   nodes: number;
   splitNodes: number;
@@ -129,7 +131,12 @@ export class TreeSynthEngine {
   private readonly changed = new Notifier();
   private readonly logger: Logger;
   private readonly doneCalls = new Set<string>();
+  /** Samples each finished leaf call delivered, and how many it was asked for then. */
+  private readonly madeCalls = new Map<string, { samples: number; size: number }>();
+  /** Leaf calls that failed in an earlier session: tried again, past any cached unusable answer. */
+  private readonly failedBefore = new Set<string>();
   private failedCalls = 0;
+  private lastFailure = '';
   private deferredCalls = 0;
   private existingIds = new Set<string>();
   private samples = 0;
@@ -176,6 +183,7 @@ export class TreeSynthEngine {
     this.started = performance.now();
     if (store.lastStop) this.logger.warn(`resuming ${store.dir}: ${store.lastStop}`);
     const resumed = await this.replay();
+    const before = { status: store.manifest.status, error: store.manifest.error };
     this.simulated ||= store.manifest.simulated === true;
     await store.appendEvents([{ type: 'run-start', at: new Date().toISOString(), resumed }]);
     await store.update({ status: 'running', error: undefined });
@@ -198,14 +206,40 @@ export class TreeSynthEngine {
         : this.signal.aborted
           ? 'interrupted'
           : this.options.treeOnly
-            ? 'tree-built'
+            ? this.treeOnlyStatus(before.status)
             : this.deferredCalls > 0
               ? 'awaiting-batch'
-              : 'complete';
-    const error = this.fatal === undefined ? undefined : describeError(this.fatal);
+              : this.failedCalls > 0
+                ? 'incomplete'
+                : 'complete';
+    const error =
+      this.fatal !== undefined
+        ? describeError(this.fatal)
+        : this.failedCalls > 0
+          ? this.failureNote()
+          : status === before.status
+            ? before.error
+            : undefined;
     await this.finish(status, error);
     if (this.fatal !== undefined) throw this.fatal;
-    return this.summary(status);
+    return this.summary(status, error);
+  }
+
+  /**
+   * Stage one only: `tree-built`, unless stage two had begun, whose status it keeps (a finished run
+   * stays finished; one stopped during stage two stays `interrupted`).
+   */
+  private treeOnlyStatus(before: RunStatus): RunSummary['status'] {
+    if (before === 'complete' || before === 'incomplete' || before === 'awaiting-batch') return before;
+    return this.madeCalls.size > 0 || this.failedBefore.size > 0 ? 'interrupted' : 'tree-built';
+  }
+
+  /** Why a run with failed leaf calls is incomplete, in one line. */
+  private failureNote(): string {
+    const calls = `${this.failedCalls} leaf call${this.failedCalls === 1 ? '' : 's'}`;
+    return this.samples === 0
+      ? `no samples: the endpoint gave no usable answer to ${this.failedCalls === 1 ? 'the one leaf call' : `any of the ${calls}`} (last: ${this.lastFailure})`
+      : `${calls} failed after ${this.failedCalls === 1 ? 'its' : 'their'} retries (last: ${this.lastFailure})`;
   }
 
   /**
@@ -259,15 +293,18 @@ export class TreeSynthEngine {
         case 'call':
           this.usage.add(event.stage, event.usage, event.cached);
           break;
-        case 'leaf-call':
-          this.doneCalls.add(callId(event.leaf, event.index));
-          finished.set(callId(event.leaf, event.index), event);
+        case 'leaf-call': {
+          const id = callId(event.leaf, event.index);
+          this.doneCalls.add(id);
+          this.madeCalls.set(id, { samples: event.samples, size: event.size ?? event.samples });
+          this.failedBefore.delete(id);
+          finished.set(id, event);
           break;
+        }
         case 'leaf-call-failed':
-          // Transient failures are tried again; a later success or failure event supersedes them.
-          if (event.retryable) break;
-          this.doneCalls.add(callId(event.leaf, event.index));
-          this.failedCalls++;
+          // Every failed call is tried again on resume, until a later event says it succeeded.
+          if (!this.madeCalls.has(callId(event.leaf, event.index)))
+            this.failedBefore.add(callId(event.leaf, event.index));
           break;
         default:
           break;
@@ -295,6 +332,7 @@ export class TreeSynthEngine {
       if (absent === 0) continue;
       missing += absent;
       this.doneCalls.delete(callId(call.leaf, call.index));
+      this.madeCalls.delete(callId(call.leaf, call.index));
       this.repairing.set(leafCallKey(call.leaf, call.index), { paid: false });
     }
     if (missing === 0 && duplicatesDropped === 0) return;
@@ -551,7 +589,7 @@ export class TreeSynthEngine {
       const work = this.leafQueue[0]!;
       const index = work.next++;
       if (work.next >= work.sizes.length) this.leafQueue.shift();
-      if (this.doneCalls.has(callId(work.leaf.id, index))) continue;
+      if (this.hasMade(callId(work.leaf.id, index), work.sizes[index]!)) continue;
       this.leafCallsInFlight++;
       this.track(
         this.leafCall(work.leaf, index, work.sizes[index]!).finally(() => {
@@ -561,15 +599,36 @@ export class TreeSynthEngine {
     }
   }
 
+  /**
+   * Whether an earlier session made this call for at least `size` samples, or made it and got fewer
+   * than it asked for (asking again would give the same answer).
+   */
+  private hasMade(id: string, size: number): boolean {
+    const made = this.madeCalls.get(id);
+    return made !== undefined && (made.samples >= size || made.samples < made.size);
+  }
+
+  /**
+   * One leaf call. It always asks for `samplesPerCall` samples and keeps the first `size`: its request,
+   * and so its answer, does not depend on the budget, and a run extended to a larger budget makes the
+   * same rows as a fresh one (a call cut short before is asked again, from the cache, for its rest).
+   */
   private async leafCall(leaf: TreeNode, index: number, size: number): Promise<void> {
     const { task, config, store } = this.options;
     const key = leafCallKey(leaf.id, index);
-    const context = this.stageContext('leaf', key);
+    const id = callId(leaf.id, index);
+    const context = this.stageContext('leaf', key, this.failedBefore.has(id));
     const { path, drawn } = drawPath(leaf.steps, context.random);
     let samples: SampleFields[];
     try {
       const output = await this.stages.leaf.run(
-        { task, path, count: size, temperature: config.synthesis.temperature, callKey: key },
+        {
+          task,
+          path,
+          count: config.synthesis.samplesPerCall,
+          temperature: config.synthesis.temperature,
+          callKey: key,
+        },
         context,
       );
       samples = output.samples.slice(0, size).map((fields) => this.cleanFields(fields));
@@ -578,8 +637,8 @@ export class TreeSynthEngine {
         this.deferredCalls++;
         return;
       }
-      // An answer that never fit the schema is final; an endpoint that kept failing after the retry
-      // middleware gave up is transient: recorded, and tried again by the next --resume.
+      // An answer that never fit the schema, or an endpoint that kept failing after the retry
+      // middleware gave up: recorded, and tried again by the next --resume.
       const transient = ApiCallError.isInstance(error) && error.isRetryable;
       if (!StructuredOutputError.isInstance(error) && !transient) throw error;
       const failure: RunEvent = {
@@ -590,8 +649,9 @@ export class TreeSynthEngine {
       };
       if (transient) failure.retryable = true;
       await store.appendEvents([failure]);
-      this.doneCalls.add(callId(leaf.id, index));
+      this.doneCalls.add(id);
       this.failedCalls++;
+      this.lastFailure = failure.error;
       this.progress();
       return;
     }
@@ -607,7 +667,7 @@ export class TreeSynthEngine {
     // call (free from the cache) then adds only the ids that are missing.
     const fresh = records.filter((record) => !this.existingIds.has(record.id));
     await store.appendSamples(fresh);
-    await store.appendEvents([{ type: 'leaf-call', leaf: leaf.id, index, samples: records.length }]);
+    await store.appendEvents([{ type: 'leaf-call', leaf: leaf.id, index, samples: records.length, size }]);
     for (const record of fresh) this.existingIds.add(record.id);
     this.samples += fresh.length;
     const repair = this.repairing.get(key);
@@ -617,7 +677,8 @@ export class TreeSynthEngine {
       else this.repaired.rowsFromCache += fresh.length;
       this.repaired.rowsMissing -= fresh.length;
     }
-    this.doneCalls.add(callId(leaf.id, index));
+    this.doneCalls.add(id);
+    this.madeCalls.set(id, { samples: records.length, size });
     this.progress();
   }
 
@@ -638,8 +699,10 @@ export class TreeSynthEngine {
 
   // ---- model access --------------------------------------------------------------------------------
 
-  private stageContext(priority: Priority, randomKey: string): StageContext {
-    const generate = (options: ChatCallOptions) => this.call(priority, options);
+  /** `refresh`: the call failed before, so a cached answer (unusable then) is not served again. */
+  private stageContext(priority: Priority, randomKey: string, refresh = false): StageContext {
+    const generate = (options: ChatCallOptions) =>
+      this.call(priority, refresh ? { ...options, refresh } : options);
     return {
       generate,
       generateObject: (request) =>
@@ -720,7 +783,7 @@ export class TreeSynthEngine {
     await this.options.store.writeUsage(this.usage.report());
   }
 
-  private summary(status: RunSummary['status']): RunSummary {
+  private summary(status: RunSummary['status'], error: string | undefined): RunSummary {
     const leaves = this.tree.leaves();
     const leafReasons: Partial<Record<LeafReason, number>> = {};
     for (const leaf of leaves) {
@@ -730,6 +793,7 @@ export class TreeSynthEngine {
     const nodes = [...this.tree.nodes.values()];
     const summary: RunSummary = {
       status,
+      ...(error === undefined ? {} : { error }),
       nodes: nodes.length,
       splitNodes: nodes.filter((node) => node.status === 'split').length,
       leaves: leaves.length,
@@ -749,7 +813,7 @@ export class TreeSynthEngine {
     };
     if (this.budget) summary.budget = this.budget;
     if (this.repaired) summary.repaired = this.repaired;
-    if (this.options.treeOnly) summary.estimate = this.estimateStageTwo(leaves);
+    if (status === 'tree-built') summary.estimate = this.estimateStageTwo(leaves);
     return summary;
   }
 
@@ -783,7 +847,10 @@ export class TreeSynthEngine {
       estimate.leafCalls += sizes.length;
       estimate.samples += targets[index]!;
       estimate.promptTokens += Math.ceil(promptChars / 4) * sizes.length;
-      estimate.completionTokens += Math.ceil((sampleChars * targets[index]!) / 4);
+      // Every call asks for a full `samplesPerCall` (see `leafCall`), the last one too.
+      estimate.completionTokens += Math.ceil(
+        (sampleChars * config.synthesis.samplesPerCall * sizes.length) / 4,
+      );
     });
     return estimate;
   }

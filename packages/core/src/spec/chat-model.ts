@@ -30,6 +30,8 @@ export interface ChatCallOptions {
   callKey?: string;
   /** Which stage issued the call, for usage accounting. */
   stage?: string;
+  /** Ask the endpoint again rather than serve a cached answer (the last one was unusable). */
+  refresh?: boolean;
 }
 
 export interface ChatUsage {

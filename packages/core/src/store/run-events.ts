@@ -1,5 +1,6 @@
 import type { ChatUsage } from '../spec/chat-model.js';
 import type { LeafReason, NodeSplit } from '../tree/partition-tree.js';
+import type { RunStatus } from './run-store.js';
 
 /**
  * The event log (`events.jsonl`), append-only. The tree and the set of finished leaf calls are
@@ -18,7 +19,14 @@ export type RunEvent =
       cached: boolean;
       ms: number;
     }
-  | { type: 'leaf-call'; leaf: string; index: number; samples: number }
+  | {
+      type: 'leaf-call';
+      leaf: string;
+      index: number;
+      samples: number;
+      /** Samples the call was to deliver (its share of the budget); absent in older logs: `samples`. */
+      size?: number;
+    }
   | {
       type: 'leaf-call-failed';
       leaf: string;
@@ -39,6 +47,6 @@ export type RunEvent =
   | {
       type: 'run-end';
       at: string;
-      status: 'complete' | 'tree-built' | 'awaiting-batch' | 'failed' | 'interrupted';
+      status: Exclude<RunStatus, 'running'>;
       error?: string;
     };

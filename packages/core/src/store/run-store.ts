@@ -29,7 +29,15 @@ export const RUN_FILES = {
   cache: 'cache',
 } as const;
 
-export type RunStatus = 'running' | 'tree-built' | 'awaiting-batch' | 'complete' | 'failed' | 'interrupted';
+/** `incomplete`: finished, but leaf calls failed after their retries; a resume tries them again. */
+export type RunStatus =
+  | 'running'
+  | 'tree-built'
+  | 'awaiting-batch'
+  | 'complete'
+  | 'incomplete'
+  | 'failed'
+  | 'interrupted';
 
 /** `run.json`: what the run is, how it was configured (secrets redacted) and where it stands. */
 export interface RunManifest {

@@ -57,6 +57,19 @@ describe('cacheMiddleware', () => {
     expect(files[0]).toContain(join(dir, key.slice(0, 2), `${key}.json`));
   });
 
+  it('asks again on a refresh and stores the new answer in place of the old one', async () => {
+    const model = new MockChatModel();
+    const first = await cached(model).doGenerate(call);
+    const refreshed = await cached(model).doGenerate({ ...call, refresh: true });
+    expect(model.callCount).toBe(2);
+    expect(refreshed.cached).toBeUndefined();
+    expect(refreshed.text).not.toBe(first.text);
+    // The same key: the next plain call gets the refreshed answer.
+    const after = await cached(model).doGenerate(call);
+    expect(model.callCount).toBe(2);
+    expect(after).toEqual({ ...refreshed, cached: true });
+  });
+
   it.each([
     ['callKey', { callKey: 'leaf/a#1' }],
     ['seed', { seed: 2 }],

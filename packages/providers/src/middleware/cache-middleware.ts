@@ -73,13 +73,14 @@ export function cacheMiddleware(options: CacheMiddlewareOptions): ChatModelMiddl
       const key = responseCacheKey(model, callOptions);
       const file = responseCachePath(options.dir, key);
 
-      const stored = await readEntry(file, key);
+      // A refresh skips the stored answer and replaces it.
+      const stored = callOptions.refresh ? undefined : await readEntry(file, key);
       if (stored) {
         options.onLookup?.({ key, hit: true });
         return { ...stored, cached: true };
       }
 
-      const shared = inFlight.get(key);
+      const shared = callOptions.refresh ? undefined : inFlight.get(key);
       if (shared) {
         try {
           const result = await shared;
