@@ -1,10 +1,13 @@
 import { join } from 'node:path';
 import {
   ConfigError,
+  checkOutputPath,
   type EngineConfig,
+  type EngineConfigFile,
   type EngineConfigInput,
   loadTask,
   parseEngineConfig,
+  parseEngineConfigFile,
   RunStore,
   RunStoreError,
   type RunSummary,
@@ -101,15 +104,15 @@ function fingerprintParts(
   };
 }
 
-function readConfigFile(file: string): EngineConfigInput & { stages?: unknown } {
-  return readJsonFile(file, 'config file') as EngineConfigInput & { stages?: unknown };
+function readConfigFile(file: string): EngineConfigFile {
+  return parseEngineConfigFile(readJsonFile(file, 'config file'), file);
 }
 
 function buildConfig(
   request: JobRequest,
   base: EngineConfigInput,
 ): { config: EngineConfig; stageModules?: StageModules } {
-  const { stages, ...fromFile }: EngineConfigInput & { stages?: unknown } = request.configFile
+  const { stages, ...fromFile }: EngineConfigFile = request.configFile
     ? readConfigFile(request.configFile)
     : {};
   const stageModules = request.configFile ? stageModulesFromConfig(request.configFile, stages) : undefined;
@@ -176,6 +179,8 @@ export async function runJob(request: JobRequest): Promise<JobResult> {
         'which task? give a built-in name (gsm8k, math, code, tom), generic with --description, or a task JSON file',
     });
   const { config, stageModules: fromConfig } = buildConfig(request, manifest?.config ?? {});
+  const dir = request.out ?? join('runs', `${task.name}-seed${config.seed}`);
+  checkOutputPath(dir, { flag: '--out', kind: 'folder' });
   const stageModules = fromConfig ?? (manifest?.extra?.stages as StageModules | undefined) ?? {};
   const custom = await loadStageModules(stageModules);
   const modelId = request.model ?? manifest?.model.modelId;
@@ -217,7 +222,6 @@ export async function runJob(request: JobRequest): Promise<JobResult> {
     if (manifest.fingerprint !== fingerprint) await existing.update({ config, fingerprint, extra });
     store = existing;
   } else {
-    const dir = request.out ?? join('runs', `${task.name}-seed${config.seed}`);
     store = await RunStore.create(dir, {
       fingerprint,
       task,
@@ -228,6 +232,10 @@ export async function runJob(request: JobRequest): Promise<JobResult> {
     });
   }
 
+  const reporter = createProgressReporter({
+    quiet: request.quiet,
+    label: request.simulated ? 'treesynth (simulated LLM)' : 'treesynth',
+  });
   const prefix = prefixShareMiddleware();
   const model = withCallMiddleware(chat, {
     ...(request.cache ? { cacheDir: store.file('cache') } : {}),
@@ -236,10 +244,7 @@ export async function runJob(request: JobRequest): Promise<JobResult> {
     tokensPerMinute: request.tokensPerMinute,
     timeoutMs: request.timeoutMs,
     maxAttempts: request.maxAttempts,
-  });
-  const reporter = createProgressReporter({
-    quiet: request.quiet,
-    label: request.simulated ? 'treesynth (simulated LLM)' : 'treesynth',
+    logger: reporter.logger,
   });
   try {
     const summary = await runTreeSynth({
