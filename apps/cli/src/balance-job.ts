@@ -16,6 +16,7 @@ import {
 import {
   type ChatModel,
   ConfigError,
+  checkOutputPath,
   type Embedder,
   isOwnTemporaryFile,
   type Logger,
@@ -318,6 +319,7 @@ export async function runBalance(request: BalanceRequest): Promise<BalanceResult
     });
   const data: DatasetFile = await readDatasetFile(request.data, request.field);
   const out = request.out ?? join('runs', `balance-${basename(request.data, extname(request.data))}`);
+  checkOutputPath(out, { flag: '--out', kind: 'folder' });
   for (const name of [BALANCE_FILES.balanced, BALANCE_FILES.plan, BALANCE_FILES.routes])
     if (resolve(request.data) === resolve(out, name))
       throw new ConfigError({
@@ -450,6 +452,7 @@ export async function runBalance(request: BalanceRequest): Promise<BalanceResult
             tokensPerMinute: request.tokensPerMinute,
             timeoutMs: request.timeoutMs,
             maxAttempts: request.maxAttempts,
+            logger,
           },
         )
       : undefined;

@@ -1,5 +1,6 @@
 import { parseArgs } from 'node:util';
 import { ConfigError } from '@treesynth/core';
+import { z } from 'zod';
 
 export interface OptionSpec {
   type: 'string' | 'boolean';
@@ -84,18 +85,45 @@ export function formatHelp(spec: CommandSpec): string {
   ].join('\n');
 }
 
-/** A whole number option, with the flag named in the error. */
-export function integerOption(values: ParsedValues, name: string, minimum = 0): number | undefined {
+/** A whole number in [min, max], for flags no package schema covers. */
+export function wholeNumber(min: number, max = Number.MAX_SAFE_INTEGER): z.ZodNumber {
+  return z.number().int().min(min).max(max);
+}
+
+/** The bounds of a number schema, through `.default()` and `.optional()` wrappers. */
+function numberBounds(schema: z.ZodType): { min: number; max: number } {
+  let inner: unknown = schema;
+  while (!(inner instanceof z.ZodNumber) && typeof (inner as { unwrap?: unknown }).unwrap === 'function')
+    inner = (inner as { unwrap(): unknown }).unwrap();
+  const number = inner instanceof z.ZodNumber ? inner : undefined;
+  return {
+    min: number?.minValue ?? Number.MIN_SAFE_INTEGER,
+    max: number?.maxValue ?? Number.MAX_SAFE_INTEGER,
+  };
+}
+
+/**
+ * A whole number option, checked against the zod schema of the setting it fills (the one source of
+ * its bounds); the error names the flag and the range.
+ */
+export function integerOption(
+  values: ParsedValues,
+  name: string,
+  schema: z.ZodType<number | undefined>,
+): number | undefined {
   const raw = values[name];
   if (raw === undefined) return undefined;
-  const text = String(raw);
-  if (!/^\d+$/.test(text) || Number(text) < minimum) {
+  const text = String(raw).trim();
+  const value = Number(text);
+  if (!/^-?\d+$/.test(text) || !schema.safeParse(value).success) {
+    const { min, max } = numberBounds(schema);
+    const range = max >= Number.MAX_SAFE_INTEGER ? `>= ${min}` : `from ${min} to ${max}`;
     throw new ConfigError({
       path: `--${name}`,
-      message: `expected a whole number${minimum > 0 ? ` >= ${minimum}` : ''}, got "${text}"`,
+      message: `expected a whole number ${range}, got "${String(raw)}"`,
     });
   }
-  return Number(text);
+  return value;
 }
 
 export function stringOption(values: ParsedValues, name: string): string | undefined {

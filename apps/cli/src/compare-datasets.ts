@@ -1,4 +1,4 @@
-import type { Embedder } from '@treesynth/core';
+import { checkOutputPath, type Embedder } from '@treesynth/core';
 import {
   type DiversityReport,
   diversityReport,
@@ -32,6 +32,8 @@ export async function compareDatasets(
   datasets: readonly LoadedDataset[],
   options: CompareOptions,
 ): Promise<{ compared: ComparedDataset[]; embedder?: string }> {
+  if (options.cacheDir !== undefined)
+    checkOutputPath(options.cacheDir, { flag: '--cache-dir', kind: 'folder' });
   const seed = options.seed ?? 0;
   let embedder: Embedder | undefined;
   if (options.embedder !== 'none')

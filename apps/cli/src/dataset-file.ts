@@ -45,8 +45,12 @@ export interface DatasetFile {
  * A missing file, or a file with no usable row at all, is a ConfigError naming the file.
  */
 export async function readDatasetFile(file: string, field?: string): Promise<DatasetFile> {
-  if (!existsSync(file) || !statSync(file).isFile())
-    throw new ConfigError({ path: file, message: 'no such file' });
+  if (!existsSync(file)) throw new ConfigError({ path: file, message: 'no such file' });
+  if (!statSync(file).isFile())
+    throw new ConfigError({
+      path: file,
+      message: 'is a folder; expected a dataset file (JSONL, one object a line, or a .json array)',
+    });
   const records: { line: number; value: unknown }[] = [];
   const problems: RowProblem[] = [];
   if (file.endsWith('.json')) {

@@ -4,9 +4,11 @@ import {
   ConfigError,
   compareSampleIds,
   PartitionTree,
+  parseTask,
   primaryField,
   RUN_FILES,
   type RunManifest,
+  readJsonFile,
   type SerializedTree,
   seededSample,
 } from '@treesynth/core';
@@ -107,12 +109,17 @@ export async function loadDataset(argument: string, options: LoadOptions = {}): 
   if (isRun) {
     const manifestFile = join(source, RUN_FILES.manifest);
     if (!existsSync(manifestFile))
-      throw new ConfigError({ path: source, message: `not a run folder (no ${RUN_FILES.manifest})` });
-    try {
-      manifest = JSON.parse(readFileSync(manifestFile, 'utf8')) as RunManifest;
-    } catch (error) {
-      throw new ConfigError({ path: manifestFile, message: `not valid JSON (${(error as Error).message})` });
-    }
+      throw new ConfigError({
+        path: source,
+        message: `is a folder without ${RUN_FILES.manifest}; expected a TreeSynth run folder or a JSONL/JSON file`,
+      });
+    const json = readJsonFile(manifestFile, RUN_FILES.manifest);
+    if (typeof json !== 'object' || json === null || !('task' in json))
+      throw new ConfigError({
+        path: manifestFile,
+        message: 'has no task; not the run.json of a TreeSynth run',
+      });
+    manifest = { ...(json as RunManifest), task: parseTask(json.task, `${manifestFile}: task`) };
     field ??= primaryField(manifest.task);
     file = join(source, RUN_FILES.samples);
     const treeFile = join(source, RUN_FILES.tree);

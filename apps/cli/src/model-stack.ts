@@ -2,6 +2,7 @@ import {
   type ChatModel,
   type ChatModelMiddleware,
   ConfigError,
+  type Logger,
   redactUrl,
   wrapChatModel,
 } from '@treesynth/core';
@@ -75,7 +76,15 @@ export interface MiddlewareOptions {
   tokensPerMinute?: number;
   timeoutMs?: number;
   maxAttempts?: number;
+  /** Where a rate-limit wait longer than RATE_LIMIT_NOTICE_MS is told. */
+  logger?: Logger;
 }
+
+/** A wait for a per-minute limit longer than this is told on the logger, so frozen progress has a reason. */
+export const RATE_LIMIT_NOTICE_MS = 5_000;
+
+/** The flags that set the rate limits, for messages. */
+const RATE_LIMIT_FLAGS = { requestsPerMinute: '--rpm', tokensPerMinute: '--tpm' } as const;
 
 /**
  * The middleware order every command uses: the response cache first, so a rerun pays for nothing it
@@ -93,6 +102,13 @@ export function withCallMiddleware(chat: ChatModel, options: MiddlewareOptions):
             rateLimitMiddleware({
               requestsPerMinute: options.requestsPerMinute,
               tokensPerMinute: options.tokensPerMinute,
+              names: RATE_LIMIT_FLAGS,
+              onWait: ({ limit, waitMs }) => {
+                if (waitMs > RATE_LIMIT_NOTICE_MS)
+                  options.logger?.info(
+                    `waiting ${Math.ceil(waitMs / 1000)} s for the ${RATE_LIMIT_FLAGS[limit]} limit`,
+                  );
+              },
             }),
           ]
         : []),

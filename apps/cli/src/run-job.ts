@@ -1,10 +1,13 @@
 import { join } from 'node:path';
 import {
   ConfigError,
+  checkOutputPath,
   type EngineConfig,
+  type EngineConfigFile,
   type EngineConfigInput,
   loadTask,
   parseEngineConfig,
+  parseEngineConfigFile,
   RunStore,
   RunStoreError,
   type RunSummary,
@@ -113,15 +116,15 @@ function fingerprintParts(
   };
 }
 
-function readConfigFile(file: string): EngineConfigInput & { stages?: unknown } {
-  return readJsonFile(file, 'config file') as EngineConfigInput & { stages?: unknown };
+function readConfigFile(file: string): EngineConfigFile {
+  return parseEngineConfigFile(readJsonFile(file, 'config file'), file);
 }
 
 function buildConfig(
   request: JobRequest,
   base: EngineConfigInput,
 ): { config: EngineConfig; stageModules?: StageModules } {
-  const { stages, ...fromFile }: EngineConfigInput & { stages?: unknown } = request.configFile
+  const { stages, ...fromFile }: EngineConfigFile = request.configFile
     ? readConfigFile(request.configFile)
     : {};
   const stageModules = request.configFile ? stageModulesFromConfig(request.configFile, stages) : undefined;
@@ -197,6 +200,8 @@ async function runJobIn(request: JobRequest, existing: RunStore | undefined): Pr
         'which task? give a built-in name (gsm8k, math, code, tom), generic with --description, or a task JSON file',
     });
   const { config, stageModules: fromConfig } = buildConfig(request, manifest?.config ?? {});
+  const dir = request.out ?? join('runs', `${task.name}-seed${config.seed}`);
+  checkOutputPath(dir, { flag: '--out', kind: 'folder' });
   const stageModules = fromConfig ?? (manifest?.extra?.stages as StageModules | undefined) ?? {};
   const custom = await loadStageModules(stageModules);
   const modelId = request.model ?? manifest?.model.modelId;
@@ -248,7 +253,6 @@ async function runJobIn(request: JobRequest, existing: RunStore | undefined): Pr
     if (manifest.fingerprint !== fingerprint) await existing.update({ config, fingerprint, extra });
     store = existing;
   } else {
-    const dir = request.out ?? join('runs', `${task.name}-seed${config.seed}`);
     store = await RunStore.create(dir, {
       fingerprint,
       task,
@@ -259,6 +263,10 @@ async function runJobIn(request: JobRequest, existing: RunStore | undefined): Pr
     });
   }
 
+  const reporter = createProgressReporter({
+    quiet: request.quiet,
+    label: request.simulated ? 'treesynth (simulated LLM)' : 'treesynth',
+  });
   const prefix = prefixShareMiddleware();
   const model = withCallMiddleware(chat, {
     ...(request.cache ? { cacheDir: store.file('cache') } : {}),
@@ -267,10 +275,7 @@ async function runJobIn(request: JobRequest, existing: RunStore | undefined): Pr
     tokensPerMinute: request.tokensPerMinute,
     timeoutMs: request.timeoutMs,
     maxAttempts: request.maxAttempts,
-  });
-  const reporter = createProgressReporter({
-    quiet: request.quiet,
-    label: request.simulated ? 'treesynth (simulated LLM)' : 'treesynth',
+    logger: reporter.logger,
   });
   // A retry loop around `run --resume` must work from the first try: with no run yet, it starts one.
   if (request.resume && !existing)

@@ -405,7 +405,7 @@ describe('endpoints, limits and prices', () => {
     expectOneLineError(
       await runCli(['run', '--task', 'gsm8k', '--model', 'm', '--rpm', '0']),
       2,
-      /--rpm: expected a whole number >= 1/,
+      /--rpm: expected a whole number from 1 to 10000000, got "0"/,
     );
   }, 60_000);
 });

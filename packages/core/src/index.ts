@@ -1,11 +1,15 @@
 // Spec: the interfaces every implementation depends on.
 
 // Configuration.
+export { type CallLimits, callLimitsSchema } from './config/call-limits.js';
+export { checkOutputPath, type OutputPathOptions } from './config/check-output-path.js';
 export {
   type EngineConfig,
+  type EngineConfigFile,
   type EngineConfigInput,
   engineConfigSchema,
   parseEngineConfig,
+  parseEngineConfigFile,
   synthesisConfigSchema,
   treeConfigSchema,
 } from './config/engine-config.js';

@@ -51,7 +51,9 @@ export {
 export {
   DEFAULT_COMPLETION_TOKENS,
   estimateCallTokens,
+  type RateLimit,
   type RateLimitMiddlewareOptions,
+  type RateLimitWait,
   rateLimitMiddleware,
 } from './middleware/rate-limit-middleware.js';
 export {

@@ -6,10 +6,11 @@ import {
   type OptionSpec,
   type ParsedValues,
   stringOption,
+  wholeNumber,
 } from '../command.js';
 import { EXIT } from '../exit-codes.js';
 import { interruptSignal } from '../interrupt.js';
-import { JOB_OPTIONS } from './job-options.js';
+import { JOB_OPTIONS, numberFlag } from './job-options.js';
 
 const BALANCE_OPTIONS = {
   data: {
@@ -193,20 +194,20 @@ export const balanceCommand = defineCommand({
         out: stringOption(values, 'out'),
         dryRun: values['dry-run'] === true,
         embedder: stringOption(values, 'embedder'),
-        seed: integerOption(values, 'seed') ?? 0,
+        seed: numberFlag(values, 'seed') ?? 0,
         model: stringOption(values, 'model'),
         baseURLs: Array.isArray(baseURLs) ? baseURLs : undefined,
-        requestsPerMinute: integerOption(values, 'rpm', 1),
-        tokensPerMinute: integerOption(values, 'tpm', 1),
-        timeoutMs: integerOption(values, 'timeout-ms', 1),
-        maxAttempts: integerOption(values, 'max-attempts', 1),
+        requestsPerMinute: numberFlag(values, 'rpm'),
+        tokensPerMinute: numberFlag(values, 'tpm'),
+        timeoutMs: numberFlag(values, 'timeout-ms'),
+        maxAttempts: numberFlag(values, 'max-attempts'),
         cache: values['no-cache'] !== true,
-        depth: integerOption(values, 'depth'),
-        pivots: integerOption(values, 'pivots', 2),
-        samplesPerCall: integerOption(values, 'samples-per-call', 1),
-        concurrency: integerOption(values, 'concurrency', 1),
-        maxSynthesized: integerOption(values, 'max-synthesized'),
-        maxSynthesizedPerLeaf: integerOption(values, 'max-synthesized-per-leaf'),
+        depth: numberFlag(values, 'depth'),
+        pivots: numberFlag(values, 'pivots'),
+        samplesPerCall: numberFlag(values, 'samples-per-call'),
+        concurrency: numberFlag(values, 'concurrency'),
+        maxSynthesized: integerOption(values, 'max-synthesized', wholeNumber(0)),
+        maxSynthesizedPerLeaf: integerOption(values, 'max-synthesized-per-leaf', wholeNumber(0)),
         quiet: values.quiet === true,
         env: process.env,
         signal: interrupt.signal,

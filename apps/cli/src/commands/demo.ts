@@ -2,11 +2,12 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { compareSampleIds, RunStore } from '@treesynth/core';
 import { startSimulator } from '@treesynth/providers';
-import { defineCommand, integerOption, stringOption } from '../command.js';
+import { defineCommand, integerOption, stringOption, wholeNumber } from '../command.js';
 import { EXIT } from '../exit-codes.js';
 import { formatSummary } from '../format-summary.js';
 import { interruptSignal } from '../interrupt.js';
 import { runJob } from '../run-job.js';
+import { numberFlag } from './job-options.js';
 
 export const demoCommand = defineCommand({
   name: 'demo',
@@ -37,8 +38,11 @@ export const demoCommand = defineCommand({
   examples: ['treesynth demo', 'treesynth demo --out runs/demo2 --seed 7 --json'],
   async run(values) {
     const out = stringOption(values, 'out') ?? 'runs/demo';
-    const seed = integerOption(values, 'seed') ?? 0;
-    const simulator = await startSimulator({ seed, latencyMs: integerOption(values, 'latency-ms') ?? 5 });
+    const seed = numberFlag(values, 'seed') ?? 0;
+    const simulator = await startSimulator({
+      seed,
+      latencyMs: integerOption(values, 'latency-ms', wholeNumber(0, 86_400_000)) ?? 5,
+    });
     const interrupt = interruptSignal();
     try {
       if (values.quiet !== true)
@@ -52,9 +56,9 @@ export const demoCommand = defineCommand({
         out,
         resume: RunStore.exists(out),
         overrides: {
-          depth: integerOption(values, 'depth') ?? 3,
+          depth: numberFlag(values, 'depth') ?? 3,
           seed,
-          concurrency: integerOption(values, 'concurrency', 1) ?? 32,
+          concurrency: numberFlag(values, 'concurrency') ?? 32,
         },
         treeOnly: false,
         quiet: values.quiet === true,

@@ -1,10 +1,11 @@
 import { ConfigError } from '@treesynth/core';
 import { DEFAULT_OFFLINE_EMBEDDER, EMBEDDER_SPECS } from '@treesynth/providers';
-import { defineCommand, integerOption, stringOption } from '../command.js';
+import { defineCommand, integerOption, stringOption, wholeNumber } from '../command.js';
 import { compareDatasets, formatMetricTable, metricTable } from '../compare-datasets.js';
 import { loadDatasets } from '../datasets.js';
 import { EXIT } from '../exit-codes.js';
 import { interruptSignal } from '../interrupt.js';
+import { numberFlag } from './job-options.js';
 
 export const DATASET_OPTIONS = {
   embedder: {
@@ -60,8 +61,8 @@ export const evalCommand = defineCommand({
     const status = (line: string) => {
       if (!quiet) process.stderr.write(`${line}\n`);
     };
-    const seed = integerOption(values, 'seed') ?? 0;
-    const limit = integerOption(values, 'limit', 2);
+    const seed = numberFlag(values, 'seed') ?? 0;
+    const limit = integerOption(values, 'limit', wholeNumber(2));
     const field = stringOption(values, 'field');
     const datasets = await loadDatasets(sources, {
       seed,
@@ -76,7 +77,7 @@ export const evalCommand = defineCommand({
       seed,
       signal: interrupt.signal,
       onStatus: status,
-      ...(cacheDir ? { cacheDir } : {}),
+      ...(cacheDir !== undefined ? { cacheDir } : {}),
     }).finally(() => interrupt.dispose());
     const table = metricTable(compared);
     if (values.json === true) {

@@ -1,3 +1,9 @@
+import {
+  callLimitsSchema,
+  engineConfigSchema,
+  synthesisConfigSchema,
+  treeConfigSchema,
+} from '@treesynth/core';
 import type { OptionSpec, ParsedValues } from '../command.js';
 import { integerOption, stringOption } from '../command.js';
 import type { JobRequest } from '../run-job.js';
@@ -77,6 +83,25 @@ export const JOB_OPTIONS = {
   quiet: { type: 'boolean', short: 'q', description: 'no progress on stderr' },
 } satisfies Record<string, OptionSpec>;
 
+/** The setting each number flag fills: its zod schema is the one source of the flag's bounds. */
+export const NUMBER_FLAGS = {
+  depth: treeConfigSchema.shape.depth,
+  pivots: treeConfigSchema.shape.pivots,
+  'samples-per-call': synthesisConfigSchema.shape.samplesPerCall,
+  concurrency: engineConfigSchema.shape.concurrency,
+  'max-samples': engineConfigSchema.shape.maxSamples,
+  seed: engineConfigSchema.shape.seed,
+  'timeout-ms': callLimitsSchema.shape.timeoutMs,
+  'max-attempts': callLimitsSchema.shape.maxAttempts,
+  rpm: callLimitsSchema.shape.requestsPerMinute,
+  tpm: callLimitsSchema.shape.tokensPerMinute,
+} as const;
+
+/** A number flag of NUMBER_FLAGS, checked against its setting's bounds. */
+export function numberFlag(values: ParsedValues, flag: keyof typeof NUMBER_FLAGS): number | undefined {
+  return integerOption(values, flag, NUMBER_FLAGS[flag]);
+}
+
 export function jobRequest(values: ParsedValues, treeOnly: boolean, signal: AbortSignal): JobRequest {
   const requirements = values.requirement;
   return {
@@ -85,22 +110,22 @@ export function jobRequest(values: ParsedValues, treeOnly: boolean, signal: Abor
     requirements: Array.isArray(requirements) ? requirements : undefined,
     model: stringOption(values, 'model'),
     baseURLs: Array.isArray(values['base-url']) ? values['base-url'] : undefined,
-    requestsPerMinute: integerOption(values, 'rpm', 1),
-    tokensPerMinute: integerOption(values, 'tpm', 1),
+    requestsPerMinute: numberFlag(values, 'rpm'),
+    tokensPerMinute: numberFlag(values, 'tpm'),
     pricesFile: stringOption(values, 'prices'),
     out: stringOption(values, 'out'),
     resume: values.resume === true,
     configFile: stringOption(values, 'config'),
     overrides: {
-      depth: integerOption(values, 'depth'),
-      pivots: integerOption(values, 'pivots', 2),
-      samplesPerCall: integerOption(values, 'samples-per-call', 1),
-      concurrency: integerOption(values, 'concurrency', 1),
-      maxSamples: integerOption(values, 'max-samples', 1),
-      seed: integerOption(values, 'seed'),
+      depth: numberFlag(values, 'depth'),
+      pivots: numberFlag(values, 'pivots'),
+      samplesPerCall: numberFlag(values, 'samples-per-call'),
+      concurrency: numberFlag(values, 'concurrency'),
+      maxSamples: numberFlag(values, 'max-samples'),
+      seed: numberFlag(values, 'seed'),
     },
-    timeoutMs: integerOption(values, 'timeout-ms', 1),
-    maxAttempts: integerOption(values, 'max-attempts', 1),
+    timeoutMs: numberFlag(values, 'timeout-ms'),
+    maxAttempts: numberFlag(values, 'max-attempts'),
     treeOnly,
     quiet: values.quiet === true,
     cache: values['no-cache'] !== true,

@@ -1,5 +1,5 @@
 import { resolve } from 'node:path';
-import type { SerializedTree } from '@treesynth/core';
+import { checkOutputPath, type SerializedTree } from '@treesynth/core';
 import {
   type ReportDataset,
   type ReportInput,
@@ -9,12 +9,13 @@ import {
   writeReport,
 } from '@treesynth/eval';
 import { DEFAULT_OFFLINE_EMBEDDER } from '@treesynth/providers';
-import { defineCommand, integerOption, type ParsedValues, stringOption } from '../command.js';
+import { defineCommand, integerOption, type ParsedValues, stringOption, wholeNumber } from '../command.js';
 import { type ComparedDataset, compareDatasets, metricTable } from '../compare-datasets.js';
 import { type LoadedDataset, loadDatasets, sampleIndices } from '../datasets.js';
 import { EXIT } from '../exit-codes.js';
 import { interruptSignal } from '../interrupt.js';
 import { DATASET_OPTIONS } from './eval.js';
+import { numberFlag } from './job-options.js';
 
 const DEFAULT_MAX_POINTS = 20_000;
 
@@ -149,17 +150,19 @@ async function writeReportFor(values: ParsedValues, positionals: string[], signa
   const status = (line: string) => {
     if (!quiet) process.stderr.write(`${line}\n`);
   };
-  const seed = integerOption(values, 'seed') ?? 0;
-  const limit = integerOption(values, 'limit', 2);
+  const seed = numberFlag(values, 'seed') ?? 0;
+  const limit = integerOption(values, 'limit', wholeNumber(2));
   const field = stringOption(values, 'field');
-  const maxPoints = integerOption(values, 'max-points') ?? DEFAULT_MAX_POINTS;
+  const maxPoints = integerOption(values, 'max-points', wholeNumber(0, 1_000_000)) ?? DEFAULT_MAX_POINTS;
   const datasets = await loadDatasets(positionals, {
     seed,
     ...(limit !== undefined ? { limit } : {}),
     ...(field ? { field } : {}),
   });
   for (const dataset of datasets) if (dataset.problems) status(dataset.problems);
-  const out = resolve(stringOption(values, 'out') ?? defaultOut(datasets));
+  const given = stringOption(values, 'out');
+  checkOutputPath(given ?? defaultOut(datasets), { flag: '--out', kind: 'file' });
+  const out = resolve(given ?? defaultOut(datasets));
   const embedderSpec = stringOption(values, 'embedder') ?? DEFAULT_OFFLINE_EMBEDDER;
   const cacheDir = stringOption(values, 'cache-dir');
   const { compared, embedder } = await compareDatasets(datasets, {
@@ -167,7 +170,7 @@ async function writeReportFor(values: ParsedValues, positionals: string[], signa
     seed,
     signal,
     onStatus: status,
-    ...(cacheDir ? { cacheDir } : {}),
+    ...(cacheDir !== undefined ? { cacheDir } : {}),
   });
 
   const map =

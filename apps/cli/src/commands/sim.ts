@@ -1,7 +1,8 @@
 import { ConfigError } from '@treesynth/core';
 import { startSimulator } from '@treesynth/providers';
-import { defineCommand, integerOption, type ParsedValues, stringOption } from '../command.js';
+import { defineCommand, integerOption, type ParsedValues, stringOption, wholeNumber } from '../command.js';
 import { EXIT } from '../exit-codes.js';
+import { NUMBER_FLAGS, numberFlag } from './job-options.js';
 
 /** Fault flags and the `faults` option each sets. */
 const FAULT_FLAGS = {
@@ -130,13 +131,13 @@ export const simCommand = defineCommand({
       if (rate !== undefined) faults[option] = rate;
     }
     const retryAfterSeconds = secondsOption(values, 'retry-after');
-    const hangMs = integerOption(values, 'hang-ms');
-    const faultSeed = integerOption(values, 'fault-seed');
+    const hangMs = integerOption(values, 'hang-ms', wholeNumber(0, 86_400_000));
+    const faultSeed = integerOption(values, 'fault-seed', NUMBER_FLAGS.seed);
     const simulator = await startSimulator({
-      port: integerOption(values, 'port') ?? 8787,
+      port: integerOption(values, 'port', wholeNumber(0, 65_535)) ?? 8787,
       host: stringOption(values, 'host') ?? '127.0.0.1',
-      seed: integerOption(values, 'seed') ?? 0,
-      latencyMs: integerOption(values, 'latency-ms') ?? 0,
+      seed: numberFlag(values, 'seed') ?? 0,
+      latencyMs: integerOption(values, 'latency-ms', wholeNumber(0, 86_400_000)) ?? 0,
       faults: {
         ...faults,
         ...(retryAfterSeconds !== undefined ? { retryAfterSeconds } : {}),

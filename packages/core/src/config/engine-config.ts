@@ -2,6 +2,9 @@ import { z } from 'zod';
 import { ConfigError } from '../errors/config-error.js';
 import { formatZodError } from './format-zod-error.js';
 
+/** The largest dataset one run may be asked for. */
+const MAX_SAMPLES = 100_000_000;
+
 /** Stage one: how the tree is built (DESIGN.md 1.1). Defaults follow the reference implementation. */
 export const treeConfigSchema = z
   .object({
@@ -36,8 +39,9 @@ export const engineConfigSchema = z
     tree: treeConfigSchema.default(treeConfigSchema.parse({})),
     synthesis: synthesisConfigSchema.default(synthesisConfigSchema.parse({})),
     /** Cap on the dataset size; samples are spread evenly over the leaves when it binds. */
-    maxSamples: z.number().int().min(1).optional(),
-    seed: z.number().int().min(0).default(0),
+    maxSamples: z.number().int().min(1).max(MAX_SAMPLES).optional(),
+    /** Seeds every random choice; 32 bits, the range of the seeded generators. */
+    seed: z.number().int().min(0).max(0xffff_ffff).default(0),
     /** Model calls in flight at once, over all stages. */
     concurrency: z.number().int().min(1).max(4096).default(16),
     /** Extra calls allowed after an answer that is not valid JSON for its schema. */
@@ -47,6 +51,24 @@ export const engineConfigSchema = z
 
 export type EngineConfig = z.output<typeof engineConfigSchema>;
 export type EngineConfigInput = z.input<typeof engineConfigSchema>;
+
+/** What the engine config file may hold: the engine config, plus `stages` (checked by the CLI). */
+const engineConfigFileSchema = engineConfigSchema.extend({ stages: z.unknown().optional() }).strict();
+
+export type EngineConfigFile = EngineConfigInput & { stages?: unknown };
+
+/**
+ * Check a whole config file (an object with known keys only, every field of the right type and in
+ * range) and return it as written, without defaults, so it can be merged under the command's flags.
+ */
+export function parseEngineConfigFile(input: unknown, file: string): EngineConfigFile {
+  const parsed = engineConfigFileSchema.safeParse(input);
+  if (!parsed.success) {
+    const { path, message } = formatZodError(parsed.error);
+    throw new ConfigError({ path: path ? `${file}: ${path}` : file, message });
+  }
+  return input as EngineConfigFile;
+}
 
 export function parseEngineConfig(input: unknown, source = 'config'): EngineConfig {
   const parsed = engineConfigSchema.safeParse(input ?? {});

@@ -34,11 +34,25 @@ export function loadTask(
   reference: string,
   options: { description?: string; requirements?: string[] } = {},
 ): TaskDefinition {
+  if (reference !== 'generic') {
+    // A task that is not generic has its own description and rules: refuse rather than ignore.
+    const flag =
+      options.description !== undefined
+        ? '--description'
+        : options.requirements !== undefined
+          ? '--requirement'
+          : undefined;
+    if (flag)
+      throw new ConfigError({
+        path: flag,
+        message: `only --task generic takes ${flag}; "${reference}" has its own (write a task JSON file to change it)`,
+      });
+  }
   if (reference === 'generic') {
-    if (!options.description) {
+    if (!options.description?.trim()) {
       throw new ConfigError({
         path: '--description',
-        message: 'the generic task needs a one-line description',
+        message: `${options.description === undefined ? 'missing' : 'is blank'}: the generic task needs a one-line description`,
       });
     }
     return parseTask(genericTask({ description: options.description, requirements: options.requirements }));

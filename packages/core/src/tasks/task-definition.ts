@@ -10,26 +10,35 @@ const fieldName = z
     message: `is reserved for provenance (${RESERVED_FIELD_NAMES.join(', ')})`,
   });
 
+/** Text that says something: not empty, not only spaces. */
+const text = z.string().regex(/\S/, 'is blank');
+
 export const sampleFieldSchema = z.object({
   name: fieldName,
-  description: z.string().min(1),
+  description: text,
 });
 
 /** A level of the tree fixed by hand instead of by the criterion stage (MATH's seven subjects). */
 export const fixedLevelSchema = z.object({
-  dimension: z.string().min(1),
-  values: z.array(z.string().min(1)).min(2),
+  dimension: text,
+  values: z.array(text).min(2),
 });
 
 export const taskDefinitionSchema = z
   .object({
-    name: z.string().min(1),
+    /** Names the default run folder, runs/<name>-seed<seed>, so it is one safe folder name. */
+    name: z
+      .string()
+      .regex(
+        /^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/,
+        'use up to 64 letters, digits, ".", "_" or "-", starting with a letter or digit (it names the run folder)',
+      ),
     /** One line: what the data is for. */
-    description: z.string().min(1),
+    description: text,
     /** The fields every sample has, in order. The first is the sample's main text. */
     fields: z.array(sampleFieldSchema).min(1),
     /** Extra rules every sample must follow. */
-    requirements: z.array(z.string().min(1)).default([]),
+    requirements: z.array(text).default([]),
     /** Levels fixed by hand, from the root down. */
     fixedLevels: z.array(fixedLevelSchema).default([]),
   })

@@ -1,7 +1,7 @@
 import { ConfigError, type Embedder } from '@treesynth/core';
 import { createOpenAICompatible } from '../openai/openai-compatible-provider.js';
 import { createGloveSifEmbedder } from './glove-sif-embedder.js';
-import { createHashingEmbedder } from './hashing-embedder.js';
+import { createHashingEmbedder, MAX_HASHING_DIMENSIONS } from './hashing-embedder.js';
 import { createTransformersEmbedder } from './transformers-embedder.js';
 import { createUseLiteEmbedder } from './use-lite-embedder.js';
 
@@ -35,18 +35,25 @@ export function createEmbedder(
   switch (kind) {
     case 'hashing': {
       const dimensions = argument ? Number(argument) : undefined;
-      if (dimensions !== undefined && (!Number.isInteger(dimensions) || dimensions < 8)) {
+      if (
+        dimensions !== undefined &&
+        (!/^\d+$/.test(argument) || dimensions < 8 || dimensions > MAX_HASHING_DIMENSIONS)
+      ) {
         throw new ConfigError({
           path: '--embedder',
-          message: `hashing dimensions must be a whole number >= 8, got "${argument}"`,
+          message: `hashing dimensions must be a whole number from 8 to ${MAX_HASHING_DIMENSIONS}, got "${argument}"`,
         });
       }
       return createHashingEmbedder({ dimensions });
     }
     case 'use-lite':
-      return createUseLiteEmbedder();
     case 'glove-sif':
-      return createGloveSifEmbedder();
+      if (rest.length > 0)
+        throw new ConfigError({
+          path: '--embedder',
+          message: `${kind} takes no ":" argument, got "${spec}"`,
+        });
+      return kind === 'use-lite' ? createUseLiteEmbedder() : createGloveSifEmbedder();
     case 'transformers':
       return createTransformersEmbedder({ model: argument || undefined, cacheDir: settings.cacheDir });
     case 'openai':

@@ -20,6 +20,9 @@ export function wordTokens(text: string): string[] {
   return text.toLowerCase().match(/[\p{L}\p{N}']+/gu) ?? [];
 }
 
+/** More buckets than this only cost memory: a sample's features fill a tiny share of them. */
+export const MAX_HASHING_DIMENSIONS = 65_536;
+
 /**
  * A dependency-free feature-hashing embedder: word unigrams and bigrams plus character 3- to 5-grams
  * of each word (with boundary marks), hashed into `dimensions` buckets with a hashed sign, counts
@@ -28,8 +31,10 @@ export function wordTokens(text: string): string[] {
  */
 export function createHashingEmbedder(options: HashingEmbedderOptions = {}): Embedder {
   const dimensions = options.dimensions ?? 1024;
-  if (!Number.isInteger(dimensions) || dimensions < 8)
-    throw new RangeError('hashing embedder: dimensions must be an integer >= 8');
+  if (!Number.isInteger(dimensions) || dimensions < 8 || dimensions > MAX_HASHING_DIMENSIONS)
+    throw new RangeError(
+      `hashing embedder: dimensions must be an integer from 8 to ${MAX_HASHING_DIMENSIONS}`,
+    );
   const embedOne = (text: string): Float32Array => {
     const counts = new Map<string, number>();
     const add = (feature: string) => counts.set(feature, (counts.get(feature) ?? 0) + 1);

@@ -178,10 +178,33 @@ describe('rateLimitMiddleware: per-minute buckets', () => {
     await done;
   });
 
-  it('lets a call estimated above one minute of tokens through once the bucket is full', async () => {
+  it('refuses a call estimated above one minute of tokens, naming the limit as the caller does', async () => {
     const model = new MockChatModel();
-    const limited = wrap(model, { tokensPerMinute: 100, estimateTokens: () => 1_000_000 });
-    await expect(limited.doGenerate(call('huge'))).resolves.toMatchObject({ text: 'mock answer 0' });
+    const limited = wrap(model, {
+      tokensPerMinute: 100,
+      estimateTokens: () => 1_000_000,
+      names: { tokensPerMinute: '--tpm' },
+    });
+    const refused = limited.doGenerate(call('huge'));
+    await expect(refused).rejects.toBeInstanceOf(ConfigError);
+    await expect(refused).rejects.toThrow(
+      /^--tpm: a request of about 1000000 tokens .* 100 tokens per minute/,
+    );
+    expect(model.calls).toHaveLength(0);
+  });
+
+  it('tells onWait once per waiting call, naming the limit that holds it back', async () => {
+    const model = new MockChatModel();
+    const waits: { limit: string; waitMs: number }[] = [];
+    const limited = wrap(model, { requestsPerMinute: 2, onWait: (event) => waits.push(event) });
+    const done = Promise.all(['a', 'b', 'c', 'd'].map((key) => limited.doGenerate(call(key))));
+    await vi.advanceTimersByTimeAsync(60_000);
+    await done;
+    // a and b go at once; c waits 30 s for the next request, then d another 30 s.
+    expect(waits).toEqual([
+      { limit: 'requestsPerMinute', waitMs: 30_000 },
+      { limit: 'requestsPerMinute', waitMs: 30_000 },
+    ]);
   });
 });
 

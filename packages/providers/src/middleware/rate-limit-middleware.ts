@@ -19,6 +19,18 @@ export interface RateLimitMiddlewareOptions {
   tokensPerMinute?: number;
   /** The up-front token charge of a call. Default `estimateCallTokens`. */
   estimateTokens?: (options: ChatCallOptions) => number;
+  /** Told each time the call at the head of the queue starts waiting for a per-minute limit. */
+  onWait?: (event: RateLimitWait) => void;
+  /** How the caller names each limit in errors (e.g. `--tpm`); default the option's name. */
+  names?: Partial<Record<RateLimit, string>>;
+}
+
+export type RateLimit = 'requestsPerMinute' | 'tokensPerMinute';
+
+export interface RateLimitWait {
+  /** The limit that holds the call back longest. */
+  limit: RateLimit;
+  waitMs: number;
 }
 
 /** Completion tokens assumed for a call that sets no `maxTokens`. */
@@ -44,8 +56,8 @@ interface Waiter {
  * A global concurrency limit plus requests- and tokens-per-minute buckets. Calls wait in one FIFO
  * queue: the first in line goes first even when a later, smaller call would fit the token bucket, so
  * no call starves. A call whose signal fires while it waits leaves the queue with `AbortedError`.
- * Tokens are charged from `estimateTokens` when a call starts (never more than one minute's budget,
- * so a huge call still runs) and corrected with the reported usage when it answers; a cached answer
+ * Tokens are charged from `estimateTokens` when a call starts (a call estimated above one minute's
+ * budget could never start, so it fails at once with a ConfigError) and corrected with the reported usage when it answers; a cached answer
  * is refunded. Place it inside the cache and outside retry, so cache hits cost nothing and a call
  * that waited in the queue does not count the wait against retry's per-attempt timeout:
  * `wrapChatModel({ model, middleware: [cacheMiddleware({ dir }), rateLimitMiddleware({ ... }), retryMiddleware()] })`.
@@ -68,6 +80,8 @@ export function rateLimitMiddleware(options: RateLimitMiddlewareOptions = {}): C
   const queue: Waiter[] = [];
   let inFlight = 0;
   let timer: NodeJS.Timeout | undefined;
+  /** The waiter `onWait` was last told about, so one wait is told once. */
+  let noticed: Waiter | undefined;
 
   /** Admit calls from the head of the queue while every limit allows; else wait for a release or refill. */
   const pump = (): void => {
@@ -77,8 +91,17 @@ export function rateLimitMiddleware(options: RateLimitMiddlewareOptions = {}): C
       if (maxConcurrency !== undefined && inFlight >= maxConcurrency) return;
       const head = queue[0]!;
       const time = now();
-      const waitMs = Math.max(requests?.waitMs(1, time) ?? 0, tokens?.waitMs(head.tokens, time) ?? 0);
+      const requestWaitMs = requests?.waitMs(1, time) ?? 0;
+      const tokenWaitMs = tokens?.waitMs(head.tokens, time) ?? 0;
+      const waitMs = Math.max(requestWaitMs, tokenWaitMs);
       if (waitMs > 0) {
+        if (noticed !== head) {
+          noticed = head;
+          options.onWait?.({
+            limit: requestWaitMs >= tokenWaitMs ? 'requestsPerMinute' : 'tokensPerMinute',
+            waitMs,
+          });
+        }
         timer = setTimeout(pump, Math.max(1, Math.ceil(waitMs)));
         return;
       }
@@ -114,7 +137,14 @@ export function rateLimitMiddleware(options: RateLimitMiddlewareOptions = {}): C
   return {
     async wrapGenerate({ doGenerate, options: callOptions }) {
       throwIfAborted(callOptions.signal);
-      const charge = tokens ? Math.min(Math.max(0, estimateTokens(callOptions)), tokens.capacity) : 0;
+      const charge = tokens ? Math.max(0, estimateTokens(callOptions)) : 0;
+      if (tokens && charge > tokens.capacity) {
+        // It would wait for ever: a bucket never holds more than one minute of tokens.
+        throw new ConfigError({
+          path: options.names?.tokensPerMinute ?? 'tokensPerMinute',
+          message: `a request of about ${charge} tokens (prompt plus expected answer) cannot fit in ${tokensPerMinute} tokens per minute; raise the limit`,
+        });
+      }
       await acquire(charge, callOptions.signal);
       try {
         const result = await doGenerate(callOptions);

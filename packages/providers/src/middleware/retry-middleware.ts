@@ -70,7 +70,12 @@ export function retryMiddleware(options: RetryMiddlewareOptions = {}): ChatModel
   check('maxDelayMs', settings.maxDelayMs >= 0, 'a number >= 0');
   check('factor', settings.factor >= 1, 'a number >= 1');
   check('maxRetryAfterMs', settings.maxRetryAfterMs >= 0, 'a number >= 0');
-  check('timeoutMs', settings.timeoutMs === undefined || settings.timeoutMs > 0, 'a number > 0');
+  // Node turns a longer timer into 1 ms.
+  check(
+    'timeoutMs',
+    settings.timeoutMs === undefined || (settings.timeoutMs > 0 && settings.timeoutMs <= 2 ** 31 - 1),
+    'a number from 1 to 2147483647 (the longest timer Node keeps)',
+  );
 
   return {
     async wrapGenerate({ doGenerate, options: callOptions, model }) {
