@@ -1,5 +1,6 @@
 import { existsSync, mkdirSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { checkOutputPath } from '../config/check-output-path.js';
 import type { EngineConfig } from '../config/engine-config.js';
 import { RunStoreError } from '../errors/run-store-error.js';
 import { RunWriteError } from '../errors/run-write-error.js';
@@ -117,6 +118,8 @@ export class RunStore {
     manifest: Omit<RunManifest, 'schemaVersion' | 'tool' | 'status' | 'createdAt' | 'updatedAt'>,
   ): Promise<RunStore> {
     checkVacant(dir);
+    // A recursive mkdir never returns on some paths (/proc); the check refuses them first.
+    checkOutputPath(dir, { flag: 'dir', kind: 'folder' });
     try {
       mkdirSync(dir, { recursive: true });
     } catch (error) {
