@@ -1,4 +1,4 @@
-import { mkdtempSync, readFileSync } from 'node:fs';
+import { cpSync, mkdtempSync, readdirSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { type SimulatorOptions, startSimulator } from '@treesynth/providers';
@@ -58,6 +58,41 @@ function dataset(dir: string): string[] {
   return readSamples(dir)
     .sort((a, b) => a.id.localeCompare(b.id))
     .map((row) => JSON.stringify(row));
+}
+
+function perLeaf(dir: string): Record<string, number> {
+  const counts: Record<string, number> = {};
+  for (const row of readSamples(dir)) counts[String(row.leaf_id)] = (counts[String(row.leaf_id)] ?? 0) + 1;
+  return counts;
+}
+
+/** The task's fields of a sample or row (a row's other keys set apart) as one string, in any key order. */
+function fieldsKey(sample: Record<string, unknown>): string {
+  const names = Object.keys(sample).filter((name) => !ROW_KEYS.has(name));
+  return JSON.stringify(names.sort().map((name) => [name, sample[name]]));
+}
+
+const ROW_KEYS = new Set(['id', 'leaf_id', 'path', 'drawn', 'call']);
+
+/**
+ * The leaf answers in the run's response cache (those whose samples are rows of the run) hold exactly
+ * the rows: every sample the endpoint was asked for, and so paid for, is in samples.jsonl.
+ */
+function expectEveryAnswerKept(dir: string): void {
+  const rows = readSamples(dir);
+  const kept = new Set(rows.map((row) => fieldsKey(row)));
+  let answered = 0;
+  const cache = join(dir, 'cache');
+  for (const shard of readdirSync(cache)) {
+    for (const name of readdirSync(join(cache, shard))) {
+      const entry = JSON.parse(readFileSync(join(cache, shard, name), 'utf8'));
+      const samples: Record<string, unknown>[] | undefined = JSON.parse(entry.result.text).samples;
+      if (!samples?.length || !kept.has(fieldsKey(samples[0]!))) continue; // pivots, not a leaf answer
+      expect(samples.filter((sample) => !kept.has(fieldsKey(sample)))).toEqual([]);
+      answered += samples.length;
+    }
+  }
+  expect(answered).toBe(rows.length);
 }
 
 function leafCallsFailedIn(dir: string): string[] {
@@ -178,23 +213,37 @@ describe('a run with failed leaf calls', () => {
 });
 
 describe('--max-samples on resume', () => {
-  it('extends a run to a larger budget: the rows of a fresh run with that budget', async () => {
+  it("extends a run to a larger budget: every row kept, each leaf topped up to a fresh run's share", async () => {
     const extended = join(work, 'budget-200');
     const small = await runCli(['run', ...runArgs(healthy.url, extended, '--max-samples', '200')]);
     expect(small.code, small.stderr).toBe(0);
     expect(readSamples(extended)).toHaveLength(200);
-    const grown = await runCli([
-      'run',
-      '--resume',
-      ...runArgs(healthy.url, extended, '--max-samples', '300'),
-    ]);
-    expect(grown.code, grown.stderr).toBe(0);
-    expect(JSON.parse(readFileSync(join(extended, 'run.json'), 'utf8')).config.maxSamples).toBe(300);
+    expectEveryAnswerKept(extended);
+    const smallLines = readFileSync(join(extended, 'samples.jsonl'), 'utf8');
+    // A copy of the 200 run, extended the same way: the extension is deterministic.
+    const again = join(work, 'budget-200-again');
+    cpSync(extended, again, { recursive: true });
 
+    for (const dir of [extended, again]) {
+      const grown = await runCli(['run', '--resume', ...runArgs(healthy.url, dir, '--max-samples', '300')]);
+      expect(grown.code, grown.stderr).toBe(0);
+    }
+    expect(JSON.parse(readFileSync(join(extended, 'run.json'), 'utf8')).config.maxSamples).toBe(300);
+    // Every row of the 200 run is still there, byte for byte, and no id is there twice.
+    expect(readFileSync(join(extended, 'samples.jsonl'), 'utf8').startsWith(smallLines)).toBe(true);
+    const rows = readSamples(extended);
+    expect(rows).toHaveLength(300);
+    expect(new Set(rows.map((row) => row.id)).size).toBe(300);
+    expect(dataset(again)).toEqual(dataset(extended));
+    // No paid sample thrown away: the extension's answers are kept whole too.
+    expectEveryAnswerKept(extended);
+
+    // Each leaf holds what a fresh run with 300 gives it (the rows themselves may differ).
     const fresh = join(work, 'budget-300');
     expect((await runCli(['run', ...runArgs(healthy.url, fresh, '--max-samples', '300')])).code).toBe(0);
     expect(readSamples(fresh)).toHaveLength(300);
-    expect(dataset(extended)).toEqual(dataset(fresh));
+    expect(perLeaf(extended)).toEqual(perLeaf(fresh));
+    expectEveryAnswerKept(fresh);
 
     // A lower budget would leave more rows than it allows: refused, naming the setting, nothing touched.
     const before = readFileSync(join(extended, 'samples.jsonl'), 'utf8');
@@ -204,7 +253,7 @@ describe('--max-samples on resume', () => {
     );
     expect(readFileSync(join(extended, 'samples.jsonl'), 'utf8')).toBe(before);
     expect(status(extended)).toBe('complete');
-  }, 180_000);
+  }, 240_000);
 
   it('refuses a limit on a run made without one', async () => {
     const out = join(work, 'unlimited');

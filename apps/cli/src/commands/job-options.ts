@@ -60,7 +60,8 @@ export const JOB_OPTIONS = {
   'max-samples': {
     type: 'string',
     value: '<n>',
-    description: 'cap the dataset, spread evenly over leaves; a resume may raise it',
+    description:
+      'cap the dataset, spread evenly over leaves; a resume may raise it (rows kept, leaves topped up)',
   },
   seed: { type: 'string', value: '<n>', description: 'seed for every random choice', default: '0' },
   'timeout-ms': {

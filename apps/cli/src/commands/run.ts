@@ -35,7 +35,8 @@ export const runCommand = defineCommand({
     'Everything goes to the run folder: run.json, tree.json, samples.jsonl, events.jsonl, usage.json, cache/.',
     'A stopped or killed run continues with --resume --out <dir> and ends with the same dataset.',
     'Leaf calls that still fail after their retries leave the run incomplete (exit 1); --resume retries them.',
-    'A resume may raise --max-samples: the run grows to what a fresh run with that budget makes.',
+    'A resume may raise --max-samples: every row already made is kept and each leaf is topped up to its new share',
+    '(as many rows per leaf as a fresh run with that budget, not the same rows).',
   ].join('\n'),
   examples: [
     'treesynth run --task gsm8k --model gpt-4o-mini --depth 3 --out runs/gsm8k',

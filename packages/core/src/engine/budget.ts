@@ -6,7 +6,7 @@
  * `spreadOrder`), so no branch is favoured.
  *
  * Monotone: a larger budget never gives a leaf fewer samples, so a run extended to a larger budget
- * keeps every sample it made and ends where a fresh run with that budget would.
+ * keeps every sample it made and tops each leaf up to as many as a fresh run with that budget gives it.
  */
 export function spreadBudget(demands: readonly number[], budget: number): number[] {
   const total = demands.reduce((sum, demand) => sum + demand, 0);

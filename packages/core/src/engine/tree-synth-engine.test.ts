@@ -114,6 +114,38 @@ async function run(options: {
   return { summary, samples, tree, model, dir };
 }
 
+type Row = { id: string; leaf_id: string; call: { index: number } };
+
+function readRows(dir: string): Row[] {
+  return readFileSync(join(dir, 'samples.jsonl'), 'utf8')
+    .split('\n')
+    .filter(Boolean)
+    .map((line) => JSON.parse(line));
+}
+
+function sortedRows<T extends { id: string }>(rows: T[]): T[] {
+  return [...rows].sort((a, b) => a.id.localeCompare(b.id));
+}
+
+function perLeaf(rows: Row[]): Record<string, number> {
+  const counts: Record<string, number> = {};
+  for (const row of rows) counts[row.leaf_id] = (counts[row.leaf_id] ?? 0) + 1;
+  return counts;
+}
+
+/** Every leaf call the model got asked for exactly the samples the dataset holds of it. */
+function expectAskedKept(model: ScriptedChatModel, rows: Row[]): void {
+  const calls = model.callsFor(STAGE_SCHEMA_NAMES.leaf);
+  for (const call of calls) {
+    const [, leaf, index] = /^leaf:(.+):(\d+)$/.exec(call.callKey ?? '') ?? [];
+    const kept = rows.filter((row) => row.leaf_id === leaf && row.call.index === Number(index)).length;
+    expect({ call: call.callKey, asked: countRequested(userText(call)) }).toEqual({
+      call: call.callKey,
+      asked: kept,
+    });
+  }
+}
+
 describe('TreeSynth engine', () => {
   it('builds a tree of the configured depth and fills every leaf with provenance', async () => {
     const { summary, samples, tree } = await run({
@@ -410,7 +442,7 @@ describe('TreeSynth engine', () => {
     );
   });
 
-  it('extends a run to a larger budget with exactly the rows of a fresh run with that budget', async () => {
+  it("extends a run to a larger budget: every row kept, each leaf topped up to a fresh run's share", async () => {
     const reply = worldReply(['colour', 'shape']);
     const config = (maxSamples: number) => ({
       tree: { depth: 2, pivots: 4 },
@@ -419,15 +451,56 @@ describe('TreeSynth engine', () => {
     });
     const small = await run({ reply, config: config(9) });
     expect(small.samples).toHaveLength(9);
+    const smallLines = readFileSync(join(small.dir, 'samples.jsonl'), 'utf8');
     const extended = await run({ reply, config: config(19), dir: small.dir });
     const fresh = await run({ reply, config: config(19) });
     expect(fresh.samples).toHaveLength(19);
-    const sorted = (rows: { id: string }[]) => [...rows].sort((a, b) => a.id.localeCompare(b.id));
-    expect(sorted(extended.samples)).toEqual(sorted(fresh.samples));
-    // The extension paid only for calls the small run had not made: the cut ones were asked in full.
-    const leafCalls = (model: { calls: ChatCallOptions[] }) =>
-      model.calls.filter((call) => call.callKey?.startsWith('leaf:')).length;
-    expect(leafCalls(small.model) + leafCalls(extended.model)).toBeGreaterThanOrEqual(leafCalls(fresh.model));
+    // The rows of the smaller run stay as they were, first in the file; the leaves hold a fresh run's counts.
+    expect(readFileSync(join(small.dir, 'samples.jsonl'), 'utf8').startsWith(smallLines)).toBe(true);
+    expect(extended.samples).toHaveLength(19);
+    expect(new Set(extended.samples.map((row) => row.id)).size).toBe(19);
+    expect(perLeaf(extended.samples)).toEqual(perLeaf(fresh.samples));
+    // Leaves whose earlier calls were sized for 9 got further calls, after the indices they had.
+    expect(extended.samples.some((row) => row.call.index > 0)).toBe(true);
+    expect(fresh.samples.every((row) => row.call.index === 0)).toBe(true);
+    // No call asks for a sample it does not keep, in a fresh run or an extension.
+    for (const session of [small, extended, fresh]) expectAskedKept(session.model, session.samples);
+
+    // The same extension again gives the same rows.
+    const twice = await run({ reply, config: config(9) });
+    await run({ reply, config: config(19), dir: twice.dir });
+    expect(sortedRows(readRows(twice.dir))).toEqual(sortedRows(extended.samples));
+  });
+
+  it('an extension stopped half-way ends, once resumed, with the rows of one that was not', async () => {
+    // One infinite leaf of 10 samples (5 calls of 2): with a budget of 3 it makes calls of 2 and 1.
+    const config = (maxSamples: number) => ({
+      tree: { depth: 1, pivots: 4, coverageCap: 8, coverageRounds: 10 },
+      synthesis: { samplesPerCall: 2, infiniteMultiplierBase: 5 },
+      maxSamples,
+    });
+    const reply = worldReply(['big']);
+    const whole = await run({ reply, config: config(3) });
+    expect(whole.samples).toHaveLength(3);
+    const grown = await run({ reply, config: config(9), dir: whole.dir });
+    expect(grown.samples).toHaveLength(9);
+    expectAskedKept(grown.model, grown.samples);
+
+    // The same extension, whose first and third new calls fail; a resume with the same budget finishes it.
+    const broken = await run({ reply, config: config(3) });
+    let failing = true;
+    const flaky = (call: ChatCallOptions) => {
+      if (failing && /^leaf:.*:(2|4)$/.test(call.callKey ?? ''))
+        throw new ApiCallError({ message: 'HTTP 503', statusCode: 503, isRetryable: true });
+      return reply(call);
+    };
+    const stopped = await run({ reply: flaky, config: config(9), dir: broken.dir });
+    expect(stopped.summary.status).toBe('incomplete');
+    expect(stopped.samples.length).toBeLessThan(9);
+    failing = false;
+    const resumed = await run({ reply: flaky, config: config(9), dir: broken.dir });
+    expect(resumed.summary.status).toBe('complete');
+    expect(sortedRows(resumed.samples)).toEqual(sortedRows(grown.samples));
   });
 
   it('stage one again on a finished run keeps its status', async () => {

@@ -108,9 +108,15 @@ export interface SamplesRepair {
   duplicatesDropped: number;
 }
 
+/** A leaf call to make: its index (the `index` of its rows' ids) and the samples it asks for. */
+interface LeafCall {
+  index: number;
+  size: number;
+}
+
 interface LeafWork {
   leaf: TreeNode;
-  sizes: number[];
+  calls: LeafCall[];
   next: number;
 }
 
@@ -131,8 +137,8 @@ export class TreeSynthEngine {
   private readonly changed = new Notifier();
   private readonly logger: Logger;
   private readonly doneCalls = new Set<string>();
-  /** Samples each finished leaf call delivered, and how many it was asked for then. */
-  private readonly madeCalls = new Map<string, { samples: number; size: number }>();
+  /** The samples each finished leaf call asked for, by leaf id and call index: they count toward the leaf's target. */
+  private readonly madeCalls = new Map<string, Map<number, number>>();
   /** Leaf calls that failed in an earlier session: tried again, past any cached unusable answer. */
   private readonly failedBefore = new Set<string>();
   private failedCalls = 0;
@@ -296,14 +302,14 @@ export class TreeSynthEngine {
         case 'leaf-call': {
           const id = callId(event.leaf, event.index);
           this.doneCalls.add(id);
-          this.madeCalls.set(id, { samples: event.samples, size: event.size ?? event.samples });
+          this.recordMade(event.leaf, event.index, event.size ?? event.samples);
           this.failedBefore.delete(id);
           finished.set(id, event);
           break;
         }
         case 'leaf-call-failed':
           // Every failed call is tried again on resume, until a later event says it succeeded.
-          if (!this.madeCalls.has(callId(event.leaf, event.index)))
+          if (!this.madeCalls.get(event.leaf)?.has(event.index))
             this.failedBefore.add(callId(event.leaf, event.index));
           break;
         default:
@@ -319,8 +325,8 @@ export class TreeSynthEngine {
 
   /**
    * Check samples.jsonl against the leaf calls the event log says are done. A call whose rows are
-   * missing (a torn, cut or deleted file) is made again: the response cache answers it for free, and
-   * only the missing rows are appended.
+   * missing (a torn, cut or deleted file) is made again with the size it had: the response cache
+   * answers it for free, and only the missing rows are appended.
    */
   private reconcileSamples(finished: Extract<RunEvent, { type: 'leaf-call' }>[], duplicatesDropped: number) {
     let missing = 0;
@@ -332,7 +338,6 @@ export class TreeSynthEngine {
       if (absent === 0) continue;
       missing += absent;
       this.doneCalls.delete(callId(call.leaf, call.index));
-      this.madeCalls.delete(callId(call.leaf, call.index));
       this.repairing.set(leafCallKey(call.leaf, call.index), { paid: false });
     }
     if (missing === 0 && duplicatesDropped === 0) return;
@@ -548,10 +553,40 @@ export class TreeSynthEngine {
   }
 
   private enqueueLeaf(leaf: TreeNode, target = this.naturalDemand(leaf)): void {
-    const sizes = callSizes(target, this.config.synthesis.samplesPerCall);
-    this.leafCallsPlanned += sizes.length;
-    this.leafQueue.push({ leaf, sizes, next: 0 });
+    const made = this.madeCalls.get(leaf.id);
+    const calls = this.callsToMake(leaf.id, target);
+    // The leaf's calls made before, and its new ones (a repair is one made before, made again).
+    this.leafCallsPlanned += (made?.size ?? 0) + calls.filter((call) => !made?.has(call.index)).length;
+    if (calls.length > 0) this.leafQueue.push({ leaf, calls, next: 0 });
     this.changed.notify();
+  }
+
+  /**
+   * The calls a leaf still needs to reach `target` samples. Calls made before count with the size they
+   * asked for (one whose rows samples.jsonl lost is made again at that size, so the cache answers it).
+   * The rest fills the lowest free call indices: those of `callSizes(target)` at their planned size,
+   * then further ones of at most `samplesPerCall`, the last cut to what the leaf still needs. A run
+   * resumed with its own budget so makes exactly the calls it had planned; one resumed with a larger
+   * budget keeps every call and tops each leaf up to its new share. Which calls an interrupted session
+   * finished does not change the outcome: the calls left are always the same.
+   */
+  private callsToMake(leafId: string, target: number): LeafCall[] {
+    const perCall = this.config.synthesis.samplesPerCall;
+    const made = this.madeCalls.get(leafId) ?? new Map<number, number>();
+    const calls: LeafCall[] = [];
+    let need = target;
+    for (const [index, size] of made) {
+      need -= size;
+      if (this.repairing.has(leafCallKey(leafId, index))) calls.push({ index, size });
+    }
+    const planned = callSizes(target, perCall);
+    for (let index = 0; need > 0; index++) {
+      if (made.has(index)) continue;
+      const size = Math.min(planned[index] ?? perCall, need);
+      calls.push({ index, size });
+      need -= size;
+    }
+    return calls;
   }
 
   /** With a budget (or tree-only), plan the leaves once the whole tree is known. */
@@ -587,32 +622,25 @@ export class TreeSynthEngine {
     // memory stays bounded however many leaves there are.
     while (this.leafCallsInFlight < this.scheduler.concurrency && this.leafQueue.length > 0) {
       const work = this.leafQueue[0]!;
-      const index = work.next++;
-      if (work.next >= work.sizes.length) this.leafQueue.shift();
-      if (this.hasMade(callId(work.leaf.id, index), work.sizes[index]!)) continue;
+      const { index, size } = work.calls[work.next++]!;
+      if (work.next >= work.calls.length) this.leafQueue.shift();
       this.leafCallsInFlight++;
       this.track(
-        this.leafCall(work.leaf, index, work.sizes[index]!).finally(() => {
+        this.leafCall(work.leaf, index, size).finally(() => {
           this.leafCallsInFlight--;
         }),
       );
     }
   }
 
-  /**
-   * Whether an earlier session made this call for at least `size` samples, or made it and got fewer
-   * than it asked for (asking again would give the same answer).
-   */
-  private hasMade(id: string, size: number): boolean {
-    const made = this.madeCalls.get(id);
-    return made !== undefined && (made.samples >= size || made.samples < made.size);
+  /** Note a finished leaf call and the samples it asked for. */
+  private recordMade(leaf: string, index: number, size: number): void {
+    const made = this.madeCalls.get(leaf) ?? new Map<number, number>();
+    made.set(index, size);
+    this.madeCalls.set(leaf, made);
   }
 
-  /**
-   * One leaf call. It always asks for `samplesPerCall` samples and keeps the first `size`: its request,
-   * and so its answer, does not depend on the budget, and a run extended to a larger budget makes the
-   * same rows as a fresh one (a call cut short before is asked again, from the cache, for its rest).
-   */
+  /** One leaf call: it asks for `size` samples, every one of which is kept (none paid for and dropped). */
   private async leafCall(leaf: TreeNode, index: number, size: number): Promise<void> {
     const { task, config, store } = this.options;
     const key = leafCallKey(leaf.id, index);
@@ -625,7 +653,7 @@ export class TreeSynthEngine {
         {
           task,
           path,
-          count: config.synthesis.samplesPerCall,
+          count: size,
           temperature: config.synthesis.temperature,
           callKey: key,
         },
@@ -678,7 +706,7 @@ export class TreeSynthEngine {
       this.repaired.rowsMissing -= fresh.length;
     }
     this.doneCalls.add(id);
-    this.madeCalls.set(id, { samples: records.length, size });
+    this.recordMade(leaf.id, index, size);
     this.progress();
   }
 
@@ -847,10 +875,8 @@ export class TreeSynthEngine {
       estimate.leafCalls += sizes.length;
       estimate.samples += targets[index]!;
       estimate.promptTokens += Math.ceil(promptChars / 4) * sizes.length;
-      // Every call asks for a full `samplesPerCall` (see `leafCall`), the last one too.
-      estimate.completionTokens += Math.ceil(
-        (sampleChars * config.synthesis.samplesPerCall * sizes.length) / 4,
-      );
+      // Each call asks for its own size (see `leafCall`): the answers hold the leaf's target in all.
+      estimate.completionTokens += Math.ceil((sampleChars * targets[index]!) / 4);
     });
     return estimate;
   }

@@ -24,7 +24,7 @@ export type RunEvent =
       leaf: string;
       index: number;
       samples: number;
-      /** Samples the call was to deliver (its share of the budget); absent in older logs: `samples`. */
+      /** Samples the call asked for; they count toward the leaf's target. Absent in older logs: `samples`. */
       size?: number;
     }
   | {
