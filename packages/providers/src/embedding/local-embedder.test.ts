@@ -1,14 +1,14 @@
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { ConfigError } from '@treesynth/core';
+import { ConfigError, type Embedder } from '@treesynth/core';
 import * as embedders from '@treesynth/embedders';
 import { describe, expect, it } from 'vitest';
 import { createEmbedder } from './create-embedder.js';
 import { createLocalEmbedder, type LoadEmbedders } from './local-embedder.js';
 
-const pick = ({ provider, modelId, dimensions, maxEmbeddingsPerCall }: embedders.UseLiteEmbedder) => ({
+const pick = ({ provider, modelId, dimensions, maxEmbeddingsPerCall }: Embedder) => ({
   provider,
   modelId,
   dimensions,
@@ -27,8 +27,8 @@ describe('createEmbedder with the local embedders of @treesynth/embedders', () =
         embedders.createTransformersEmbedder({ model: 'Xenova/bge-small-en-v1.5' }),
       ],
       [createEmbedder(`transformers:${folder}`), embedders.createTransformersEmbedder({ model: folder })],
-    ] as const;
-    for (const [lazy, real] of pairs) expect(pick(lazy as never)).toEqual(pick(real as never));
+    ];
+    for (const [lazy, real] of pairs) expect(pick(lazy!)).toEqual(pick(real!));
   });
 
   it('loads the package on first use and embeds through it', async () => {
@@ -77,5 +77,15 @@ describe('createEmbedder with the local embedders of @treesynth/embedders', () =
     const broken = new Error('onnxruntime: bad build');
     const embedder = createLocalEmbedder('use-lite', { load: () => Promise.reject(broken) });
     await expect(embedder.doEmbed({ values: ['x'] })).rejects.toBe(broken);
+  });
+
+  it('is an optional peer of @treesynth/providers, so an install of providers does not pull it in', () => {
+    const manifest = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as {
+      dependencies: Record<string, string>;
+      peerDependenciesMeta: Record<string, { optional?: boolean }>;
+    };
+    expect(Object.keys(manifest.dependencies)).not.toContain('@treesynth/embedders');
+    expect(Object.keys(manifest.dependencies)).not.toContain('@huggingface/transformers');
+    expect(manifest.peerDependenciesMeta['@treesynth/embedders']?.optional).toBe(true);
   });
 });
