@@ -54,12 +54,8 @@ import {
   ROOT_ID,
   type SampleFields,
 } from '@treesynth/core';
-import {
-  createEmbedder,
-  createOpenAICompatible,
-  createUseLiteEmbedder,
-  startSimulator,
-} from '@treesynth/providers';
+import { createUseLiteEmbedder } from '@treesynth/embedders';
+import { createEmbedder, createOpenAICompatible, startSimulator } from '@treesynth/providers';
 
 const { values: flags } = parseArgs({
   options: {

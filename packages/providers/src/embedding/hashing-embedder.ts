@@ -1,4 +1,4 @@
-import type { Embedder, EmbedOptions, EmbedResult } from '@treesynth/core';
+import { type Embedder, type EmbedOptions, type EmbedResult, wordTokens } from '@treesynth/core';
 
 export interface HashingEmbedderOptions {
   /** Vector length (default 1024). */
@@ -13,11 +13,6 @@ function fnv1a(text: string, seed: number): number {
     hash = Math.imul(hash, 0x01000193) >>> 0;
   }
   return hash;
-}
-
-/** Lower-case word tokens (letters, digits, apostrophes). */
-export function wordTokens(text: string): string[] {
-  return text.toLowerCase().match(/[\p{L}\p{N}']+/gu) ?? [];
 }
 
 /** More buckets than this only cost memory: a sample's features fill a tiny share of them. */

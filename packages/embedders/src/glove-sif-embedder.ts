@@ -1,8 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
-import type { Embedder, EmbedOptions, EmbedResult } from '@treesynth/core';
+import { type Embedder, type EmbedOptions, type EmbedResult, wordTokens } from '@treesynth/core';
 import { writeEmbeddingTableModel } from './embedding-table-model.js';
-import { wordTokens } from './hashing-embedder.js';
 
 export interface GloveSifEmbedderOptions {
   /** SIF smoothing `a` in a / (a + p(w)) (default 1e-3, the SIF paper's range 1e-4..1e-3). */

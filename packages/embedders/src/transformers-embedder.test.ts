@@ -1,8 +1,8 @@
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { ConfigError } from '@treesynth/core';
 import { describe, expect, it } from 'vitest';
-import { embedMany } from './embed-many.js';
 import { writeTinyEncoder } from './tiny-encoder.fixture.js';
 import { createTransformersEmbedder } from './transformers-embedder.js';
 
@@ -11,9 +11,12 @@ describe('transformers embedder on a real ONNX model file', () => {
     const folder = mkdtempSync(join(tmpdir(), 'tiny-encoder-'));
     const dims = 8;
     const { vocab, table } = writeTinyEncoder(folder, ['the', 'cat', 'sat', 'on', 'mat', 'dog', 'ran'], dims);
-    const embedder = createTransformersEmbedder({ model: folder, normalize: false });
+    const embedder = createTransformersEmbedder({ model: folder, normalize: false, batchSize: 2 });
     const texts = ['The cat sat', 'dog ran on the mat', 'cat zebra'];
-    const { embeddings } = await embedMany({ embedder, values: texts });
+    const embeddings = [
+      ...(await embedder.doEmbed({ values: texts.slice(0, 2) })).embeddings,
+      ...(await embedder.doEmbed({ values: texts.slice(2) })).embeddings,
+    ];
     for (const [row, text] of texts.entries()) {
       const ids = text
         .toLowerCase()
@@ -29,4 +32,16 @@ describe('transformers embedder on a real ONNX model file', () => {
       });
     }
   }, 60_000);
+
+  it('a transformers model that is not on disk is a clear error, with no network', async () => {
+    const embedder = createTransformersEmbedder({
+      model: 'Xenova/all-MiniLM-L6-v2',
+      cacheDir: mkdtempSync(join(tmpdir(), 'no-models-')),
+    });
+    const error = await embedder.doEmbed({ values: ['x'] }).catch((caught: unknown) => caught);
+    expect(ConfigError.isInstance(error)).toBe(true);
+    expect((error as Error).message).toMatch(
+      /transformers:Xenova\/all-MiniLM-L6-v2: model not found offline; .*--embedder transformers:DIR/,
+    );
+  }, 30_000);
 });
