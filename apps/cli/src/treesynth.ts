@@ -1,7 +1,5 @@
-#!/usr/bin/env node
-
+import { readFileSync } from 'node:fs';
 import { type CommandSpec, formatHelp, parseCommandArgs } from './command.js';
-import { exitCodeFor, oneLine } from './exit-codes.js';
 
 /** Commands load lazily: `treesynth sim` does not pay for the engine's imports, and so on. */
 const COMMANDS: Record<string, { summary: string; load: () => Promise<CommandSpec> }> = {
@@ -49,7 +47,7 @@ function mainHelp(): string {
     'Commands:',
     ...Object.entries(COMMANDS).map(([name, command]) => `  ${name.padEnd(width)}${command.summary}`),
     '',
-    'Run `treesynth <command> --help` for a command’s options and examples.',
+    'Run `treesynth <command> --help` for a command’s options and examples, `treesynth --version` for the version.',
     '',
     'Examples:',
     '  treesynth demo',
@@ -58,11 +56,22 @@ function mainHelp(): string {
   ].join('\n');
 }
 
-async function main(argv: string[]): Promise<number> {
+/** The CLI's version, from its package.json (beside `src/` and `dist/`; the test bundle keeps the path). */
+export function cliVersion(): string {
+  const file = new URL('../package.json', import.meta.url);
+  return (JSON.parse(readFileSync(file, 'utf8')) as { version: string }).version;
+}
+
+/** Run one command line (without `node` and the script) and give its exit code; errors are thrown. */
+export async function treesynth(argv: string[]): Promise<number> {
   const [name, ...rest] = argv;
   if (!name || name === '--help' || name === '-h' || name === 'help') {
     process.stdout.write(mainHelp());
     return name ? 0 : 2;
+  }
+  if (name === '--version' || name === '-v') {
+    process.stdout.write(`${cliVersion()}\n`);
+    return 0;
   }
   const entry = COMMANDS[name];
   if (!entry) {
@@ -79,14 +88,3 @@ async function main(argv: string[]): Promise<number> {
   }
   return command.run(values, positionals);
 }
-
-main(process.argv.slice(2)).then(
-  (code) => {
-    process.exitCode = code;
-  },
-  (error: unknown) => {
-    process.stderr.write(`treesynth: ${oneLine(error, process.env.OPENAI_API_KEY)}\n`);
-    if (process.env.TREESYNTH_DEBUG && error instanceof Error) process.stderr.write(`${error.stack}\n`);
-    process.exitCode = exitCodeFor(error);
-  },
-);
