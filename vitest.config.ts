@@ -20,7 +20,8 @@ export default defineConfig({
     projects: [
       ...packages.map((name) => ({
         extends: true as const,
-        test: { name, include: [`packages/${name}/src/**/*.test.ts`] },
+        // Unit files share their worker's module cache: no re-import of zod, core, ... per file.
+        test: { name, include: [`packages/${name}/src/**/*.test.ts`], isolate: false },
       })),
       {
         extends: true,
