@@ -2,14 +2,31 @@ import { type ChildProcess, spawn } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { expect } from 'vitest';
+import { expect, inject } from 'vitest';
+
+declare module 'vitest' {
+  interface ProvidedContext {
+    /** The bundled CLI's entry file, made once per test run by scripts/cli-bundle.global-setup.ts. */
+    cliBundle?: string;
+  }
+}
 
 export const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '../../..');
 const MAIN = join(ROOT, 'apps/cli/src/main.ts');
 
-/** Start the real CLI as a child process, from source, as `pnpm treesynth` does. */
+/**
+ * How to start the CLI: the bundle of its source that the test run made once (the `cli` project's
+ * globalSetup, scripts/cli-bundle.global-setup.ts), or, outside that project, the source through tsx
+ * as `pnpm treesynth` does. Either way a real child process, with real signals and exit codes.
+ */
+function cliCommand(): string[] {
+  const bundle = inject('cliBundle');
+  return bundle ? [bundle] : ['--conditions=@treesynth/source', '--import', 'tsx', MAIN];
+}
+
+/** Start the real CLI as a child process. */
 export function spawnCli(args: string[], env: NodeJS.ProcessEnv = {}): ChildProcess {
-  return spawn(process.execPath, ['--conditions=@treesynth/source', '--import', 'tsx', MAIN, ...args], {
+  return spawn(process.execPath, [...cliCommand(), ...args], {
     cwd: ROOT,
     env: { ...process.env, OPENAI_API_KEY: '', OPENAI_BASE_URL: '', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],

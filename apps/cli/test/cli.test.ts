@@ -424,15 +424,3 @@ describe('secrets', () => {
     for (const file of allFiles(out)) expect(readFileSync(file, 'utf8'), file).not.toContain(key);
   }, 60_000);
 });
-
-describe('--help', () => {
-  it.each(['run', 'tree', 'demo', 'sim', 'batch', 'balance', 'report', 'eval'])(
-    '%s has help with an example',
-    async (command) => {
-      const result = await runCli([command, '--help']);
-      expect(result.code).toBe(0);
-      expect(result.stdout).toMatch(/Usage: treesynth/);
-      expect(result.stdout).toMatch(/Examples:\n {2}treesynth/);
-    },
-  );
-});

@@ -34,10 +34,26 @@ function flakyEndpoint(name: string) {
 
 describe('loadBalancedChatModel: routing', () => {
   it('sends more calls to the endpoint that answers faster (least busy)', async () => {
-    const slow = new MockChatModel({ modelId: 'm', delayMs: 40 });
+    // The slow endpoint answers nothing until every call is sent, whatever the machine's load: it takes
+    // a call only while the fast one has more in flight, so it holds at most 4 of the 8 at any time.
+    let sendAnswers = () => {};
+    const allSent = new Promise<void>((resolve) => {
+      sendAnswers = resolve;
+    });
+    const slow = new MockChatModel({
+      modelId: 'm',
+      reply: async (_, callNumber) => {
+        await allSent;
+        return `mock answer ${callNumber}`;
+      },
+    });
     const fast = new MockChatModel({ modelId: 'm', delayMs: 4 });
     const balanced = loadBalancedChatModel({ models: [slow, fast] });
-    await runPool(80, 8, () => balanced.doGenerate(call));
+    await runPool(80, 8, (index) => {
+      const answer = balanced.doGenerate(call);
+      if (index === 79) sendAnswers();
+      return answer;
+    });
     expect(slow.callCount + fast.callCount).toBe(80);
     expect(fast.callCount).toBeGreaterThan(3 * slow.callCount);
   });

@@ -383,9 +383,16 @@ describe('faults over HTTP', () => {
   });
 
   it('holds a hung request past the client timeout, yet close() ends it at once', async () => {
-    const simulator = await startSimulator({ faults: { rateHang: 1 } });
+    let hanging = () => {};
+    const inFlight = new Promise<void>((resolve) => {
+      hanging = resolve;
+    });
+    const simulator = await startSimulator({
+      faults: { rateHang: 1 },
+      onRequest: (record) => record.outcome === 'hang' && hanging(),
+    });
     const pending = post(simulator.url, leafBody).catch((error: Error) => error);
-    await new Promise((resolve) => setTimeout(resolve, 100));
+    await inFlight;
     expect(simulator.stats().faults.hang).toBe(1);
     const started = performance.now();
     await simulator.close();
@@ -424,9 +431,12 @@ describe('faults over HTTP', () => {
       script,
       [
         `import { startSimulator } from ${JSON.stringify(join(here, 'start-simulator.ts'))};`,
-        'const simulator = await startSimulator({ faults: { rateHang: 1 } });',
+        // Close only once the hang is in flight: the simulator has drawn it and holds the response.
+        'let hanging;',
+        'const inFlight = new Promise((resolve) => { hanging = resolve; });',
+        "const simulator = await startSimulator({ faults: { rateHang: 1 }, onRequest: (record) => { if (record.outcome === 'hang') hanging(); } });",
         `const pending = fetch(simulator.url + '/chat/completions', { method: 'POST', body: ${JSON.stringify(JSON.stringify(leafBody))} }).catch(() => 'cancelled');`,
-        'await new Promise((resolve) => setTimeout(resolve, 200));',
+        'await inFlight;',
         'await simulator.close();',
         'console.log(simulator.stats().faults.hang, await pending);',
       ].join('\n'),

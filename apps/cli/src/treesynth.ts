@@ -1,0 +1,90 @@
+import { readFileSync } from 'node:fs';
+import { type CommandSpec, formatHelp, parseCommandArgs } from './command.js';
+
+/** Commands load lazily: `treesynth sim` does not pay for the engine's imports, and so on. */
+const COMMANDS: Record<string, { summary: string; load: () => Promise<CommandSpec> }> = {
+  run: {
+    summary: 'build the tree and synthesize the dataset',
+    load: async () => (await import('./commands/run.js')).runCommand,
+  },
+  tree: {
+    summary: 'build the tree only and show what synthesis would cost',
+    load: async () => (await import('./commands/tree.js')).treeCommand,
+  },
+  demo: {
+    summary: 'offline demo: a gsm8k run against the built-in simulated LLM',
+    load: async () => (await import('./commands/demo.js')).demoCommand,
+  },
+  batch: {
+    summary: 'export leaf calls as an OpenAI Batch file; ingest the results',
+    load: async () => (await import('./commands/batch.js')).batchCommand,
+  },
+  balance: {
+    summary: 'route an existing JSONL dataset to tree leaves and rebalance it',
+    load: async () => (await import('./commands/balance.js')).balanceCommand,
+  },
+  report: {
+    summary: 'write a self-contained HTML report (t-SNE, tree, metrics) for runs or JSONL files',
+    load: async () => (await import('./commands/report.js')).reportCommand,
+  },
+  eval: {
+    summary: 'compare datasets: `treesynth eval diversity <files...>` prints diversity metrics',
+    load: async () => (await import('./commands/eval.js')).evalCommand,
+  },
+  sim: {
+    summary: 'serve the simulated OpenAI-compatible LLM on loopback',
+    load: async () => (await import('./commands/sim.js')).simCommand,
+  },
+};
+
+function mainHelp(): string {
+  const width = Math.max(...Object.keys(COMMANDS).map((name) => name.length)) + 2;
+  return [
+    'treesynth: diverse, balanced training data from a one-line task (TreeSynth, arXiv 2503.17195)',
+    '',
+    'Usage: treesynth <command> [options]',
+    '',
+    'Commands:',
+    ...Object.entries(COMMANDS).map(([name, command]) => `  ${name.padEnd(width)}${command.summary}`),
+    '',
+    'Run `treesynth <command> --help` for a command’s options and examples, `treesynth --version` for the version.',
+    '',
+    'Examples:',
+    '  treesynth demo',
+    '  OPENAI_API_KEY=... treesynth run --task gsm8k --model gpt-4o-mini --depth 3 --max-samples 5000 --out runs/gsm8k',
+    '',
+  ].join('\n');
+}
+
+/** The CLI's version, from its package.json (beside `src/` and `dist/`; the test bundle keeps the path). */
+export function cliVersion(): string {
+  const file = new URL('../package.json', import.meta.url);
+  return (JSON.parse(readFileSync(file, 'utf8')) as { version: string }).version;
+}
+
+/** Run one command line (without `node` and the script) and give its exit code; errors are thrown. */
+export async function treesynth(argv: string[]): Promise<number> {
+  const [name, ...rest] = argv;
+  if (!name || name === '--help' || name === '-h' || name === 'help') {
+    process.stdout.write(mainHelp());
+    return name ? 0 : 2;
+  }
+  if (name === '--version' || name === '-v') {
+    process.stdout.write(`${cliVersion()}\n`);
+    return 0;
+  }
+  const entry = COMMANDS[name];
+  if (!entry) {
+    process.stderr.write(
+      `treesynth: unknown command "${name}"; commands: ${Object.keys(COMMANDS).join(', ')}\n`,
+    );
+    return 2;
+  }
+  const command = await entry.load();
+  const { values, positionals, help } = parseCommandArgs(command, rest);
+  if (help) {
+    process.stdout.write(formatHelp(command));
+    return 0;
+  }
+  return command.run(values, positionals);
+}

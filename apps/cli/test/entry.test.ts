@@ -1,0 +1,46 @@
+import { spawn } from 'node:child_process';
+import { mkdtempSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { collect, ROOT, runCli, spawnCli } from './cli-harness.js';
+
+const VERSION = (JSON.parse(readFileSync(join(ROOT, 'apps/cli/package.json'), 'utf8')) as { version: string })
+  .version;
+
+describe('treesynth --version', () => {
+  it.each(['--version', '-v'])('%s prints the version of apps/cli/package.json, exit 0', async (flag) => {
+    const result = await runCli([flag]);
+    expect(result.code, result.stderr).toBe(0);
+    expect(result.stdout).toBe(`${VERSION}\n`);
+    expect(result.stderr).toBe('');
+  });
+});
+
+describe('a reader that goes away', () => {
+  it('ends the CLI quietly with exit 0 when its stdout pipe is closed (`| head`)', async () => {
+    const child = spawnCli(['run', '--help']);
+    // The reader closes before the CLI has written anything, so its first write meets EPIPE.
+    child.stdout?.destroy();
+    const result = await collect(child);
+    expect(result.stderr).not.toMatch(/EPIPE|Error|\n\s+at /);
+    expect(result.stderr).toBe('');
+    expect(result.code).toBe(0);
+  });
+});
+
+describe('the README way: pnpm treesynth from the repository root', () => {
+  it('prints clean JSON on stdout with --json, no pnpm banner before it', async () => {
+    const out = join(mkdtempSync(join(tmpdir(), 'treesynth-pnpm-')), 'demo');
+    const child = spawn('pnpm', ['treesynth', 'demo', '--out', out, '--json', '--quiet'], {
+      cwd: ROOT,
+      env: { ...process.env, OPENAI_API_KEY: '', OPENAI_BASE_URL: '' },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    const result = await collect(child);
+    expect(result.code, result.stderr).toBe(0);
+    const summary = JSON.parse(result.stdout) as { dir: string; status: string };
+    expect(summary.dir).toBe(out);
+    expect(summary.status).toBe('complete');
+  });
+});
