@@ -36,6 +36,7 @@ export {
   ApiCallError,
   ConfigError,
   DeferredCallError,
+  PromptFormatError,
   RunLockedError,
   RunStoreError,
   RunWriteError,
@@ -56,6 +57,17 @@ export {
   parseSubspace,
   STAGE_SCHEMA_NAMES,
 } from './prompts/prompt-layout.js';
+export {
+  type PromptMessages,
+  readSchemaHint,
+  readStageRequest,
+  type StageName,
+  type StageRequest,
+  schemaHint,
+  stageOfSchema,
+  stageRequestSchema,
+  staticPrefixLength,
+} from './prompts/prompt-format.js';
 export {
   coveragePrompt,
   criterionPrompt,
