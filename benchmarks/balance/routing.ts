@@ -54,12 +54,8 @@ import {
   ROOT_ID,
   type SampleFields,
 } from '@treesynth/core';
-import {
-  createEmbedder,
-  createOpenAICompatible,
-  createUseLiteEmbedder,
-  startSimulator,
-} from '@treesynth/providers';
+import { createEmbedder, createOpenAICompatible, createUseLiteEmbedder } from '@treesynth/providers';
+import { startSimulator } from '@treesynth/simulator';
 
 const { values: flags } = parseArgs({
   options: {

@@ -51,13 +51,6 @@ export { type EmbedInBatchesOptions, embedInBatches } from './model/embed-in-bat
 export { type GenerateObjectOptions, generateObject, toJsonSchema } from './model/generate-object.js';
 export { wrapChatModel } from './model/wrap-chat-model.js';
 export {
-  bulletList,
-  PROMPT_SECTIONS,
-  parsePromptSections,
-  parseSubspace,
-  STAGE_SCHEMA_NAMES,
-} from './prompts/prompt-layout.js';
-export {
   type PromptMessages,
   readSchemaHint,
   readStageRequest,
@@ -68,6 +61,7 @@ export {
   stageRequestSchema,
   staticPrefixLength,
 } from './prompts/prompt-format.js';
+export { STAGE_SCHEMA_NAMES } from './prompts/prompt-layout.js';
 export {
   coveragePrompt,
   criterionPrompt,
