@@ -57,7 +57,6 @@ export {
   type StageName,
   type StageRequest,
   schemaHint,
-  stageOfSchema,
   stageRequestSchema,
   staticPrefixLength,
 } from './prompts/prompt-format.js';

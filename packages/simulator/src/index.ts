@@ -7,24 +7,8 @@ export {
   type SimulatorStage,
 } from './answer-request.js';
 export type { LatentWorld, WorldDimension } from './latent-world.js';
-export {
-  chooseRouteOption,
-  INVALID_ROUTE_ANSWER,
-  ROUTE_INVALID_MARKER,
-  ROUTE_INVALID_ONCE_MARKER,
-} from './route-answer.js';
-export {
-  type ContentFaultKind,
-  DEFAULT_HANG_MS,
-  drawFault,
-  FAULT_KINDS,
-  type FaultDraw,
-  type FaultPlan,
-  type HttpFaultKind,
-  planFaults,
-  type SimulatorFaultKind,
-  type SimulatorFaults,
-} from './simulator-faults.js';
+export { INVALID_ROUTE_ANSWER, ROUTE_INVALID_MARKER, ROUTE_INVALID_ONCE_MARKER } from './route-answer.js';
+export type { SimulatorFaultKind, SimulatorFaults } from './simulator-faults.js';
 export {
   type Simulator,
   type SimulatorOptions,
