@@ -55,7 +55,8 @@ import {
   type SampleFields,
 } from '@treesynth/core';
 import { createUseLiteEmbedder } from '@treesynth/embedders';
-import { createEmbedder, createOpenAICompatible, startSimulator } from '@treesynth/providers';
+import { createEmbedder, createOpenAICompatible } from '@treesynth/providers';
+import { startSimulator } from '@treesynth/simulator';
 
 const { values: flags } = parseArgs({
   options: {

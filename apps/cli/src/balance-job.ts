@@ -43,8 +43,8 @@ import {
   DEFAULT_OFFLINE_EMBEDDER,
   DEFAULT_OPENAI_BASE_URL,
   embedMany,
-  startSimulator,
 } from '@treesynth/providers';
+import { startSimulator } from '@treesynth/simulator';
 import {
   type LeafDistribution,
   leafDistribution,

@@ -9,7 +9,7 @@ import {
 } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import { startSimulator } from '@treesynth/providers';
+import { startSimulator } from '@treesynth/simulator';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type CliResult, collect, ROOT, readSamples, runCli, spawnCli } from './cli-harness.js';
 

@@ -1,7 +1,7 @@
 import { mkdtempSync, readdirSync, readFileSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { startSimulator } from '@treesynth/providers';
+import { startSimulator } from '@treesynth/simulator';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { readSamples, runCli } from './cli-harness.js';
 

@@ -1,7 +1,7 @@
 import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { type SimulatorOptions, type SimulatorStats, startSimulator } from '@treesynth/providers';
+import { type SimulatorOptions, type SimulatorStats, startSimulator } from '@treesynth/simulator';
 import { describe, expect, it } from 'vitest';
 import { readSamples, runCli } from './cli-harness.js';
 

@@ -1,7 +1,7 @@
 import { cpSync, mkdtempSync, readdirSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { type SimulatorOptions, startSimulator } from '@treesynth/providers';
+import { type SimulatorOptions, startSimulator } from '@treesynth/simulator';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { budgetChangeProblem } from '../src/run-job.js';
 import { expectOneLineError, readSamples, runCli } from './cli-harness.js';

@@ -3,7 +3,7 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { startSimulator } from '@treesynth/providers';
+import { startSimulator } from '@treesynth/simulator';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type CliResult, runCli } from './cli-harness.js';
 import { wordProblemLines } from './word-problems.fixture.js';

@@ -36,6 +36,7 @@ export {
   ApiCallError,
   ConfigError,
   DeferredCallError,
+  PromptFormatError,
   RunLockedError,
   RunStoreError,
   RunWriteError,
@@ -50,12 +51,16 @@ export { type EmbedInBatchesOptions, embedInBatches } from './model/embed-in-bat
 export { type GenerateObjectOptions, generateObject, toJsonSchema } from './model/generate-object.js';
 export { wrapChatModel } from './model/wrap-chat-model.js';
 export {
-  bulletList,
-  PROMPT_SECTIONS,
-  parsePromptSections,
-  parseSubspace,
-  STAGE_SCHEMA_NAMES,
-} from './prompts/prompt-layout.js';
+  type PromptMessages,
+  readSchemaHint,
+  readStageRequest,
+  type StageName,
+  type StageRequest,
+  schemaHint,
+  stageRequestSchema,
+  staticPrefixLength,
+} from './prompts/prompt-format.js';
+export { STAGE_SCHEMA_NAMES } from './prompts/prompt-layout.js';
 export {
   coveragePrompt,
   criterionPrompt,

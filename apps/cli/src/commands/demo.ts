@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { compareSampleIds, RunStore } from '@treesynth/core';
-import { startSimulator } from '@treesynth/providers';
+import { startSimulator } from '@treesynth/simulator';
 import { defineCommand, integerOption, stringOption, wholeNumber } from '../command.js';
 import { EXIT } from '../exit-codes.js';
 import { formatSummary } from '../format-summary.js';

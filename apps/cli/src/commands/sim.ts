@@ -1,5 +1,5 @@
 import { ConfigError } from '@treesynth/core';
-import { startSimulator } from '@treesynth/providers';
+import { startSimulator } from '@treesynth/simulator';
 import { defineCommand, integerOption, type ParsedValues, stringOption, wholeNumber } from '../command.js';
 import { EXIT } from '../exit-codes.js';
 import { NUMBER_FLAGS, numberFlag } from './job-options.js';

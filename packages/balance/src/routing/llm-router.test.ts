@@ -1,11 +1,11 @@
 import { type ChatModel, PartitionTree, ROOT_ID, STAGE_SCHEMA_NAMES } from '@treesynth/core';
+import { createOpenAICompatible } from '@treesynth/providers';
 import {
-  createOpenAICompatible,
   ROUTE_INVALID_MARKER,
   ROUTE_INVALID_ONCE_MARKER,
   type Simulator,
   startSimulator,
-} from '@treesynth/providers';
+} from '@treesynth/simulator';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { fruitTask, keywordEmbedder, split } from './_test-trees.fixture.js';
 import { createRouter } from './create-router.js';

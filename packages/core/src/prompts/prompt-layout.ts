@@ -4,8 +4,8 @@ import type { TaskDefinition } from '../tasks/task-definition.js';
 /**
  * Every stage prompt is Markdown-like sections in a fixed order: the static part (system message,
  * task, sample format, requirements) first so endpoints with prefix caching reuse it, then the part
- * that changes per node or call. The headings are the contract with the simulator, which reads the
- * sections back with `parsePromptSections`.
+ * that changes per node or call. `prompt-format.ts` documents the layout for readers outside core and
+ * reads requests back (`readStageRequest`); keep the two in step.
  */
 export const PROMPT_SECTIONS = {
   task: 'Task',

@@ -6,6 +6,7 @@ import {
   type ChatModel,
   type ChatResult,
   redactUrl,
+  schemaHint,
   throwIfAborted,
 } from '@treesynth/core';
 import type OpenAI from 'openai';
@@ -176,7 +177,7 @@ function withSchemaHint(
   messages: ChatMessage[],
   format: NonNullable<ChatCallOptions['responseFormat']>,
 ): ChatMessage[] {
-  const hint = `Reply with only a JSON value, no prose and no code fences, that follows this JSON schema ("${format.name}"):\n${JSON.stringify(format.schema)}`;
+  const hint = schemaHint(format.name, format.schema);
   const last = messages.at(-1);
   if (last?.role === 'user') {
     return [...messages.slice(0, -1), { role: 'user', content: `${last.content}\n\n${hint}` }];

@@ -333,6 +333,19 @@ describe('answerChatRequest: other requests', () => {
     expect(reply.completion.choices[0]!.message.content).toMatch(/simulated/i);
   });
 
+  it('refuses a stage request whose prompt breaks the prompt format, naming the section', () => {
+    const messages = leafPrompt({ task: gsm8k, path: [], count: 3, temperature: 1, callKey: 'l' });
+    const broken = messages.map((message) => ({
+      ...message,
+      content: message.content.replace('# Subspace', '# Somewhere'),
+    }));
+    const reply = answerChatRequest(body('leaf', gsm8k, broken));
+    expect(reply.status).toBe(400);
+    if (reply.status === 400)
+      expect(reply.error.error.message).toBe('treesynth_leaf request: section "Subspace": missing');
+    expect(answerChatRequest(body('leaf', gsm8k, messages)).status).toBe(200);
+  });
+
   it.each([
     ['a non-object', 'text'],
     ['no messages', { model: 'm' }],

@@ -1,11 +1,13 @@
 import {
   createRandom,
   hash32,
-  PROMPT_SECTIONS,
-  parsePromptSections,
-  parseSubspace,
-  STAGE_SCHEMA_NAMES,
+  PromptFormatError,
+  readSchemaHint,
+  readStageRequest,
+  type StageName,
+  type StageRequest,
   stableStringify,
+  staticPrefixLength,
 } from '@treesynth/core';
 import { chooseRouteOption } from './route-answer.js';
 import { type ContentFaultKind, corruptContent } from './simulator-faults.js';
@@ -13,7 +15,7 @@ import { chooseCriterion, completeValues, writeSamples } from './stage-answers.j
 import { worldForTask } from './world-for-task.js';
 
 /** What a request asked for, recognised by its structured-output schema name. */
-export type SimulatorStage = 'pivots' | 'criterion' | 'coverage' | 'leaf' | 'route' | 'other';
+export type SimulatorStage = StageName | 'other';
 
 export interface AnswerOptions {
   /** Seed of the latent worlds. Default 0. */
@@ -69,11 +71,6 @@ export interface ContentFault {
 const CREATED = 1_735_689_600;
 const DEFAULT_SAMPLE_COUNT = 10;
 const MAX_SAMPLE_COUNT = 1000;
-const SCHEMA_HINT = /follows this JSON schema \("([^"]+)"\):\n(.+)$/s;
-
-const STAGE_BY_SCHEMA = new Map<string, SimulatorStage>(
-  Object.entries(STAGE_SCHEMA_NAMES).map(([stage, name]) => [name, stage as SimulatorStage]),
-);
 
 interface Message {
   role: string;
@@ -119,11 +116,17 @@ export function answerChatRequest(
   });
   const random = createRandom(hash32(key));
   const schema = readSchema(request.response_format, messages);
-  const stage = (schema && STAGE_BY_SCHEMA.get(schema.name)) ?? 'other';
-  const content =
-    stage === 'other'
-      ? 'This is a simulated reply from the TreeSynth LLM simulator; no language model was called.'
-      : JSON.stringify(answerStage(stage, messages, schema?.schema, random, options));
+  let stageRequest: StageRequest | undefined;
+  try {
+    stageRequest = schema && readStageRequest(messages, schema.name);
+  } catch (error) {
+    if (PromptFormatError.isInstance(error)) return invalidRequest(error.message);
+    throw error;
+  }
+  const stage = stageRequest?.stage ?? 'other';
+  const content = stageRequest
+    ? JSON.stringify(answerStage(stageRequest, messages, schema?.schema, random, options))
+    : 'This is a simulated reply from the TreeSynth LLM simulator; no language model was called.';
   const answer = completion(key, model, messages, content);
   if (fault && (stage !== 'other' || fault.kind === 'truncated')) {
     return {
@@ -137,62 +140,42 @@ export function answerChatRequest(
 }
 
 function answerStage(
-  stage: Exclude<SimulatorStage, 'other'>,
+  request: StageRequest,
   messages: readonly Message[],
   schema: unknown,
   random: () => number,
   options: AnswerOptions,
 ): unknown {
-  const sections = promptSections(messages);
-  const world = worldForTask(sections.get(PROMPT_SECTIONS.task) ?? '', options.seed ?? 0);
-  const path = parseSubspace(sections.get(PROMPT_SECTIONS.subspace));
-  switch (stage) {
+  const world = worldForTask(request.task, options.seed ?? 0);
+  switch (request.stage) {
     case 'pivots':
     case 'leaf': {
-      const fields = sampleFields(schema, sections.get(PROMPT_SECTIONS.format));
-      const count = requestedCount(sections.get(PROMPT_SECTIONS.request));
-      return { samples: writeSamples(world, path, fields, count, random) };
+      const fields = sampleFields(schema, request.fields);
+      const count = Math.min(Math.max(request.count ?? DEFAULT_SAMPLE_COUNT, 1), MAX_SAMPLE_COUNT);
+      return { samples: writeSamples(world, request.path, fields, count, random) };
     }
     case 'criterion':
       return chooseCriterion(
         world,
         {
-          path,
-          usedDimensions: bulletItems(sections.get(PROMPT_SECTIONS.usedDimensions)),
-          pivotTexts: pivotTexts(sections.get(PROMPT_SECTIONS.pivots)),
+          path: request.path,
+          usedDimensions: request.usedDimensions,
+          pivotTexts: request.pivots.map((pivot) => Object.values(pivot).join('\n')),
         },
         options.openEndedRate ?? 0.15,
         random,
       );
     case 'coverage':
-      return completeValues(
-        world,
-        sections.get(PROMPT_SECTIONS.dimension)?.split('\n')[0]?.trim() ?? '',
-        bulletItems(sections.get(PROMPT_SECTIONS.knownValues)),
-      );
+      return completeValues(world, request.dimension, request.values);
     case 'route':
       return {
         value: chooseRouteOption(
-          routeSample(messages),
-          bulletItems(sections.get(PROMPT_SECTIONS.options)),
+          request.sample,
+          request.options,
           messages.filter((message) => message.role === 'assistant').length,
         ),
       };
   }
-}
-
-/**
- * The sample of a route request: everything after the Sample heading of the prompt, which is the last
- * section, so a sample line that looks like a heading does not cut it short.
- */
-function routeSample(messages: readonly Message[]): string {
-  const heading = `# ${PROMPT_SECTIONS.sample}\n`;
-  for (const message of messages) {
-    if (message.role !== 'user') continue;
-    const start = message.content.indexOf(heading);
-    if (start >= 0) return message.content.slice(start + heading.length).trim();
-  }
-  return '';
 }
 
 function readMessages(value: unknown): Message[] | undefined {
@@ -225,27 +208,11 @@ function readSchema(
     ?.json_schema;
   if (typeof jsonSchema?.name === 'string') return { name: jsonSchema.name, schema: jsonSchema.schema };
   const last = messages.filter((message) => message.role === 'user').at(-1);
-  const match = last ? SCHEMA_HINT.exec(last.content) : null;
-  if (!match) return undefined;
-  try {
-    return { name: match[1]!, schema: JSON.parse(match[2]!) };
-  } catch {
-    return { name: match[1]!, schema: undefined };
-  }
+  return last ? readSchemaHint(last.content) : undefined;
 }
 
-/** The sections of the stage prompt: the first user message with a Task section (repairs come later). */
-function promptSections(messages: readonly Message[]): Map<string, string> {
-  for (const message of messages) {
-    if (message.role !== 'user') continue;
-    const sections = parsePromptSections(message.content);
-    if (sections.has(PROMPT_SECTIONS.task)) return sections;
-  }
-  return new Map();
-}
-
-/** Field names: the sample schema's properties, else the Sample format section, else `text`. */
-function sampleFields(schema: unknown, format: string | undefined): string[] {
+/** Field names: the sample schema's properties, else the prompt's Sample format section. */
+function sampleFields(schema: unknown, format: readonly { name: string }[]): string[] {
   const properties = (
     schema as { properties?: { samples?: { items?: { properties?: unknown } } } } | undefined
   )?.properties?.samples?.items?.properties;
@@ -253,48 +220,7 @@ function sampleFields(schema: unknown, format: string | undefined): string[] {
     const names = Object.keys(properties);
     if (names.length > 0) return names;
   }
-  const listed = (format ?? '')
-    .split('\n')
-    .map((line) => /^- ([a-z][a-z0-9_]*): /.exec(line)?.[1])
-    .filter((name): name is string => name !== undefined);
-  return listed.length > 0 ? listed : ['text'];
-}
-
-function requestedCount(request: string | undefined): number {
-  const match = /exactly (\d+)/.exec(request ?? '');
-  const count = match ? Number(match[1]) : DEFAULT_SAMPLE_COUNT;
-  return Math.min(Math.max(count, 1), MAX_SAMPLE_COUNT);
-}
-
-/** `- item` lines of a section; anything else ("None yet.") is ignored. */
-function bulletItems(body: string | undefined): string[] {
-  return (body ?? '')
-    .split('\n')
-    .filter((line) => line.startsWith('- '))
-    .map((line) => line.slice(2).trim())
-    .filter((item) => item.length > 0);
-}
-
-/** The text of each `[n] {json}` pivot line: its string fields joined, or the raw line. */
-function pivotTexts(body: string | undefined): string[] {
-  const texts: string[] = [];
-  for (const line of (body ?? '').split('\n')) {
-    const match = /^\[(\d+)\] (.*)$/.exec(line);
-    if (!match) continue;
-    try {
-      const fields = JSON.parse(match[2]!) as unknown;
-      texts.push(
-        typeof fields === 'object' && fields !== null
-          ? Object.values(fields)
-              .filter((value) => typeof value === 'string')
-              .join('\n')
-          : String(fields),
-      );
-    } catch {
-      texts.push(match[2]!);
-    }
-  }
-  return texts;
+  return format.map((field) => field.name);
 }
 
 function tokens(characters: number): number {
@@ -331,23 +257,9 @@ function completion(
       prompt_tokens: promptTokens,
       completion_tokens: completionTokens,
       total_tokens: promptTokens + completionTokens,
-      prompt_tokens_details: { cached_tokens: Math.min(promptTokens, tokens(staticHeadLength(messages))) },
+      prompt_tokens_details: { cached_tokens: Math.min(promptTokens, tokens(staticPrefixLength(messages))) },
     },
   };
-}
-
-/** Characters of the system messages plus the first user message up to its Subspace section. */
-function staticHeadLength(messages: readonly Message[]): number {
-  let length = 0;
-  for (const message of messages) {
-    if (message.role === 'system') {
-      length += message.content.length;
-      continue;
-    }
-    const subspace = message.content.indexOf(`# ${PROMPT_SECTIONS.subspace}\n`);
-    return length + Math.max(subspace, 0);
-  }
-  return length;
 }
 
 /**

@@ -19,9 +19,9 @@ import {
   samplesSchema,
   toJsonSchema,
 } from '@treesynth/core';
+import { createOpenAICompatible } from '@treesynth/providers';
 import { describe, expect, it } from 'vitest';
 import type { z } from 'zod';
-import { createOpenAICompatible } from '../openai/openai-compatible-provider.js';
 import { answerChatRequest, type ChatCompletion } from './answer-request.js';
 import {
   type ContentFaultKind,

@@ -12,8 +12,8 @@ import {
   runTreeSynth,
   type TaskDefinition,
 } from '@treesynth/core';
+import { createOpenAICompatible } from '@treesynth/providers';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createOpenAICompatible } from '../openai/openai-compatible-provider.js';
 import { parseMarkers } from './sample-markers.js';
 import { type Simulator, startSimulator } from './start-simulator.js';
 
