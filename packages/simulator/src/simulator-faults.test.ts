@@ -394,11 +394,10 @@ describe('faults over HTTP', () => {
     const pending = post(simulator.url, leafBody).catch((error: Error) => error);
     await inFlight;
     expect(simulator.stats().faults.hang).toBe(1);
-    const started = performance.now();
+    // The hang lasts ten minutes by default; the test's 20 s timeout fails a close() that waits for it.
     await simulator.close();
-    expect(performance.now() - started).toBeLessThan(1_000);
     expect(await pending).toBeInstanceOf(Error);
-  });
+  }, 20_000);
 
   it('ends a short hang with a 504; a long one meets the client timeout as a retryable error', async () => {
     const short = await startSimulator({ faults: { rateHang: 1, hangMs: 50 } });
@@ -410,11 +409,10 @@ describe('faults over HTTP', () => {
       const model = createOpenAICompatible({ baseURL: long.url, apiKey: 'test' }).chat('sim', {
         timeoutMs: 200,
       });
-      const started = performance.now();
+      // The hang lasts a minute; the test's 20 s timeout fails a client timeout that does not fire.
       const error = await model
         .doGenerate({ messages: [{ role: 'user', content: 'x' }] })
         .catch((caught: unknown) => caught);
-      expect(performance.now() - started).toBeLessThan(5_000);
       expect(ApiCallError.isInstance(error) && error.isRetryable).toBe(true);
       expect((error as Error).message).toMatch(/timed out/);
       expect(long.stats().faults.hang).toBe(1);
@@ -422,7 +420,7 @@ describe('faults over HTTP', () => {
       await short.close();
       await long.close();
     }
-  });
+  }, 20_000);
 
   it('does not keep the process alive after close() with a 10-minute hang in flight', async () => {
     const here = dirname(fileURLToPath(import.meta.url));
@@ -452,7 +450,7 @@ describe('faults over HTTP', () => {
     child.stderr.on('data', (chunk: Buffer) => {
       output += chunk.toString();
     });
-    const started = performance.now();
+    // A child still alive after 20 s (the hang is ten minutes) is killed, and its exit code fails the test.
     const code = await new Promise<number | null>((resolve) => {
       const timer = setTimeout(() => child.kill('SIGKILL'), 20_000);
       child.on('close', (exit) => {
@@ -462,6 +460,5 @@ describe('faults over HTTP', () => {
     });
     expect(code, output).toBe(0);
     expect(output.trim()).toBe('1 cancelled');
-    expect(performance.now() - started).toBeLessThan(15_000);
   }, 30_000);
 });

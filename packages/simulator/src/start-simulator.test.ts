@@ -115,31 +115,60 @@ describe('startSimulator options', () => {
     await expect(startSimulator({ host: '192.168.1.10' })).rejects.toThrow(/loopback/);
   });
 
-  it('delays answers by a per-request latency, without serialising concurrent requests', async () => {
+  it('delays each answer by its drawn latency', async () => {
     const simulator = await startSimulator({ latencyMs: { min: 100, max: 200 } });
     try {
       const url = `${simulator.url}/chat/completions`;
-      const started = performance.now();
-      const bodies = Array.from({ length: 300 }, (_, index) =>
-        JSON.stringify({
-          model: 'sim',
-          seed: index,
-          messages: [{ role: 'user', content: `hello ${index}` }],
+      const elapsed = await Promise.all(
+        Array.from({ length: 20 }, async (_, index) => {
+          const body = JSON.stringify({
+            model: 'sim',
+            seed: index,
+            messages: [{ role: 'user', content: `hello ${index}` }],
+          });
+          const started = performance.now();
+          const reply = await json<CompletionReply>(await post(url, body));
+          expect(reply.object).toBe('chat.completion');
+          return performance.now() - started;
         }),
       );
-      const replies = await Promise.all(
-        bodies.map((body) => post(url, body).then((response) => json<CompletionReply>(response))),
-      );
-      const elapsed = performance.now() - started;
-      expect(replies.every((reply) => reply.object === 'chat.completion')).toBe(true);
-      expect(elapsed).toBeGreaterThanOrEqual(95);
-      expect(elapsed).toBeLessThan(5_000);
+      // A lower bound only: timers never fire early, however loaded the machine is.
+      expect(Math.min(...elapsed)).toBeGreaterThanOrEqual(95);
       expect(simulator.stats().byStage.pivots).toBe(0);
-      expect(simulator.stats().byStage.other).toBe(300);
+      expect(simulator.stats().byStage.other).toBe(20);
     } finally {
       await simulator.close();
     }
   });
+
+  it('waits out latencies side by side: 300 requests are all in their wait at once', async () => {
+    // Each request is recorded before its (here ten-minute) wait starts; a simulator that served
+    // requests one at a time would record the second only after the first's wait, and never reach 300.
+    let received = 0;
+    let allWaiting = () => {};
+    const waiting = new Promise<void>((resolve) => {
+      allWaiting = resolve;
+    });
+    const simulator = await startSimulator({
+      latencyMs: 600_000,
+      onRequest: () => {
+        if (++received === 300) allWaiting();
+      },
+    });
+    const url = `${simulator.url}/chat/completions`;
+    const pending = Array.from({ length: 300 }, (_, index) =>
+      post(
+        url,
+        JSON.stringify({ model: 'sim', seed: index, messages: [{ role: 'user', content: `hi ${index}` }] }),
+      )
+        .then(() => 'answered')
+        .catch(() => 'cancelled'),
+    );
+    await waiting;
+    expect(simulator.stats().total).toBe(300);
+    await simulator.close();
+    expect(new Set(await Promise.all(pending))).toEqual(new Set(['cancelled']));
+  }, 30_000);
 
   it('closes promptly with keep-alive connections and answers in flight still open', async () => {
     const simulator = await startSimulator({ latencyMs: 60_000 });
@@ -159,11 +188,10 @@ describe('startSimulator options', () => {
       (error: Error) => error,
     );
     await new Promise((resolve) => setTimeout(resolve, 50));
-    const started = performance.now();
+    // close() must not wait for the minute-long latency: the test's 20 s timeout fails it if it does.
     await simulator.close();
-    expect(performance.now() - started).toBeLessThan(1_000);
     expect(await pending).toBeInstanceOf(Error);
     await expect(fetch(`${simulator.url}/models`)).rejects.toThrow();
     agent.destroy();
-  });
+  }, 20_000);
 });
