@@ -54,7 +54,7 @@ import {
   routeLines,
   synthesizedRow,
 } from './balance-output.js';
-import { type DatasetFile, describeProblems, readDatasetFile } from './dataset-file.js';
+import { type DatasetFile, describeProblems, readDatasetFile } from '@treesynth/core';
 import { oneLine } from './exit-codes.js';
 import { connectEndpoints, endpointURLs, withCallMiddleware } from './model-stack.js';
 import { createProgressReporter } from './progress.js';

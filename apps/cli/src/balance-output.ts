@@ -8,7 +8,7 @@ import {
   type TreeNode,
 } from '@treesynth/core';
 import { type LeafCoverage, leafCoverage, type ReportInput, type ReportTreeNode } from '@treesynth/eval';
-import type { DatasetRow, RowProblem } from './dataset-file.js';
+import type { DatasetRow, RowProblem } from '@treesynth/core';
 
 /**
  * Provenance added to every row of `balanced.jsonl` under the key `treesynth`. Original rows keep all
