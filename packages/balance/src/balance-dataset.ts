@@ -5,11 +5,12 @@ import {
   type ChatModel,
   describeProblems,
   type Logger,
+  type PartitionTree,
   parseEngineConfig,
   RunLock,
-  readJsonFile,
   scrubSecrets,
   silentLogger,
+  type TaskDefinition,
   type UsageReport,
   writeFileAtomic,
 } from '@treesynth/core';
@@ -20,11 +21,11 @@ import { type BalanceRouter, planFile, writePlanFile } from './output/plan-file.
 import { routeLines } from './output/route-lines.js';
 import { writeBalancedRows } from './output/write-balanced-rows.js';
 import { type BalancePlan, planBalance } from './plan/balance-plan.js';
-import { parseTargetCounts, type TargetSpec } from './plan/leaf-targets.js';
+import { targetSpec } from './plan/parse-balance-target.js';
 import { type SynthesisResult, synthesizeShortfalls } from './plan/synthesize-shortfalls.js';
 import { type PreparedBalance, prepareBalance } from './prepare-balance.js';
 import { createRouter } from './routing/create-router.js';
-import type { Route } from './routing/route-types.js';
+import { routeWithProgress } from './routing/route-with-progress.js';
 import { buildTree } from './tree/build-tree.js';
 import { loadTreeFile } from './tree/load-tree-file.js';
 
@@ -47,16 +48,6 @@ export interface BalanceResult {
   usage?: UsageReport;
   /** The files written in `dir`. */
   files: string[];
-}
-
-function throttled(logger: Logger, everyMs: number): (message: string, force?: boolean) => void {
-  let last = 0;
-  return (message, force = false) => {
-    const now = Date.now();
-    if (!force && now - last < everyMs) return;
-    last = now;
-    logger.info(message);
-  };
 }
 
 /**
@@ -88,6 +79,83 @@ export async function balanceDataset(options: BalanceOptions): Promise<BalanceRe
   }
 }
 
+/** Stage one in `<out>/tree` (resumed on a rerun), read back as the finished tree. */
+async function buildTreeIn(
+  request: ParsedBalanceOptions,
+  prepared: PreparedBalance,
+  connect: (cacheDir: string) => Promise<ChatModel>,
+  logger: Logger,
+): Promise<PartitionTree> {
+  const dir = join(prepared.out, BALANCE_FILES.tree);
+  await buildTree({
+    dir,
+    task: prepared.task,
+    model: await connect(join(dir, 'cache')),
+    config: parseEngineConfig({
+      tree: {
+        ...(request.depth !== undefined ? { depth: request.depth } : {}),
+        ...(request.pivots !== undefined ? { pivots: request.pivots } : {}),
+      },
+      seed: request.seed,
+      ...(request.concurrency !== undefined ? { concurrency: request.concurrency } : {}),
+    }),
+    simulated: prepared.model!.simulated === true,
+    signal: request.signal,
+    logger,
+    onProgress: request.onProgress,
+  });
+  return loadTreeFile(dir, prepared.task).tree;
+}
+
+/** The plan's shortfalls from the model, with progress in the engine's shape. */
+function synthesizePlan(
+  request: ParsedBalanceOptions,
+  context: { tree: PartitionTree; task: TaskDefinition; model: ChatModel; plan: BalancePlan; logger: Logger },
+): Promise<SynthesisResult> {
+  const { tree, plan } = context;
+  const splitNodes = tree.counts.split;
+  const leaves = tree.leaves().length;
+  return synthesizeShortfalls({
+    tree,
+    task: context.task,
+    model: context.model,
+    config: parseEngineConfig({
+      seed: request.seed,
+      ...(request.concurrency !== undefined ? { concurrency: request.concurrency } : {}),
+      ...(request.samplesPerCall !== undefined
+        ? { synthesis: { samplesPerCall: request.samplesPerCall } }
+        : {}),
+    }),
+    requests: plan.leaves.map((leaf) => ({ leafId: leaf.leafId, count: leaf.synthesize })),
+    signal: request.signal,
+    logger: context.logger,
+    onProgress: (progress) =>
+      request.onProgress?.({
+        nodesSplit: splitNodes,
+        nodesPending: 0,
+        leaves,
+        leafCallsDone: progress.leafCalls,
+        leafCallsFailed: progress.failedCalls,
+        leafCallsPlanned: progress.leafCallsPlanned,
+        samples: progress.samples,
+        calls: progress.calls,
+        cachedCalls: progress.cachedCalls,
+        tokens: progress.tokens,
+        elapsedMs: progress.elapsedMs,
+        treeComplete: true,
+      }),
+  });
+}
+
+/** Leaves short of their target after synthesis (in a dry run: under the caps). */
+function shortLeaves(plan: BalancePlan, synthesis: SynthesisResult | undefined): number {
+  const made = new Map(synthesis?.leaves.map((leaf) => [leaf.leafId, leaf.records.length]) ?? []);
+  return plan.leaves.filter(
+    (leaf) =>
+      leaf.current - leaf.drop + (synthesis ? (made.get(leaf.leafId) ?? 0) : leaf.synthesize) < leaf.target,
+  ).length;
+}
+
 async function balanceIn(request: ParsedBalanceOptions, prepared: PreparedBalance): Promise<BalanceResult> {
   const { data, out, inputs, task } = prepared;
   const logger = request.logger ?? silentLogger;
@@ -102,46 +170,12 @@ async function balanceIn(request: ParsedBalanceOptions, prepared: PreparedBalanc
       }),
     );
 
-  // ---- the tree ----
-  let tree = prepared.tree;
-  if (!tree) {
-    const dir = join(out, BALANCE_FILES.tree);
-    await buildTree({
-      dir,
-      task,
-      model: await connect(join(dir, 'cache')),
-      config: parseEngineConfig({
-        tree: {
-          ...(request.depth !== undefined ? { depth: request.depth } : {}),
-          ...(request.pivots !== undefined ? { pivots: request.pivots } : {}),
-        },
-        seed,
-        ...(request.concurrency !== undefined ? { concurrency: request.concurrency } : {}),
-      }),
-      simulated: prepared.model!.simulated === true,
-      signal,
-      logger,
-      onProgress: request.onProgress,
-    });
-    tree = loadTreeFile(dir, task).tree;
-  }
+  const tree = prepared.tree ?? (await buildTreeIn(request, prepared, connect, logger));
   const leaves = tree.leaves();
   logger.info(`tree: ${leaves.length} leaves (${prepared.treeLabel})`);
 
   // A counts file is checked against the tree before any routing is paid for.
-  const targetOption = prepared.target;
-  const target: TargetSpec =
-    targetOption.kind === 'file'
-      ? {
-          kind: 'counts',
-          counts: parseTargetCounts(
-            readJsonFile(targetOption.file, 'target file'),
-            leaves,
-            targetOption.file,
-          ),
-          source: targetOption.file,
-        }
-      : targetOption;
+  const target = targetSpec(prepared.target, leaves);
   const model = prepared.usesModel ? await connect(join(out, BALANCE_FILES.cache)) : undefined;
   const embedder = await prepared.embedder?.create({
     ...(request.cache ? { cacheDir: join(out, BALANCE_FILES.embeddings) } : {}),
@@ -161,20 +195,12 @@ async function balanceIn(request: ParsedBalanceOptions, prepared: PreparedBalanc
     seed,
     logger,
   });
-  const routing = throttled(logger, 2000);
-  const routes: Route[] = await router.route(
+  const routes = await routeWithProgress(
+    router,
     data.rows.map((row) => row.text),
-    {
-      ...(signal ? { signal } : {}),
-      onProgress: (progress) =>
-        progress.routed > 0 &&
-        routing(
-          `routing: ${progress.routed}/${progress.total} rows${progress.llmCalls > 0 ? `, ${progress.llmCalls} LLM calls` : ''}, ${(progress.elapsedMs / 1000).toFixed(1)} s`,
-        ),
-    },
+    { logger, ...(signal ? { signal } : {}) },
   );
   const stats = router.stats();
-  routing(`routing: ${routes.length} rows, ${stats.unrouted} unrouted, ${stats.llmCalls} LLM calls`, true);
 
   // ---- plan ----
   const plan: BalancePlan = planBalance({
@@ -232,38 +258,7 @@ async function balanceIn(request: ParsedBalanceOptions, prepared: PreparedBalanc
       rmSync(join(out, name), { force: true });
     await writeBalanceManifest(out, inputs, 'planned', { dryRun: true });
   } else {
-    // ---- synthesize the shortfalls ----
-    const splitNodes = tree.counts.split;
-    synthesis = await synthesizeShortfalls({
-      tree,
-      task,
-      model: model!,
-      config: parseEngineConfig({
-        seed,
-        ...(request.concurrency !== undefined ? { concurrency: request.concurrency } : {}),
-        ...(request.samplesPerCall !== undefined
-          ? { synthesis: { samplesPerCall: request.samplesPerCall } }
-          : {}),
-      }),
-      requests: plan.leaves.map((leaf) => ({ leafId: leaf.leafId, count: leaf.synthesize })),
-      signal,
-      logger,
-      onProgress: (progress) =>
-        request.onProgress?.({
-          nodesSplit: splitNodes,
-          nodesPending: 0,
-          leaves: leaves.length,
-          leafCallsDone: progress.leafCalls,
-          leafCallsFailed: progress.failedCalls,
-          leafCallsPlanned: progress.leafCallsPlanned,
-          samples: progress.samples,
-          calls: progress.calls,
-          cachedCalls: progress.cachedCalls,
-          tokens: progress.tokens,
-          elapsedMs: progress.elapsedMs,
-          treeComplete: true,
-        }),
-    });
+    synthesis = await synthesizePlan(request, { tree, task, model: model!, plan, logger });
     const written = await writeBalancedRows({
       out,
       request,
@@ -288,11 +283,7 @@ async function balanceIn(request: ParsedBalanceOptions, prepared: PreparedBalanc
     if (written.report) files.push(BALANCE_FILES.report);
     await writeBalanceManifest(out, inputs, 'complete', { dryRun: false });
   }
-  const made = new Map(synthesis?.leaves.map((leaf) => [leaf.leafId, leaf.records.length]) ?? []);
-  const short = plan.leaves.filter(
-    (leaf) =>
-      leaf.current - leaf.drop + (synthesis ? (made.get(leaf.leafId) ?? 0) : leaf.synthesize) < leaf.target,
-  ).length;
+  const short = shortLeaves(plan, synthesis);
   if (short > 0)
     logger.warn(
       `${short} leaves stay short of their target${request.dryRun ? ' under the synthesis caps' : ''}; plan.json lists how many rows each is missing`,

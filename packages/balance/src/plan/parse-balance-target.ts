@@ -1,5 +1,6 @@
 import { existsSync } from 'node:fs';
-import { ConfigError } from '@treesynth/core';
+import { ConfigError, readJsonFile, type TreeNode } from '@treesynth/core';
+import { parseTargetCounts, type TargetSpec } from './leaf-targets.js';
 
 /** A balance's `target` option, parsed; a counts file is checked against the tree once the tree is known. */
 export type BalanceTarget = { kind: 'uniform' | 'paper'; total?: number } | { kind: 'file'; file: string };
@@ -21,4 +22,14 @@ export function parseBalanceTarget(value: string | number): BalanceTarget {
     path: 'target',
     message: `expected uniform, paper, a whole number or a .json file of per-leaf counts, got "${value}"`,
   });
+}
+
+/** The planner's target for a parsed `target` option; a counts file is read and checked against the leaves. */
+export function targetSpec(target: BalanceTarget, leaves: readonly TreeNode[]): TargetSpec {
+  if (target.kind !== 'file') return target;
+  return {
+    kind: 'counts',
+    counts: parseTargetCounts(readJsonFile(target.file, 'target file'), leaves, target.file),
+    source: target.file,
+  };
 }
