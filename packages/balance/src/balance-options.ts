@@ -70,7 +70,11 @@ export const balanceOptionsSchema = z.object({
     })
     .transform((value) => value as RouterKind),
   /** Hybrid router: ask the LLM where the embedding margin is below this. */
-  marginThreshold: z.number().min(0).max(2).optional(),
+  marginThreshold: z
+    .number()
+    .min(0, 'expected a number from 0 to 2')
+    .max(2, 'expected a number from 0 to 2')
+    .optional(),
   /** `uniform`, `paper`, a total spread uniformly, or a .json file of per-leaf counts. */
   target: z.union([z.string(), positive]).default('uniform'),
   /** The balance folder; default `runs/balance-<data file name>`. */

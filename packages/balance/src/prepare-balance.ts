@@ -64,7 +64,7 @@ export async function prepareBalance(request: ParsedBalanceOptions): Promise<Pre
     throw new ConfigError({
       path: 'task',
       message:
-        'which tree? build one for a task (e.g. gsm8k), or load one with tree (a tree.json or run folder)',
+        'which tree? give the task to build one for (e.g. gsm8k), or the tree to load (a tree.json or run folder)',
     });
   const data = await readDatasetFile(request.data, request.field);
   const out = request.out ?? join('runs', `balance-${basename(request.data, extname(request.data))}`);
