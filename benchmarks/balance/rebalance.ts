@@ -7,8 +7,9 @@
  *    that received the most of them.
  * 3. Draws a deliberately skewed subset of --rows questions: --skew (default 90%) from that branch,
  *    the rest from the others, seeded.
- * 4. Balances the subset as `treesynth balance --target uniform` does: routes it afresh, plans
- *    uniform targets, downsamples with the seed and synthesizes the shortfalls on the simulator.
+ * 4. Balances the subset with `balanceDataset` (what `treesynth balance --target uniform` runs): it
+ *    routes the subset afresh, plans uniform targets, downsamples with the seed and synthesizes the
+ *    shortfalls on the simulator, writing the balance folder; the figures are read from its files.
  * Prints normalised leaf entropy before and after (H(rows per leaf) / log(leaves), every leaf of the
  * tree counted, via eval's leafCoverage), leaves covered, rows kept, dropped and synthesized, and the
  * time of each step.
@@ -19,24 +20,27 @@
  *
  * The embedding router centres similarities on the batch it routes. Its default, 'balanced', weighs
  * every child equally in that centre, so a skewed subset is routed much as within the whole pool;
- * `--centering batch` uses the plain batch mean (which hides skew) and `none` raw cosine. Both views
- * (the subset routed alone, and the same rows as routed within the pool) are printed.
+ * `--centering batch` uses the plain batch mean (which hides skew) and `none` raw cosine; it applies to
+ * the pool's routing (the balance itself routes as `treesynth balance` does, with 'balanced'). Both
+ * views (the subset routed alone, and the same rows as routed within the pool) are printed.
  *
  * The synthesized rows are simulator placeholders: the numbers show the pipeline's behaviour and
  * speed, not the quality of real model output. On a shared machine the wall time grows with the load.
  */
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { cpus, loadavg, tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import {
+  type BalanceProvenance,
+  balanceDataset,
   createEmbeddingRouter,
   createRouter,
-  planBalance,
   type Route,
+  type RouteLine,
   type RouterKind,
-  synthesizeShortfalls,
+  readPlanFile,
 } from '@treesynth/balance';
 import {
   createRandom,
@@ -144,37 +148,46 @@ try {
   const subsetIndices = [...fromHeavy, ...fromOthers].sort((a, b) => a - b);
   const subset = subsetIndices.map((index) => questions[index]!);
 
-  // 4. Balance it: route afresh (the router centres on its batch), plan, synthesize.
+  // 4. Balance it, as `treesynth balance` does: route afresh (the router centres on its batch), plan, synthesize.
+  const subsetFile = join(work, 'subset.jsonl');
+  writeFileSync(subsetFile, subset.map((question) => `${JSON.stringify({ question })}\n`).join(''));
+  const out = join(work, 'balanced');
   started = performance.now();
-  const routes = await route(subset);
-  const routeSeconds = seconds(started);
-  started = performance.now();
-  const plan = planBalance({ tree, routes, target: { kind: 'uniform' }, seed });
-  const planSeconds = seconds(started);
-  started = performance.now();
-  const synthesis = await synthesizeShortfalls({
-    tree,
+  const result = await balanceDataset({
+    data: subsetFile,
+    field: 'question',
+    tree: join(work, 'tree'),
     task,
-    model,
-    config: parseEngineConfig({ seed, concurrency }),
-    requests: plan.leaves.map((leaf) => ({ leafId: leaf.leafId, count: leaf.synthesize })),
+    router: routerKind,
+    target: 'uniform',
+    out,
+    model: { id: model.modelId, simulated: true, create: () => model },
+    embedder,
+    seed,
+    concurrency,
+    cache: false,
   });
-  const synthesisSeconds = seconds(started);
-  timings.push([`route the subset (${subset.length} rows, ${routerKind})`, routeSeconds]);
-  timings.push(['plan (targets, downsampling)', planSeconds]);
-  timings.push([`synthesize ${synthesis.samples} samples (simulated LLM)`, synthesisSeconds]);
+  timings.push([`balance the subset (${subset.length} rows, ${routerKind})`, seconds(started)]);
+  const readLines = <Line>(file: string) =>
+    readFileSync(join(out, file), 'utf8')
+      .split('\n')
+      .filter(Boolean)
+      .map((line) => JSON.parse(line) as Line);
+  const routes = readLines<RouteLine>('routes.jsonl');
+  const balanced = readLines<{ treesynth: BalanceProvenance }>('balanced.jsonl');
+  const plan = readPlanFile(join(out, 'plan.json'));
+  const synthesized = result.totals.synthesized ?? 0;
 
-  const beforeIds = routes.flatMap((subsetRoute) => (subsetRoute.leafId ? [subsetRoute.leafId] : []));
-  const synthesizedIds = synthesis.leaves.flatMap((leaf) => leaf.records.map((record) => record.leaf_id));
-  const afterIds = [
-    ...plan.keep.flatMap((kept, index) => (kept ? [routes[index]!.leafId!] : [])),
-    ...synthesizedIds,
-  ];
+  const beforeIds = routes.flatMap((route) => (route.leaf_id ? [route.leaf_id] : []));
+  const synthesizedIds = balanced.flatMap(({ treesynth }) =>
+    treesynth.origin === 'synthesized' ? [treesynth.leaf_id] : [],
+  );
+  const afterIds = balanced.map(({ treesynth }) => treesynth.leaf_id);
   // The same rows where the whole pool's routing put them (the reference the subset was skewed by).
   const poolLeaf = (position: number) => poolRoutes[subsetIndices[position]!]!.leafId;
   const poolBeforeIds = subset.flatMap((_, position) => (poolLeaf(position) ? [poolLeaf(position)!] : []));
   const poolAfterIds = [
-    ...plan.keep.flatMap((kept, position) => (kept && poolLeaf(position) ? [poolLeaf(position)!] : [])),
+    ...routes.flatMap((route, position) => (route.kept && poolLeaf(position) ? [poolLeaf(position)!] : [])),
     ...synthesizedIds,
   ];
   const heavyLeaves = new Set(
@@ -223,9 +236,9 @@ try {
   );
   print(rowsOf(poolBeforeIds, poolAfterIds));
   console.log(
-    `\n  rows: ${plan.totals.rows} in, ${plan.totals.unrouted} unrouted, ${plan.totals.kept} kept, ${plan.totals.dropped} dropped, ${synthesis.samples} synthesized of ${plan.totals.synthesize} planned (${synthesis.unfilled} unfilled), ${afterIds.length} out`,
+    `\n  rows: ${plan.totals.rows} in, ${plan.totals.unrouted} unrouted, ${plan.totals.kept} kept, ${plan.totals.dropped} dropped, ${synthesized} synthesized of ${plan.totals.synthesize} planned (${plan.totals.unfilled} unfilled), ${afterIds.length} out`,
   );
-  const usage = synthesis.usage.total;
+  const usage = result.usage!.total;
   console.log(
     `  synthesis: ${usage.calls} leaf calls, ${usage.promptTokens + usage.completionTokens} tokens`,
   );

@@ -3,16 +3,17 @@ import { basename, extname, join } from 'node:path';
 import {
   ConfigError,
   compareSampleIds,
+  describeProblems,
   PartitionTree,
   parseTask,
   primaryField,
   RUN_FILES,
   type RunManifest,
+  readDatasetFile,
   readJsonFile,
   type SerializedTree,
   seededSample,
 } from '@treesynth/core';
-import { describeProblems, readDatasetFile } from './dataset-file.js';
 
 /** A dataset to compare: a TreeSynth run folder or a JSONL/JSON file of records. */
 export interface LoadedDataset {

@@ -1,10 +1,10 @@
 import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { leafDistribution, originalRow, synthesizedRow } from '@treesynth/balance';
 import { loadTask, type NodeSplit, PartitionTree, type SerializedTree } from '@treesynth/core';
 import { leafCoverage } from '@treesynth/eval';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { leafDistribution, originalRow, synthesizedRow } from '../src/balance-output.js';
 import { collect, expectOneLineError, runCli, spawnCli } from './cli-harness.js';
 import { wordProblemLines } from './word-problems.fixture.js';
 

@@ -1,3 +1,32 @@
+// The whole job: a dataset in, a balance folder out.
+export { type BalanceResult, balanceDataset } from './balance-dataset.js';
+export {
+  type BalanceOptions,
+  balanceOptionsSchema,
+  type ModelSource,
+  type ModelSourceContext,
+  type ParsedBalanceOptions,
+  parseBalanceOptions,
+  ROUTER_KINDS,
+} from './balance-options.js';
+// The balance folder's files.
+export {
+  BALANCE_FILES,
+  type BalanceInputs,
+  type BalanceManifest,
+  type BalanceStatus,
+  balanceManifestSchema,
+  readBalanceManifest,
+} from './output/balance-manifest.js';
+export type { BalanceReportInput } from './output/balance-report-input.js';
+export { type BalanceProvenance, originalRow, synthesizedRow } from './output/balanced-rows.js';
+export {
+  type LeafDistribution,
+  leafDistribution,
+  leafDistributionSchema,
+} from './output/leaf-distribution.js';
+export { type BalanceRouter, type PlanFile, planFileSchema, readPlanFile } from './output/plan-file.js';
+export type { RouteLine } from './output/route-lines.js';
 // Routing: every sample to exactly one leaf.
 
 // Planning: targets per leaf, seeded downsampling, synthesis of shortfalls.

@@ -15,6 +15,15 @@ export {
 } from './config/engine-config.js';
 export { formatZodError } from './config/format-zod-error.js';
 export { readJsonFile } from './config/read-json-file.js';
+// Dataset readers.
+export {
+  type DatasetFile,
+  type DatasetRow,
+  describeProblems,
+  type RowProblem,
+  readDatasetFile,
+  TEXT_FIELD_GUESSES,
+} from './datasets/read-dataset-file.js';
 // The engine.
 export { callSizes, spreadBudget } from './engine/budget.js';
 export { checkCriterion, isVagueValue, mergeValues } from './engine/check-criterion.js';
@@ -45,7 +54,6 @@ export {
   throwIfAborted,
 } from './errors/index.js';
 export { extractJson } from './json/extract-json.js';
-
 // Models.
 export { type EmbedInBatchesOptions, embedInBatches } from './model/embed-in-batches.js';
 export { type GenerateObjectOptions, generateObject, toJsonSchema } from './model/generate-object.js';
@@ -137,6 +145,7 @@ export {
 } from './tree/partition-tree.js';
 
 // Utilities.
+export { gini, normalizedEntropy } from './util/count-statistics.js';
 export { hash32, sha256, stableStringify } from './util/hash.js';
 export { createRandom, pick, seededSample } from './util/random.js';
 export {

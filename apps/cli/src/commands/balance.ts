@@ -1,5 +1,9 @@
+import { balanceDataset, balanceOptionsSchema } from '@treesynth/balance';
 import { ConfigError } from '@treesynth/core';
-import { type BalanceResult, runBalance } from '../balance-job.js';
+import { writeReport } from '@treesynth/eval';
+import { balanceModels } from '../balance-models.js';
+import { balanceReportInput } from '../balance-report.js';
+import { formatBalanceSummary } from '../balance-summary.js';
 import {
   defineCommand,
   integerOption,
@@ -10,6 +14,8 @@ import {
 } from '../command.js';
 import { EXIT } from '../exit-codes.js';
 import { interruptSignal } from '../interrupt.js';
+import { withFlags } from '../option-flags.js';
+import { createProgressReporter } from '../progress.js';
 import { JOB_OPTIONS, numberFlag } from './job-options.js';
 
 const BALANCE_OPTIONS = {
@@ -102,59 +108,31 @@ const BALANCE_OPTIONS = {
   quiet: JOB_OPTIONS.quiet,
 } satisfies Record<string, OptionSpec>;
 
-function formatNumber(value: number | null): string {
-  return value === null ? 'n/a' : value.toFixed(3);
-}
+const BALANCE_OPTION_NAMES = new Set(Object.keys(balanceOptionsSchema.shape));
 
-/** The end-of-balance report for people; `--json` prints the result object instead. */
-export function formatBalanceSummary(result: BalanceResult): string {
-  const { totals, before, after } = result;
-  const label = !result.simulated
-    ? ''
-    : result.dryRun
-      ? ' (simulated LLM)'
-      : ' (SIMULATED LLM: synthesized rows are placeholders, not model output)';
-  const lines = [`balance ${result.dryRun ? 'planned (dry run)' : 'done'}${label}: ${result.dir}`];
-  const bad =
-    result.data.bad > 0
-      ? `, ${result.data.bad} bad (lines ${result.data.badLines.slice(0, 5).join(', ')}${result.data.bad > 5 ? ', …' : ''})`
-      : '';
-  lines.push(
-    `  rows: ${result.data.rows} read${bad}, ${totals.routed} routed, ${totals.unrouted} unrouted (router: ${result.router.kind}${result.router.embedder ? `, ${result.router.embedder}` : ''}${result.router.stats.llmCalls > 0 ? `, ${result.router.stats.llmCalls} LLM calls` : ''})`,
-  );
-  const arrow = result.dryRun ? '→ planned' : '→';
-  lines.push(
-    `  leaves covered: ${before.coveredLeaves} ${arrow} ${after.coveredLeaves} of ${before.leaves}; normalised leaf entropy: ${formatNumber(before.normalizedEntropy)} ${arrow} ${formatNumber(after.normalizedEntropy)}`,
-  );
-  lines.push(
-    result.dryRun
-      ? `  plan: keep ${totals.kept}, drop ${totals.dropped}, synthesize ${totals.synthesize}${totals.unfilled ? ` (${totals.unfilled} over the caps)` : ''}`
-      : `  kept ${totals.kept}, dropped ${totals.dropped}, synthesized ${totals.synthesized} of ${totals.synthesize}: ${totals.out} rows out`,
-  );
-  if (result.shortLeaves > 0)
-    lines.push(`  ${result.shortLeaves} leaves short of their target (see plan.json)`);
-  lines.push(`  files: ${result.files.join(', ')}`);
-  return `${lines.join('\n')}\n`;
+function listOption(value: unknown): string[] | undefined {
+  return Array.isArray(value) ? value : undefined;
 }
 
 function marginOption(values: ParsedValues): number | undefined {
   const raw = stringOption(values, 'margin');
   if (raw === undefined) return undefined;
   const value = Number(raw);
-  if (!Number.isFinite(value) || value < 0 || value > 2) {
-    throw new ConfigError({ path: '--margin', message: `expected a number from 0 to 2, got "${raw}"` });
-  }
+  // Its range is the options schema's to check.
+  if (!Number.isFinite(value))
+    throw new ConfigError({ path: '--margin', message: `expected a number, got "${raw}"` });
   return value;
 }
 
-function requiredData(values: ParsedValues): string {
-  const data = stringOption(values, 'data');
-  if (data === undefined)
-    throw new ConfigError({
-      path: '--data',
-      message: 'which dataset? e.g. --data train.jsonl --field question',
-    });
-  return data;
+const REQUIRED = {
+  data: 'which dataset? e.g. --data train.jsonl --field question',
+  field: 'which field of each row holds the text? e.g. --field question',
+} as const;
+
+function required(values: ParsedValues, name: keyof typeof REQUIRED): string {
+  const value = stringOption(values, name);
+  if (value === undefined) throw new ConfigError({ path: `--${name}`, message: REQUIRED[name] });
+  return value;
 }
 
 export const balanceCommand = defineCommand({
@@ -178,29 +156,44 @@ export const balanceCommand = defineCommand({
   ],
   async run(values) {
     const interrupt = interruptSignal();
+    const quiet = values.quiet === true;
+    const seed = numberFlag(values, 'seed') ?? 0;
+    const models = balanceModels({
+      model: stringOption(values, 'model'),
+      baseURLs: listOption(values['base-url']),
+      embedder: stringOption(values, 'embedder'),
+      requestsPerMinute: numberFlag(values, 'rpm'),
+      tokensPerMinute: numberFlag(values, 'tpm'),
+      timeoutMs: numberFlag(values, 'timeout-ms'),
+      maxAttempts: numberFlag(values, 'max-attempts'),
+      seed,
+      env: process.env,
+    });
+    const reporter = createProgressReporter({
+      quiet,
+      label: models.model.simulated ? 'treesynth balance (simulated LLM)' : 'treesynth balance',
+    });
+    let stopped = false;
+    const stop = () => {
+      if (!stopped) reporter.stop();
+      stopped = true;
+    };
     try {
-      const baseURLs = values['base-url'];
-      const requirements = values.requirement;
-      const result = await runBalance({
-        data: requiredData(values),
-        field: stringOption(values, 'field'),
+      const result = await balanceDataset({
+        data: required(values, 'data'),
+        field: required(values, 'field'),
         task: stringOption(values, 'task'),
         description: stringOption(values, 'description'),
-        requirements: Array.isArray(requirements) ? requirements : undefined,
+        requirements: listOption(values.requirement),
         tree: stringOption(values, 'tree'),
-        router: stringOption(values, 'router') ?? 'embedding',
+        router: stringOption(values, 'router'),
         marginThreshold: marginOption(values),
-        target: stringOption(values, 'target') ?? 'uniform',
+        target: stringOption(values, 'target'),
         out: stringOption(values, 'out'),
         dryRun: values['dry-run'] === true,
-        embedder: stringOption(values, 'embedder'),
-        seed: numberFlag(values, 'seed') ?? 0,
-        model: stringOption(values, 'model'),
-        baseURLs: Array.isArray(baseURLs) ? baseURLs : undefined,
-        requestsPerMinute: numberFlag(values, 'rpm'),
-        tokensPerMinute: numberFlag(values, 'tpm'),
-        timeoutMs: numberFlag(values, 'timeout-ms'),
-        maxAttempts: numberFlag(values, 'max-attempts'),
+        embedder: models.embedder,
+        model: models.model,
+        seed,
         cache: values['no-cache'] !== true,
         depth: numberFlag(values, 'depth'),
         pivots: numberFlag(values, 'pivots'),
@@ -208,21 +201,27 @@ export const balanceCommand = defineCommand({
         concurrency: numberFlag(values, 'concurrency'),
         maxSynthesized: integerOption(values, 'max-synthesized', wholeNumber(0)),
         maxSynthesizedPerLeaf: integerOption(values, 'max-synthesized-per-leaf', wholeNumber(0)),
-        quiet: values.quiet === true,
-        env: process.env,
+        writeReport: (file, input) => writeReport(file, balanceReportInput(input)),
+        secrets: [process.env.OPENAI_API_KEY],
         signal: interrupt.signal,
+        logger: reporter.logger,
+        onProgress: reporter.update,
       });
+      stop();
       process.stdout.write(
         values.json === true ? `${JSON.stringify(result, null, 2)}\n` : formatBalanceSummary(result),
       );
       return EXIT.ok;
     } catch (error) {
-      if (!interrupt.signal.aborted) throw error;
+      if (!interrupt.signal.aborted) throw withFlags(error, BALANCE_OPTION_NAMES);
+      stop();
       process.stderr.write(
         'treesynth: balance interrupted; run the same command again to finish it (answers already received come from the cache)\n',
       );
       return EXIT.interrupted;
     } finally {
+      stop();
+      await models.close();
       interrupt.dispose();
     }
   },

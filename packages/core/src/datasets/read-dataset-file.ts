@@ -1,6 +1,6 @@
 import { createReadStream, existsSync, statSync } from 'node:fs';
 import { createInterface } from 'node:readline';
-import { ConfigError } from '@treesynth/core';
+import { ConfigError } from '../errors/config-error.js';
 
 /** Fields tried, in order, when no `--field` is given. */
 export const TEXT_FIELD_GUESSES = [

@@ -1,0 +1,116 @@
+import {
+  type ChatModel,
+  ConfigError,
+  type Embedder,
+  formatZodError,
+  type Logger,
+  type RunProgress,
+  type TaskDefinition,
+} from '@treesynth/core';
+import { z } from 'zod';
+import type { BalanceReportInput } from './output/balance-report-input.js';
+import type { RouterKind } from './routing/route-types.js';
+
+export const ROUTER_KINDS = ['embedding', 'llm', 'hybrid'] as const satisfies readonly RouterKind[];
+
+/** Where a model's answers (or an embedder's vectors) may be kept so a rerun does not pay twice. */
+export interface ModelSourceContext {
+  /** A folder inside the balance folder; undefined when `cache` is false. */
+  cacheDir?: string;
+  logger: Logger;
+  signal?: AbortSignal;
+}
+
+/**
+ * A model given by how to build it: balance calls `create` only when the job needs the model, once
+ * per cache folder (the tree run's, the balance's own), so a caller can wrap it in a response cache.
+ */
+export interface ModelSource<Model> {
+  /** Recorded in balance.json: a rerun in the same folder with another id is refused. */
+  id: string;
+  /** The model is a simulator: its rows are placeholders (said in the result and the files). */
+  simulated?: boolean;
+  create(context: ModelSourceContext): Model | Promise<Model>;
+}
+
+const modelSchema = z.custom<ChatModel | ModelSource<ChatModel>>(
+  (value) => typeof value === 'object' && value !== null && ('doGenerate' in value || 'create' in value),
+  'expected a ChatModel or a { id, create } model source',
+);
+const embedderSchema = z.custom<Embedder | ModelSource<Embedder>>(
+  (value) => typeof value === 'object' && value !== null && ('doEmbed' in value || 'create' in value),
+  'expected an Embedder or a { id, create } embedder source',
+);
+const count = z.number().int().min(0);
+const positive = z.number().int().min(1);
+
+/**
+ * The options of `balanceDataset`: the one source of its defaults and limits. Errors name the option
+ * (`field`, `router`, `target`, `out`), never a CLI flag.
+ */
+export const balanceOptionsSchema = z.object({
+  /** The dataset: JSONL (one object a line) or a JSON array of objects. Only ever read. */
+  data: z.string().min(1),
+  /** The field of each row that holds the text. */
+  field: z.string({ error: 'which field of each row holds the text? e.g. question' }).min(1),
+  /** Build the tree (stage one only) in `<out>/tree` for this task: a built-in name, a task file, or a definition. */
+  task: z
+    .union([z.string().min(1), z.custom<TaskDefinition>((value) => typeof value === 'object')])
+    .optional(),
+  /** The generic task's description and requirements (with `task: 'generic'`). */
+  description: z.string().optional(),
+  requirements: z.array(z.string()).optional(),
+  /** Use this tree.json (or the run folder holding one) instead of building a tree. */
+  tree: z.string().min(1).optional(),
+  router: z
+    .string()
+    .default('embedding')
+    .refine((value) => (ROUTER_KINDS as readonly string[]).includes(value), {
+      error: (issue) => `unknown router "${String(issue.input)}"; use ${ROUTER_KINDS.join(', ')}`,
+    })
+    .transform((value) => value as RouterKind),
+  /** Hybrid router: ask the LLM where the embedding margin is below this. */
+  marginThreshold: z
+    .number()
+    .min(0, 'expected a number from 0 to 2')
+    .max(2, 'expected a number from 0 to 2')
+    .optional(),
+  /** `uniform`, `paper`, a total spread uniformly, or a .json file of per-leaf counts. */
+  target: z.union([z.string(), positive]).default('uniform'),
+  /** The balance folder; default `runs/balance-<data file name>`. */
+  out: z.string().optional(),
+  /** Route and plan only: write plan.json and routes.jsonl, synthesize nothing. */
+  dryRun: z.boolean().default(false),
+  /** Routing (embedding and hybrid routers). */
+  embedder: embedderSchema.optional(),
+  /** Tree building, LLM routing and synthesis. */
+  model: modelSchema.optional(),
+  seed: z.number().int().default(0),
+  /** Keep model answers (and embeddings) in the balance folder, so a rerun pays for nothing twice. */
+  cache: z.boolean().default(true),
+  depth: positive.optional(),
+  pivots: positive.optional(),
+  samplesPerCall: positive.optional(),
+  concurrency: positive.optional(),
+  maxSynthesized: count.optional(),
+  maxSynthesizedPerLeaf: count.optional(),
+  /** Writes report.html (e.g. with @treesynth/eval's renderer); without it no report is written. */
+  writeReport: z.custom<(file: string, input: BalanceReportInput) => Promise<void>>().optional(),
+  /** Strings removed from the error balance.json records (API keys). */
+  secrets: z.array(z.string().optional()).default([]),
+  signal: z.custom<AbortSignal>().optional(),
+  logger: z.custom<Logger>().optional(),
+  /** Tree building and synthesis, in the engine's progress shape. */
+  onProgress: z.custom<(progress: RunProgress) => void>().optional(),
+});
+
+export type BalanceOptions = z.input<typeof balanceOptionsSchema>;
+export type ParsedBalanceOptions = z.output<typeof balanceOptionsSchema>;
+
+/** Validates options; the first problem is a ConfigError naming the option. */
+export function parseBalanceOptions(options: BalanceOptions): ParsedBalanceOptions {
+  const parsed = balanceOptionsSchema.safeParse(options);
+  if (parsed.success) return parsed.data;
+  const { path, message } = formatZodError(parsed.error);
+  throw new ConfigError({ path, message });
+}
