@@ -2,11 +2,7 @@ import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSy
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { type ChatModel, ConfigError, RunStoreError, wrapChatModel } from '@treesynth/core';
-import {
-  cacheMiddleware,
-  createEmbedder,
-  createOpenAICompatible,
-} from '@treesynth/providers';
+import { cacheMiddleware, createEmbedder, createOpenAICompatible } from '@treesynth/providers';
 import { type Simulator, startSimulator } from '@treesynth/simulator';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type BalanceResult, balanceDataset } from './balance-dataset.js';
