@@ -2,6 +2,7 @@
 
 import { type CommandSpec, formatHelp, parseCommandArgs } from './command.js';
 import { exitCodeFor, oneLine } from './exit-codes.js';
+import { namedByFlag } from './option-flags.js';
 
 /** Commands load lazily: `treesynth sim` does not pay for the engine's imports, and so on. */
 const COMMANDS: Record<string, { summary: string; load: () => Promise<CommandSpec> }> = {
@@ -77,7 +78,10 @@ async function main(argv: string[]): Promise<number> {
     process.stdout.write(formatHelp(command));
     return 0;
   }
-  return command.run(values, positionals);
+  // Package errors name their option (`cacheDir`); the user gave a flag (`--cache-dir`).
+  return command.run(values, positionals).catch((error: unknown) => {
+    throw namedByFlag(error, Object.keys(command.options));
+  });
 }
 
 main(process.argv.slice(2)).then(

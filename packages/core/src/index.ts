@@ -15,6 +15,17 @@ export {
 } from './config/engine-config.js';
 export { formatZodError } from './config/format-zod-error.js';
 export { readJsonFile } from './config/read-json-file.js';
+// Dataset readers.
+export { type DatasetFile, readDatasetFile } from './datasets/read-dataset-file.js';
+export { type RunFolderDataset, readRunFolder } from './datasets/read-run-folder.js';
+export {
+  type DatasetRow,
+  describeProblems,
+  type NumberedValue,
+  type RowProblem,
+  TEXT_FIELD_GUESSES,
+  textRows,
+} from './datasets/text-rows.js';
 // The engine.
 export { callSizes, spreadBudget } from './engine/budget.js';
 export { checkCriterion, isVagueValue, mergeValues } from './engine/check-criterion.js';
@@ -44,7 +55,6 @@ export {
   throwIfAborted,
 } from './errors/index.js';
 export { extractJson } from './json/extract-json.js';
-
 // Models.
 export { type EmbedInBatchesOptions, embedInBatches } from './model/embed-in-batches.js';
 export { type GenerateObjectOptions, generateObject, toJsonSchema } from './model/generate-object.js';

@@ -1,0 +1,60 @@
+import { createReadStream, existsSync, statSync } from 'node:fs';
+import { readFile } from 'node:fs/promises';
+import { createInterface } from 'node:readline';
+import { ConfigError } from '../errors/config-error.js';
+import { type DatasetRow, type NumberedValue, type RowProblem, textRows } from './text-rows.js';
+
+export interface DatasetFile {
+  file: string;
+  field: string;
+  rows: DatasetRow[];
+  problems: RowProblem[];
+}
+
+/**
+ * Reads a dataset as JSONL (one object a line) or, for a `.json` file, a JSON array of objects. Bad
+ * rows (not JSON, not an object, the field missing or not a non-empty string) are returned in
+ * `problems` with their line numbers; the rest are read. The file itself is only ever read.
+ *
+ * Without `field`, the first of TEXT_FIELD_GUESSES that the first object row has as a string is used.
+ * A missing file, or a file with no usable row at all, is a ConfigError naming the file.
+ */
+export async function readDatasetFile(file: string, field?: string): Promise<DatasetFile> {
+  if (!existsSync(file)) throw new ConfigError({ path: file, message: 'no such file' });
+  if (!statSync(file).isFile())
+    throw new ConfigError({
+      path: file,
+      message: 'is a folder; expected a dataset file (JSONL, one object a line, or a .json array)',
+    });
+  const values: NumberedValue[] = [];
+  const problems: RowProblem[] = [];
+  if (file.endsWith('.json')) {
+    let parsed: unknown;
+    try {
+      parsed = JSON.parse(await readFile(file, 'utf8'));
+    } catch (error) {
+      throw new ConfigError({ path: file, message: `not valid JSON (${(error as Error).message})` });
+    }
+    if (!Array.isArray(parsed))
+      throw new ConfigError({ path: file, message: 'a .json dataset must be an array of objects' });
+    parsed.forEach((value, index) => {
+      values.push({ line: index + 1, value });
+    });
+  } else {
+    const lines = createInterface({
+      input: createReadStream(file, 'utf8'),
+      crlfDelay: Number.POSITIVE_INFINITY,
+    });
+    let line = 0;
+    for await (const text of lines) {
+      line++;
+      if (text.trim().length === 0) continue;
+      try {
+        values.push({ line, value: JSON.parse(text) });
+      } catch {
+        problems.push({ line, reason: 'not valid JSON' });
+      }
+    }
+  }
+  return { file, ...textRows(values, { source: file, field, problems }) };
+}
