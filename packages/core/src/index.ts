@@ -23,7 +23,6 @@ export {
   describeProblems,
   type NumberedValue,
   type RowProblem,
-  TEXT_FIELD_GUESSES,
   textRows,
 } from './datasets/text-rows.js';
 // The engine.
