@@ -63,7 +63,6 @@ export function datasetInput(argument: string): DatasetInput {
 export function compareOptionsFromFlags(
   values: ParsedValues,
   sources: readonly string[],
-  signal: AbortSignal,
 ): { options: CompareDatasetsOptions; close(): Promise<void> } {
   const shape = compareDatasetsOptionsSchema.shape;
   const limit = integerOption(values, 'limit', shape.limit);
@@ -83,7 +82,6 @@ export function compareOptionsFromFlags(
       ...(field !== undefined ? { field } : {}),
       ...(limit !== undefined ? { limit } : {}),
       ...(seed !== undefined ? { seed } : {}),
-      signal,
       onProgress(event) {
         if (quiet) return;
         if (event.kind === 'tsne-iteration') {

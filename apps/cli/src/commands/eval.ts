@@ -28,9 +28,9 @@ export const evalCommand = defineCommand({
         path: '<subcommand>',
         message: `expected "diversity", got ${subcommand ? `"${subcommand}"` : 'nothing'} (see: treesynth eval --help)`,
       });
+    const { options, close } = compareOptionsFromFlags(values, sources);
     const interrupt = interruptSignal();
-    const { options, close } = compareOptionsFromFlags(values, sources, interrupt.signal);
-    const comparison = await compareDatasets(options).finally(async () => {
+    const comparison = await compareDatasets({ ...options, signal: interrupt.signal }).finally(async () => {
       interrupt.dispose();
       await close();
     });

@@ -51,10 +51,11 @@ export const reportCommand = defineCommand({
     const given = stringOption(values, 'out');
     const out = resolve(given ?? defaultOut(positionals));
     checkOutputPath(given ?? out, { flag: '--out', kind: 'file' });
+    const { options, close } = compareOptionsFromFlags(values, positionals);
     const interrupt = interruptSignal();
-    const { options, close } = compareOptionsFromFlags(values, positionals, interrupt.signal);
     const report = await buildReport({
       ...options,
+      signal: interrupt.signal,
       ...(maxPoints !== undefined ? { maxPoints } : {}),
       ...(title !== undefined ? { title } : {}),
     }).finally(async () => {
