@@ -16,14 +16,15 @@ export {
 export { formatZodError } from './config/format-zod-error.js';
 export { readJsonFile } from './config/read-json-file.js';
 // Dataset readers.
+export { type DatasetFile, readDatasetFile } from './datasets/read-dataset-file.js';
+export { type RunFolderDataset, readRunFolder } from './datasets/read-run-folder.js';
 export {
-  type DatasetFile,
   type DatasetRow,
   describeProblems,
+  type NumberedValue,
   type RowProblem,
-  readDatasetFile,
-  TEXT_FIELD_GUESSES,
-} from './datasets/read-dataset-file.js';
+  textRows,
+} from './datasets/text-rows.js';
 // The engine.
 export { callSizes, spreadBudget } from './engine/budget.js';
 export { checkCriterion, isVagueValue, mergeValues } from './engine/check-criterion.js';

@@ -6,6 +6,7 @@ export {
 } from './batch/batch-jobs.js';
 export { checkEndpoint } from './check-endpoint.js';
 export {
+  cachedEmbedder,
   createEmbedder,
   createHashingEmbedder,
   DEFAULT_OFFLINE_EMBEDDER,

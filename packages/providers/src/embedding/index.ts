@@ -1,3 +1,4 @@
+export { cachedEmbedder } from './cached-embedder.js';
 export { createEmbedder, DEFAULT_OFFLINE_EMBEDDER, EMBEDDER_SPECS } from './create-embedder.js';
 export { type EmbedManyOptions, type EmbedManyResult, embedMany } from './embed-many.js';
 export { EmbeddingCache } from './embedding-cache.js';
