@@ -30,5 +30,9 @@ export function withFlags(error: unknown, flags: readonly string[]): unknown {
   if (!option) return error;
   const flag = flagForOption(option);
   if (!(option in FLAG_EXCEPTIONS && rest === '') && !flags.includes(flag.slice(2))) return error;
-  return new ConfigError({ path: `${flag}${rest}`, message: error.message.slice(path.length + 2), cause: error });
+  return new ConfigError({
+    path: `${flag}${rest}`,
+    message: error.message.slice(path.length + 2),
+    cause: error,
+  });
 }

@@ -107,7 +107,6 @@ const BALANCE_OPTIONS = {
   quiet: JOB_OPTIONS.quiet,
 } satisfies Record<string, OptionSpec>;
 
-
 function listOption(value: unknown): string[] | undefined {
   return Array.isArray(value) ? value : undefined;
 }
