@@ -23,14 +23,13 @@ import {
   loadTask,
   PartitionTree,
   parseEngineConfig,
-  ROOT_ID,
   RUN_FILES,
   RUN_LOCK_FILE,
   RunLock,
-  type RunManifest,
   RunStore,
   RunStoreError,
   readJsonFile,
+  readRunManifest,
   sha256,
   stableStringify,
   type TaskDefinition,
@@ -186,24 +185,7 @@ function loadTreeFile(
 ): { tree: PartitionTree; task: TaskDefinition; file: string } {
   const file =
     existsSync(reference) && statSync(reference).isDirectory() ? join(reference, RUN_FILES.tree) : reference;
-  const json = readJsonFile(file, 'tree file') as { schemaVersion?: unknown; nodes?: unknown };
-  if (typeof json !== 'object' || json === null || !Array.isArray(json.nodes))
-    throw new ConfigError({ path: file, message: 'not a tree.json (no "nodes" list)' });
-  let tree: PartitionTree;
-  try {
-    tree = PartitionTree.fromJSON(json as Parameters<typeof PartitionTree.fromJSON>[0]);
-  } catch (error) {
-    throw new ConfigError({ path: file, message: (error as Error).message });
-  }
-  if (!tree.nodes.has(ROOT_ID)) throw new ConfigError({ path: file, message: 'the tree has no root node' });
-  for (const node of tree.nodes.values()) {
-    for (const child of node.children ?? [])
-      if (!tree.nodes.has(child))
-        throw new ConfigError({
-          path: file,
-          message: `node ${node.id} names a child ${child} that is not in the file`,
-        });
-  }
+  const tree = PartitionTree.parse(readJsonFile(file, 'tree file'), file);
   const pending = tree.counts.pending;
   if (pending > 0)
     throw new ConfigError({
@@ -218,8 +200,7 @@ function loadTreeFile(
       path: '--task',
       message: `${file} has no ${RUN_FILES.manifest} beside it to name its task; give it with --task (e.g. --task gsm8k)`,
     });
-  const manifest = readJsonFile(manifestFile, 'run manifest') as RunManifest;
-  return { tree, task: manifest.task, file };
+  return { tree, task: readRunManifest(manifestFile).task, file };
 }
 
 /** The first key where two flat fingerprints differ. */

@@ -1,14 +1,14 @@
-import { existsSync, readFileSync, statSync } from 'node:fs';
+import { existsSync, statSync } from 'node:fs';
 import { basename, extname, join } from 'node:path';
 import {
   ConfigError,
   compareSampleIds,
-  PartitionTree,
   parseTask,
   primaryField,
   RUN_FILES,
   type RunManifest,
   readJsonFile,
+  readTreeFile,
   type SerializedTree,
   seededSample,
 } from '@treesynth/core';
@@ -122,14 +122,7 @@ export async function loadDataset(argument: string, options: LoadOptions = {}): 
     manifest = { ...(json as RunManifest), task: parseTask(json.task, `${manifestFile}: task`) };
     field ??= primaryField(manifest.task);
     file = join(source, RUN_FILES.samples);
-    const treeFile = join(source, RUN_FILES.tree);
-    if (existsSync(treeFile)) {
-      try {
-        tree = PartitionTree.fromJSON(JSON.parse(readFileSync(treeFile, 'utf8'))).toJSON();
-      } catch (error) {
-        throw new ConfigError({ path: treeFile, message: (error as Error).message });
-      }
-    }
+    tree = readTreeFile(join(source, RUN_FILES.tree))?.toJSON();
   }
   const data = await readDatasetFile(file, field);
   // A run's samples.jsonl is in the order its calls finished; read it in id order instead.

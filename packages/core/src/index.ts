@@ -64,6 +64,28 @@ export {
   type RoutePromptInput,
   routePrompt,
 } from './prompts/stage-prompts.js';
+// Opening, resuming and running a run folder.
+export {
+  type ModelConnector,
+  type OpenedRun,
+  type OpenRunOptions,
+  openRun,
+  openRunOptionsSchema,
+  type StoredModel,
+} from './run/open-run.js';
+export {
+  budgetChangeProblem,
+  checkResume,
+  fingerprintParts,
+  firstDifference,
+  type OptionNamer,
+} from './run/resume-check.js';
+export {
+  loadStageModules,
+  STAGE_NAMES,
+  type StageModules,
+  stageModulesFromConfig,
+} from './run/stage-modules.js';
 export type {
   ChatCallOptions,
   ChatMessage,
@@ -74,7 +96,7 @@ export type {
   JsonSchemaResponseFormat,
 } from './spec/chat-model.js';
 export type { Embedder, EmbedOptions, EmbedResult } from './spec/embedder.js';
-export type { Generator, GeneratorContext } from './spec/generator.js';
+export type { GenerationSummary, Generator, GeneratorContext, SampleSink } from './spec/generator.js';
 export { type Logger, silentLogger } from './spec/logger.js';
 export type { NodeStep, PathStep, SampleFields, SampleRecord } from './spec/sample.js';
 export type {
@@ -103,9 +125,17 @@ export { coverageSchema, criterionSchema, routeSchema, samplesSchema } from './s
 // The run store.
 export { isOwnTemporaryFile, writeFileAtomic } from './store/atomic-write.js';
 export { JsonlAppender, readJsonl, repairTornTail } from './store/jsonl.js';
-export type { RunEvent } from './store/run-events.js';
+export { type RunEvent, runEventSchema } from './store/run-events.js';
 export { type LockHolder, RUN_LOCK_FILE, RunLock } from './store/run-lock.js';
-export { RUN_FILES, type RunManifest, type RunStatus, RunStore, sampleToLine } from './store/run-store.js';
+export {
+  RUN_SCHEMA_VERSION,
+  type RunManifest,
+  type RunStatus,
+  readRunManifest,
+  runManifestSchema,
+  runStatusSchema,
+} from './store/run-manifest.js';
+export { RUN_FILES, RunStore, readTreeFile, sampleToLine } from './store/run-store.js';
 export { compareSampleIds } from './store/sample-order.js';
 export { genericTask } from './tasks/builtin/generic.js';
 export { MATH_SUBJECTS } from './tasks/builtin/math.js';
@@ -127,6 +157,7 @@ export {
   type NodeSplit,
   PartitionTree,
   type SerializedTree,
+  serializedTreeSchema,
   TREE_SCHEMA_VERSION,
   type TreeNode,
 } from './tree/partition-tree.js';

@@ -1,12 +1,11 @@
-import { existsSync, mkdirSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { checkOutputPath } from '../config/check-output-path.js';
-import type { EngineConfig } from '../config/engine-config.js';
+import { readJsonFile } from '../config/read-json-file.js';
 import { RunStoreError } from '../errors/run-store-error.js';
 import { RunWriteError } from '../errors/run-write-error.js';
 import type { SampleRecord } from '../spec/sample.js';
-import type { TaskDefinition } from '../tasks/task-definition.js';
-import type { PartitionTree } from '../tree/partition-tree.js';
+import { PartitionTree } from '../tree/partition-tree.js';
 import { redactSecrets } from '../util/redact.js';
 import {
   isOwnTemporaryFile,
@@ -16,10 +15,9 @@ import {
   writeLinesAtomic,
 } from './atomic-write.js';
 import { JsonlAppender, readJsonl, repairTornTail } from './jsonl.js';
-import type { RunEvent } from './run-events.js';
+import { type RunEvent, runEventSchema } from './run-events.js';
 import { checkNotLocked, type LockHolder, RUN_LOCK_FILE, RunLock } from './run-lock.js';
-
-export const RUN_SCHEMA_VERSION = 1;
+import { RUN_SCHEMA_VERSION, type RunManifest, readRunManifest } from './run-manifest.js';
 
 export const RUN_FILES = {
   manifest: 'run.json',
@@ -30,34 +28,7 @@ export const RUN_FILES = {
   cache: 'cache',
 } as const;
 
-/** `incomplete`: finished, but leaf calls failed after their retries; a resume tries them again. */
-export type RunStatus =
-  | 'running'
-  | 'tree-built'
-  | 'awaiting-batch'
-  | 'complete'
-  | 'incomplete'
-  | 'failed'
-  | 'interrupted';
-
-/** `run.json`: what the run is, how it was configured (secrets redacted) and where it stands. */
-export interface RunManifest {
-  schemaVersion: number;
-  tool: 'treesynth-ts';
-  status: RunStatus;
-  createdAt: string;
-  updatedAt: string;
-  /** Hash of everything that changes the dataset; a resume must match it. */
-  fingerprint: string;
-  task: TaskDefinition;
-  config: EngineConfig;
-  model: { provider: string; modelId: string; baseURL?: string };
-  /** True when the LLM was the simulator. */
-  simulated?: boolean;
-  error?: string;
-  /** Free-form details from the caller (CLI arguments), redacted before writing. */
-  extra?: Record<string, unknown>;
-}
+export { RUN_SCHEMA_VERSION, type RunManifest, type RunStatus } from './run-manifest.js';
 
 /** A sample as one line of `samples.jsonl`: id, the task's fields, then provenance. */
 export function sampleToLine(record: SampleRecord): Record<string, unknown> {
@@ -164,18 +135,7 @@ export class RunStore {
       throw new RunStoreError({ file: dir, message: 'no run here (run.json is missing)' });
     const lock = RunLock.acquire(dir);
     try {
-      let manifest: RunManifest;
-      try {
-        manifest = JSON.parse(readFileSync(file, 'utf8')) as RunManifest;
-      } catch (error) {
-        throw new RunStoreError({ file, message: `unreadable (${(error as Error).message})` });
-      }
-      if (manifest.schemaVersion !== RUN_SCHEMA_VERSION) {
-        throw new RunStoreError({
-          file,
-          message: `run format ${manifest.schemaVersion} is not supported (expected ${RUN_SCHEMA_VERSION})`,
-        });
-      }
+      const manifest = readRunManifest(file);
       removeOwnTemporaryFiles(dir);
       await repairTornTail(join(dir, RUN_FILES.events));
       await repairTornTail(join(dir, RUN_FILES.samples));
@@ -186,8 +146,14 @@ export class RunStore {
     }
   }
 
+  /** The event log, each line checked; a line that is not an event is an error naming its line. */
   readEvents(): AsyncGenerator<RunEvent> {
-    return readJsonl<RunEvent>(this.file('events'));
+    return readJsonl(this.file('events'), runEventSchema);
+  }
+
+  /** The run's `tree.json`, checked (`PartitionTree.parse`); undefined before stage one wrote it. */
+  readTree(): PartitionTree | undefined {
+    return readTreeFile(this.file('tree'));
   }
 
   /**
@@ -330,4 +296,10 @@ async function* uniqueLines(file: string): AsyncGenerator<string> {
     seen.add(line.id);
     yield JSON.stringify(line);
   }
+}
+
+/** A `tree.json` file, checked; undefined when there is none. */
+export function readTreeFile(file: string): PartitionTree | undefined {
+  if (!existsSync(file)) return undefined;
+  return PartitionTree.parse(readJsonFile(file, RUN_FILES.tree), file);
 }

@@ -1,9 +1,11 @@
 import { readFileSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { ConfigError, type Stages, sha256 } from '@treesynth/core';
+import { ConfigError } from '../errors/config-error.js';
+import type { Stages } from '../spec/stage.js';
+import { sha256 } from '../util/hash.js';
 
-const STAGE_NAMES = ['pivots', 'criterion', 'coverage', 'leaf'] as const;
+export const STAGE_NAMES = ['pivots', 'criterion', 'coverage', 'leaf'] as const;
 
 /** Stage name to the absolute path of the module that replaces it. */
 export type StageModules = Partial<Record<(typeof STAGE_NAMES)[number], string>>;
