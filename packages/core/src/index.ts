@@ -29,7 +29,15 @@ export {
   type TreeSynthOptions,
   treeSynthGenerator,
 } from './engine/tree-synth-engine.js';
-export { type UsageCounts, type UsageReport, UsageTracker } from './engine/usage-tracker.js';
+export {
+  type UsageCounts,
+  type UsageFile,
+  type UsageReport,
+  UsageTracker,
+  usageCountsSchema,
+  usageFileSchema,
+  usageReportSchema,
+} from './engine/usage-tracker.js';
 // Errors.
 export {
   AbortedError,

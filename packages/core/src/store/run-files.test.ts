@@ -100,6 +100,31 @@ describe('run.json', () => {
   });
 });
 
+describe('usage.json', () => {
+  it('is written and read back through its schema; a broken one names the field', async () => {
+    const store = await newRun();
+    expect(store.readUsage()).toBeUndefined();
+    const counts = {
+      calls: 2,
+      cachedCalls: 1,
+      promptTokens: 30,
+      cachedPromptTokens: 0,
+      completionTokens: 12,
+    };
+    const usage = {
+      total: counts,
+      stages: { leaf: counts },
+      cost: { total: 0.5 },
+      prefixShare: { leaf: 0.25 },
+    };
+    await store.writeUsage(usage);
+    expect(store.readUsage()).toEqual(usage);
+    writeFileSync(store.file('usage'), JSON.stringify({ ...usage, total: { ...counts, calls: -1 } }));
+    expect(() => store.readUsage()).toThrow(`${store.file('usage')}: not a valid usage.json: total.calls: `);
+    await store.close();
+  });
+});
+
 describe('events.jsonl', () => {
   it('replays each event through its schema and names the line of one that is not an event', async () => {
     const store = await newRun();

@@ -1,7 +1,9 @@
 import { existsSync, mkdirSync, readdirSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { checkOutputPath } from '../config/check-output-path.js';
+import { formatZodError } from '../config/format-zod-error.js';
 import { readJsonFile } from '../config/read-json-file.js';
+import { type UsageFile, usageFileSchema } from '../engine/usage-tracker.js';
 import { RunStoreError } from '../errors/run-store-error.js';
 import { RunWriteError } from '../errors/run-write-error.js';
 import type { SampleRecord } from '../spec/sample.js';
@@ -185,9 +187,24 @@ export class RunStore {
     return this.written(file, writeFileAtomic(file, `${JSON.stringify(tree.toJSON(), null, 1)}\n`));
   }
 
-  writeUsage(usage: unknown): Promise<void> {
+  /** Write `usage.json`, checked against its schema first. */
+  writeUsage(usage: UsageFile): Promise<void> {
     const file = this.file('usage');
-    return this.written(file, writeFileAtomic(file, `${JSON.stringify(usage, null, 2)}\n`));
+    const checked = usageFileSchema.parse(usage);
+    return this.written(file, writeFileAtomic(file, `${JSON.stringify(checked, null, 2)}\n`));
+  }
+
+  /** The run's `usage.json`, checked; undefined before the run wrote it. */
+  readUsage(): UsageFile | undefined {
+    const file = this.file('usage');
+    if (!existsSync(file)) return undefined;
+    const parsed = usageFileSchema.safeParse(readJsonFile(file, RUN_FILES.usage));
+    if (parsed.success) return parsed.data;
+    const { path, message } = formatZodError(parsed.error);
+    throw new RunStoreError({
+      file,
+      message: `not a valid usage.json: ${path ? `${path}: ` : ''}${message}`,
+    });
   }
 
   async update(
