@@ -14,6 +14,7 @@ export {
   treeConfigSchema,
 } from './config/engine-config.js';
 export { formatZodError } from './config/format-zod-error.js';
+export { type OptionNamer, optionName } from './config/option-name.js';
 export { readJsonFile } from './config/read-json-file.js';
 // The engine.
 export { callSizes, spreadBudget } from './engine/budget.js';
@@ -86,7 +87,6 @@ export {
   checkResume,
   fingerprintParts,
   firstDifference,
-  type OptionNamer,
 } from './run/resume-check.js';
 export {
   loadStageModules,

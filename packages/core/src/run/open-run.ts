@@ -8,6 +8,7 @@ import {
   parseEngineConfigFile,
 } from '../config/engine-config.js';
 import { formatZodError } from '../config/format-zod-error.js';
+import { type OptionNamer, optionName } from '../config/option-name.js';
 import { readJsonFile } from '../config/read-json-file.js';
 import { type RunProgress, type RunSummary, runTreeSynth } from '../engine/tree-synth-engine.js';
 import { ConfigError } from '../errors/config-error.js';
@@ -20,7 +21,7 @@ import { loadTask } from '../tasks/load-task.js';
 import { type TaskDefinition, taskDefinitionSchema } from '../tasks/task-definition.js';
 import { sha256, stableStringify } from '../util/hash.js';
 import { redactUrl } from '../util/redact.js';
-import { checkResume, fingerprintParts, type OptionNamer, optionName } from './resume-check.js';
+import { checkResume, fingerprintParts } from './resume-check.js';
 import { loadStageModules, type StageModules, stageModulesFromConfig } from './stage-modules.js';
 
 /** The model a stored run was made with, for a `connect` that reopens it. */
@@ -167,18 +168,22 @@ export async function openRun(input: OpenRunOptions): Promise<OpenedRun> {
       if (manifest.fingerprint !== fingerprint) await existing.update({ config, fingerprint, extra });
       store = existing;
     } else {
-      store = await RunStore.create(dir, {
-        fingerprint,
-        task,
-        config,
-        model: {
-          provider: model.provider,
-          modelId: model.modelId,
-          ...(connected.baseURL ? { baseURL: redactUrl(connected.baseURL) } : {}),
+      store = await RunStore.create(
+        dir,
+        {
+          fingerprint,
+          task,
+          config,
+          model: {
+            provider: model.provider,
+            modelId: model.modelId,
+            ...(connected.baseURL ? { baseURL: redactUrl(connected.baseURL) } : {}),
+          },
+          ...(options.simulated ? { simulated: true } : {}),
+          extra,
         },
-        ...(options.simulated ? { simulated: true } : {}),
-        extra,
-      });
+        { optionName: name },
+      );
       // A retry loop around a resume must work from the first try: with no run yet, it starts one.
       if (options.resume) logger.warn(`no run in ${store.dir} yet (run.json is missing): started it`);
     }

@@ -1,13 +1,9 @@
 import type { EngineConfig } from '../config/engine-config.js';
+import { type OptionNamer, optionName } from '../config/option-name.js';
 import { RunStoreError } from '../errors/run-store-error.js';
 import type { RunManifest } from '../store/run-manifest.js';
 import type { TaskDefinition } from '../tasks/task-definition.js';
 import { stableStringify } from '../util/hash.js';
-
-/** How an option is named in a message: the option itself for API callers, a flag for the CLI. */
-export type OptionNamer = (option: string) => string;
-
-export const optionName: OptionNamer = (option) => option;
 
 /** Everything that changes the dataset; a resume must match it exactly. */
 export function fingerprintParts(

@@ -2,6 +2,7 @@ import { existsSync, mkdirSync, readdirSync, statSync, writeFileSync } from 'nod
 import { join } from 'node:path';
 import { checkOutputPath } from '../config/check-output-path.js';
 import { formatZodError } from '../config/format-zod-error.js';
+import { type OptionNamer, optionName } from '../config/option-name.js';
 import { readJsonFile } from '../config/read-json-file.js';
 import { type UsageFile, usageFileSchema } from '../engine/usage-tracker.js';
 import { RunStoreError } from '../errors/run-store-error.js';
@@ -89,8 +90,12 @@ export class RunStore {
   static async create(
     dir: string,
     manifest: Omit<RunManifest, 'schemaVersion' | 'tool' | 'status' | 'createdAt' | 'updatedAt'>,
+    options: {
+      /** How refusals name the options (`out`, `resume`); the CLI gives its flags. */ optionName?: OptionNamer;
+    } = {},
   ): Promise<RunStore> {
-    checkVacant(dir);
+    const name = options.optionName ?? optionName;
+    checkVacant(dir, { name });
     // A recursive mkdir never returns on some paths (/proc); the check refuses them first.
     checkOutputPath(dir, { flag: 'dir', kind: 'folder' });
     try {
@@ -104,7 +109,7 @@ export class RunStore {
     const lock = RunLock.acquire(dir);
     try {
       // Again under the lock: another process may have started a run here meanwhile.
-      checkVacant(dir, { locked: true });
+      checkVacant(dir, { locked: true, name });
       removeOwnTemporaryFiles(dir);
       const now = new Date().toISOString();
       const store = new RunStore(
@@ -274,27 +279,28 @@ export class RunStore {
 }
 
 /** What is in `dir` besides our temp files and lock. */
-function foreignEntries(dir: string): string[] {
+function foreignEntries(dir: string, name: OptionNamer = optionName): string[] {
   if (!existsSync(dir)) return [];
   if (!statSync(dir).isDirectory())
-    throw new RunStoreError({ file: dir, message: 'is a file; choose a folder for --out' });
+    throw new RunStoreError({ file: dir, message: `is a file; choose a folder for ${name('out')}` });
   return readdirSync(dir).filter((name) => !isOwnTemporaryFile(name) && name !== RUN_LOCK_FILE);
 }
 
-function checkVacant(dir: string, options: { locked?: boolean } = {}): void {
-  const foreign = foreignEntries(dir);
+function checkVacant(dir: string, options: { locked?: boolean; name: OptionNamer }): void {
+  const { name } = options;
+  const foreign = foreignEntries(dir, name);
   if (foreign.length === 0) return;
   if (RunStore.exists(dir)) {
     if (!options.locked) checkNotLocked(dir);
     throw new RunStoreError({
       file: dir,
-      message: 'holds a run already; pass --resume to continue it, or choose another --out',
+      message: `holds a run already; pass ${name('resume')} to continue it, or choose another ${name('out')}`,
     });
   }
   const shown = foreign.slice(0, 3).join(', ') + (foreign.length > 3 ? `, +${foreign.length - 3} more` : '');
   throw new RunStoreError({
     file: dir,
-    message: `is not empty (${shown}) and holds no run; choose a new or empty folder for --out`,
+    message: `is not empty (${shown}) and holds no run; choose a new or empty folder for ${name('out')}`,
   });
 }
 
