@@ -93,6 +93,7 @@ export {
   STAGE_NAMES,
   type StageModules,
   stageModulesFromConfig,
+  stageModulesSchema,
 } from './run/stage-modules.js';
 export type {
   ChatCallOptions,

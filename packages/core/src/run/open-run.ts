@@ -22,7 +22,12 @@ import { type TaskDefinition, taskDefinitionSchema } from '../tasks/task-definit
 import { sha256, stableStringify } from '../util/hash.js';
 import { redactUrl } from '../util/redact.js';
 import { checkResume, fingerprintParts } from './resume-check.js';
-import { loadStageModules, type StageModules, stageModulesFromConfig } from './stage-modules.js';
+import {
+  loadStageModules,
+  type StageModules,
+  stageModulesFromConfig,
+  storedStages,
+} from './stage-modules.js';
 
 /** The model a stored run was made with, for a `connect` that reopens it. */
 export type StoredModel = RunManifest['model'];
@@ -147,7 +152,8 @@ export async function openRun(input: OpenRunOptions): Promise<OpenedRun> {
     const { config, stageModules: fromConfig } = mergeConfig(manifest?.config ?? {}, options);
     const dir = options.out ?? join('runs', `${task.name}-seed${config.seed}`);
     checkOutputPath(dir, { flag: name('out'), kind: 'folder' });
-    const stageModules = fromConfig ?? (manifest?.extra?.stages as StageModules | undefined) ?? {};
+    const stored = existing ? storedStages(existing.manifest.extra, existing.file('manifest')) : undefined;
+    const stageModules = fromConfig ?? stored?.stages ?? {};
     const custom = await loadStageModules(stageModules);
     const connected =
       typeof options.model === 'function'
@@ -164,7 +170,7 @@ export async function openRun(input: OpenRunOptions): Promise<OpenedRun> {
     };
     let store: RunStore;
     if (existing && manifest) {
-      checkResume(existing.dir, manifest, parts, name);
+      checkResume(existing.dir, manifest, stored?.stageFingerprints ?? {}, parts, name);
       if (manifest.fingerprint !== fingerprint) await existing.update({ config, fingerprint, extra });
       store = existing;
     } else {

@@ -82,6 +82,7 @@ function pick<T extends object>(value: T, keys: readonly (keyof T)[]): Partial<T
 export function checkResume(
   dir: string,
   manifest: RunManifest,
+  storedStageFingerprints: Record<string, string>,
   parts: FingerprintParts,
   name: OptionNamer = optionName,
 ): void {
@@ -89,7 +90,7 @@ export function checkResume(
     manifest.task,
     manifest.config,
     manifest.model.modelId,
-    (manifest.extra?.stageFingerprints as Record<string, string> | undefined) ?? {},
+    storedStageFingerprints,
   );
   const stageOneOnly = manifest.status === 'tree-built';
   const compared = stageOneOnly
