@@ -128,6 +128,8 @@ describe('openRun', () => {
     const out = freshOut();
     const cases: [Partial<OpenRunOptions>, RegExp][] = [
       [{ resume: true, out: undefined }, /^out: resume needs the run folder$/],
+      [{ out: '' }, /^out: is empty/],
+      [{ resume: 'yes' as never, optionName: (option: string) => `--${option}` }, /^--resume: /],
       [{ task: undefined }, /^task: which task\?/],
       [{ model: 5 as never }, /^model: expected a ChatModel/],
       [{ config: { tree: { depth: 99 } } }, /^config\.tree\.depth: /],

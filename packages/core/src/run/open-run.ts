@@ -44,16 +44,16 @@ const isChatModel = (value: unknown): value is ChatModel =>
 export const openRunOptionsSchema = z
   .object({
     /** The run folder; default `runs/<task>-seed<seed>`. Required with `resume`. */
-    out: z.string().min(1).optional(),
+    out: z.string().optional(),
     /** Continue the run in `out` (or start it there when it has none yet). */
     resume: z.boolean().default(false),
     /** A built-in task name, a task JSON file, or a task object; on resume, default the run's task. */
-    task: z.union([z.string().min(1), taskDefinitionSchema]).optional(),
+    task: z.union([z.string(), taskDefinitionSchema]).optional(),
     /** For the `generic` task: what the data is. */
     description: z.string().optional(),
     requirements: z.array(z.string()).optional(),
     /** A JSON config file (engine config, plus `stages`: module paths relative to the file). */
-    configFile: z.string().min(1).optional(),
+    configFile: z.string().optional(),
     /** Engine settings over the config file and the resumed run's settings. */
     config: z.custom<EngineConfigInput>((value) => typeof value === 'object' && value !== null).optional(),
     /** The chat model, or a function that builds it from the stored run's model (on resume). */
@@ -97,7 +97,8 @@ function parseOptions(input: OpenRunOptions) {
   const parsed = openRunOptionsSchema.safeParse(input);
   if (!parsed.success) {
     const { path, message } = formatZodError(parsed.error);
-    throw new ConfigError({ path, message });
+    const name = typeof input.optionName === 'function' ? input.optionName : optionName;
+    throw new ConfigError({ path: /^\w+$/.test(path) ? name(path) : path, message });
   }
   return parsed.data;
 }
@@ -141,9 +142,11 @@ export async function openRun(input: OpenRunOptions): Promise<OpenedRun> {
   try {
     const manifest = existing?.manifest;
     const task =
-      typeof options.task === 'string'
-        ? loadTask(options.task, { description: options.description, requirements: options.requirements })
-        : (options.task ?? manifest?.task);
+      typeof options.task === 'object'
+        ? options.task
+        : options.task
+          ? loadTask(options.task, { description: options.description, requirements: options.requirements })
+          : manifest?.task;
     if (!task)
       throw new ConfigError({
         path: name('task'),
