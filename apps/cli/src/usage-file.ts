@@ -1,4 +1,4 @@
-import { type RunStore, type UsageReport, writeFileAtomic } from '@treesynth/core';
+import type { RunStore, UsageReport } from '@treesynth/core';
 import type { CostEstimate } from '@treesynth/providers';
 
 /** `usage.json`: the engine's counts per stage, with the cost and the prefix share beside them. */
@@ -7,8 +7,9 @@ export function writeUsageFile(
   usage: UsageReport,
   extras: { cost?: CostEstimate; prefixShare?: Record<string, number> },
 ): Promise<void> {
-  return writeFileAtomic(
-    store.file('usage'),
-    `${JSON.stringify({ ...usage, cost: extras.cost ?? null, prefixShare: extras.prefixShare ?? null }, null, 2)}\n`,
-  );
+  return store.writeUsage({
+    ...usage,
+    cost: extras.cost ? { ...extras.cost } : null,
+    prefixShare: extras.prefixShare ?? null,
+  });
 }

@@ -14,6 +14,7 @@ export {
   treeConfigSchema,
 } from './config/engine-config.js';
 export { formatZodError } from './config/format-zod-error.js';
+export { type OptionNamer, optionName } from './config/option-name.js';
 export { readJsonFile } from './config/read-json-file.js';
 // Dataset readers.
 export { type DatasetFile, readDatasetFile } from './datasets/read-dataset-file.js';
@@ -39,7 +40,15 @@ export {
   type TreeSynthOptions,
   treeSynthGenerator,
 } from './engine/tree-synth-engine.js';
-export { type UsageCounts, type UsageReport, UsageTracker } from './engine/usage-tracker.js';
+export {
+  type UsageCounts,
+  type UsageFile,
+  type UsageReport,
+  UsageTracker,
+  usageCountsSchema,
+  usageFileSchema,
+  usageReportSchema,
+} from './engine/usage-tracker.js';
 // Errors.
 export {
   AbortedError,
@@ -78,6 +87,28 @@ export {
   type RoutePromptInput,
   routePrompt,
 } from './prompts/stage-prompts.js';
+// Opening, resuming and running a run folder.
+export {
+  type ModelConnector,
+  type OpenedRun,
+  type OpenRunOptions,
+  openRun,
+  openRunOptionsSchema,
+  type StoredModel,
+} from './run/open-run.js';
+export {
+  budgetChangeProblem,
+  checkResume,
+  fingerprintParts,
+  firstDifference,
+} from './run/resume-check.js';
+export {
+  loadStageModules,
+  STAGE_NAMES,
+  type StageModules,
+  stageModulesFromConfig,
+  stageModulesSchema,
+} from './run/stage-modules.js';
 export type {
   ChatCallOptions,
   ChatMessage,
@@ -88,7 +119,7 @@ export type {
   JsonSchemaResponseFormat,
 } from './spec/chat-model.js';
 export type { Embedder, EmbedOptions, EmbedResult } from './spec/embedder.js';
-export type { Generator, GeneratorContext } from './spec/generator.js';
+export type { GenerationSummary, Generator, GeneratorContext, SampleSink } from './spec/generator.js';
 export { type Logger, silentLogger } from './spec/logger.js';
 export type { NodeStep, PathStep, SampleFields, SampleRecord } from './spec/sample.js';
 export type {
@@ -117,9 +148,17 @@ export { coverageSchema, criterionSchema, routeSchema, samplesSchema } from './s
 // The run store.
 export { isOwnTemporaryFile, writeFileAtomic } from './store/atomic-write.js';
 export { JsonlAppender, readJsonl, repairTornTail } from './store/jsonl.js';
-export type { RunEvent } from './store/run-events.js';
+export { type RunEvent, runEventSchema } from './store/run-events.js';
 export { type LockHolder, RUN_LOCK_FILE, RunLock } from './store/run-lock.js';
-export { RUN_FILES, type RunManifest, type RunStatus, RunStore, sampleToLine } from './store/run-store.js';
+export {
+  RUN_SCHEMA_VERSION,
+  type RunManifest,
+  type RunStatus,
+  readRunManifest,
+  runManifestSchema,
+  runStatusSchema,
+} from './store/run-manifest.js';
+export { RUN_FILES, RunStore, readTreeFile, sampleToLine } from './store/run-store.js';
 export { compareSampleIds } from './store/sample-order.js';
 export { genericTask } from './tasks/builtin/generic.js';
 export { MATH_SUBJECTS } from './tasks/builtin/math.js';
@@ -141,6 +180,7 @@ export {
   type NodeSplit,
   PartitionTree,
   type SerializedTree,
+  serializedTreeSchema,
   TREE_SCHEMA_VERSION,
   type TreeNode,
 } from './tree/partition-tree.js';

@@ -1,12 +1,12 @@
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { readJsonFile } from '../config/read-json-file.js';
 import { ConfigError } from '../errors/config-error.js';
-import { RUN_FILES, type RunManifest } from '../store/run-store.js';
+import { RUN_FILES, type RunManifest, readTreeFile } from '../store/run-store.js';
 import { compareSampleIds } from '../store/sample-order.js';
 import { parseTask } from '../tasks/load-task.js';
 import { primaryField } from '../tasks/task-definition.js';
-import { PartitionTree, type SerializedTree } from '../tree/partition-tree.js';
+import type { SerializedTree } from '../tree/partition-tree.js';
 import { type DatasetFile, readDatasetFile } from './read-dataset-file.js';
 
 /** A run folder read as a dataset. */
@@ -29,8 +29,8 @@ export async function readRunFolder(
   folder: string,
   options: { field?: string | undefined } = {},
 ): Promise<RunFolderDataset> {
-  const manifest = readRunManifest(folder);
-  const tree = readRunTree(folder);
+  const manifest = readRunTask(folder);
+  const tree = readTreeFile(join(folder, RUN_FILES.tree))?.toJSON();
   const data = await readDatasetFile(
     join(folder, RUN_FILES.samples),
     options.field ?? primaryField(manifest.task),
@@ -40,7 +40,8 @@ export async function readRunFolder(
   return { folder, manifest, ...(tree ? { tree } : {}), data };
 }
 
-function readRunManifest(folder: string): RunManifest {
+/** run.json of a run read as a dataset: only its task must be there (older or partial runs are read too). */
+function readRunTask(folder: string): RunManifest {
   const file = join(folder, RUN_FILES.manifest);
   if (!existsSync(file))
     throw new ConfigError({
@@ -51,15 +52,4 @@ function readRunManifest(folder: string): RunManifest {
   if (typeof json !== 'object' || json === null || !('task' in json))
     throw new ConfigError({ path: file, message: 'has no task; not the run.json of a TreeSynth run' });
   return { ...(json as RunManifest), task: parseTask(json.task, `${file}: task`) };
-}
-
-/** The run's tree.json, validated, or undefined when the run has none. The one tree read here. */
-function readRunTree(folder: string): SerializedTree | undefined {
-  const file = join(folder, RUN_FILES.tree);
-  if (!existsSync(file)) return undefined;
-  try {
-    return PartitionTree.fromJSON(JSON.parse(readFileSync(file, 'utf8'))).toJSON();
-  } catch (error) {
-    throw new ConfigError({ path: file, message: (error as Error).message });
-  }
 }

@@ -906,7 +906,7 @@ export function runTreeSynth(options: TreeSynthOptions): Promise<RunSummary> {
 }
 
 /** TreeSynth as a `Generator`, beside the baselines. */
-export const treeSynthGenerator: Generator = {
+export const treeSynthGenerator: Generator<RunStore, RunSummary> = {
   id: 'treesynth',
   generate: (context) => runTreeSynth(context),
 };
