@@ -108,8 +108,9 @@ describe('readRunFolder', () => {
       }),
     );
     writeFileSync(join(badTree, 'tree.json'), JSON.stringify({ schemaVersion: 99, nodes: [] }));
+    // The one checked tree.json reader (readTreeFile) refuses it, naming the file.
     await expect(readRunFolder(badTree)).rejects.toMatchObject({
-      name: 'ConfigError',
+      name: 'RunStoreError',
       message: `${join(badTree, 'tree.json')}: tree schema version 99 is not supported (expected 1)`,
     });
   });
