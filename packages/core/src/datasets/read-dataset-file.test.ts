@@ -111,7 +111,7 @@ describe('readRunFolder', () => {
     // The one checked tree.json reader (readTreeFile) refuses it, naming the file.
     await expect(readRunFolder(badTree)).rejects.toMatchObject({
       name: 'RunStoreError',
-      message: `${join(badTree, 'tree.json')}: tree schema version 99 is not supported (expected 1)`,
+      message: `${join(badTree, 'tree.json')}: tree.json format 99 is not supported (expected 1); this version of treesynth cannot read it`,
     });
   });
 });
