@@ -14,6 +14,20 @@ import { checkCriterion, mergeValues } from './check-criterion.js';
 import { cleanFields } from './clean-fields.js';
 import type { EngineRuntime } from './engine-runtime.js';
 
+/** A split fixed by the task: one child per value, no model calls. */
+export function fixedSplit(dimension: string, values: string[]): NodeSplit {
+  return {
+    dimension,
+    values,
+    infinite: false,
+    fixed: true,
+    pivots: [],
+    assignments: [],
+    coverageRounds: 0,
+    rejections: [],
+  };
+}
+
 /** Where one node's expansion stands: its draws, and the rejections noted so far. */
 interface Expansion {
   node: TreeNode;
@@ -63,16 +77,7 @@ export class TreeBuilder {
 
     const fixed = task.fixedLevels[node.depth];
     if (fixed) {
-      return this.split(node, {
-        dimension: fixed.dimension,
-        values: mergeValues([], fixed.values),
-        infinite: false,
-        fixed: true,
-        pivots: [],
-        assignments: [],
-        coverageRounds: 0,
-        rejections: [],
-      });
+      return this.split(node, fixedSplit(fixed.dimension, mergeValues([], fixed.values)));
     }
 
     const context = this.runtime.stageContext('tree', `node:${node.id}`);
