@@ -147,10 +147,9 @@ export class LeafSampler {
 
   /** One leaf call: it asks for `size` samples, every one of which is kept (none paid for and dropped). */
   private async leafCall(leaf: TreeNode, index: number, size: number): Promise<void> {
-    const { task, config, store, stages, state } = this.runtime;
+    const { task, config, stages, state } = this.runtime;
     const key = leafCallKey(leaf.id, index);
-    const id = callId(leaf.id, index);
-    const context = this.runtime.stageContext('leaf', key, state.failedBefore.has(id));
+    const context = this.runtime.stageContext('leaf', key, state.failedBefore.has(callId(leaf.id, index)));
     const { path, drawn } = drawPath(leaf.steps, context.random);
     let samples: SampleFields[];
     try {
@@ -170,23 +169,7 @@ export class LeafSampler {
         state.deferredCalls++;
         return;
       }
-      // An answer that never fit the schema, or an endpoint that kept failing after the retry
-      // middleware gave up: recorded, and tried again by the next --resume.
-      const transient = ApiCallError.isInstance(error) && error.isRetryable;
-      if (!StructuredOutputError.isInstance(error) && !transient) throw error;
-      const failure: RunEvent = {
-        type: 'leaf-call-failed',
-        leaf: leaf.id,
-        index,
-        error: (error as Error).message,
-      };
-      if (transient) failure.retryable = true;
-      await store.appendEvents([failure]);
-      state.doneCalls.add(id);
-      state.failedCalls++;
-      state.lastFailure = failure.error;
-      this.runtime.progress();
-      return;
+      return this.recordFailure(leaf.id, index, error);
     }
     const records: SampleRecord[] = samples.map((fields, position) => ({
       id: `${leaf.id}.${index}.${position}`,
@@ -196,11 +179,40 @@ export class LeafSampler {
       call: { index, model: this.options.modelId, ...(state.simulated ? { simulated: true } : {}) },
       fields,
     }));
+    await this.keep(leaf.id, index, size, records);
+  }
+
+  /**
+   * An answer that never fit the schema, or an endpoint that kept failing after the retry middleware
+   * gave up: recorded, and tried again by the next --resume. Any other error fails the run.
+   */
+  private async recordFailure(leafId: string, index: number, error: unknown): Promise<void> {
+    const { store, state } = this.runtime;
+    const transient = ApiCallError.isInstance(error) && error.isRetryable;
+    if (!StructuredOutputError.isInstance(error) && !transient) throw error;
+    const failure: RunEvent = {
+      type: 'leaf-call-failed',
+      leaf: leafId,
+      index,
+      error: (error as Error).message,
+    };
+    if (transient) failure.retryable = true;
+    await store.appendEvents([failure]);
+    state.doneCalls.add(callId(leafId, index));
+    state.failedCalls++;
+    state.lastFailure = failure.error;
+    this.runtime.progress();
+  }
+
+  /** Append the call's rows samples.jsonl lacks, then its event; a repair counts the rows it restored. */
+  private async keep(leafId: string, index: number, size: number, records: SampleRecord[]): Promise<void> {
+    const { store, state } = this.runtime;
+    const key = leafCallKey(leafId, index);
     // A crash between the samples and the event leaves samples without their event; the re-issued
     // call (free from the cache) then adds only the ids that are missing.
     const fresh = records.filter((record) => !state.existingIds.has(record.id));
     await store.appendSamples(fresh);
-    await store.appendEvents([{ type: 'leaf-call', leaf: leaf.id, index, samples: records.length, size }]);
+    await store.appendEvents([{ type: 'leaf-call', leaf: leafId, index, samples: records.length, size }]);
     for (const record of fresh) state.existingIds.add(record.id);
     state.samples += fresh.length;
     const repair = state.repairing.get(key);
@@ -210,8 +222,8 @@ export class LeafSampler {
       else state.repaired.rowsFromCache += fresh.length;
       state.repaired.rowsMissing -= fresh.length;
     }
-    state.doneCalls.add(id);
-    recordMade(state, leaf.id, index, size);
+    state.doneCalls.add(callId(leafId, index));
+    recordMade(state, leafId, index, size);
     this.runtime.progress();
   }
 }
