@@ -1,10 +1,10 @@
 import type { ModelSource } from '@treesynth/balance';
-import type { ChatModel, Embedder } from '@treesynth/core';
+import { type ChatModel, type Embedder, wrapEmbedder } from '@treesynth/core';
 import {
   createEmbedder,
   DEFAULT_OFFLINE_EMBEDDER,
   DEFAULT_OPENAI_BASE_URL,
-  embedMany,
+  embeddingCacheMiddleware,
 } from '@treesynth/providers';
 import { type Simulator, startSimulator } from '@treesynth/simulator';
 import { connectEndpoints, endpointURLs, withCallMiddleware } from './model-stack.js';
@@ -29,26 +29,6 @@ export interface BalanceModels {
   embedder: ModelSource<Embedder>;
   /** Stops the simulator, if one was started. */
   close(): Promise<void>;
-}
-
-/** Embeds through the on-disk cache in `cacheDir`, so a rerun does not embed (or pay for) a text twice. */
-function cachedEmbedder(embedder: Embedder, cacheDir: string): Embedder {
-  return {
-    specificationVersion: 'v1',
-    provider: embedder.provider,
-    modelId: embedder.modelId,
-    ...(embedder.dimensions !== undefined ? { dimensions: embedder.dimensions } : {}),
-    maxEmbeddingsPerCall: Math.max(embedder.maxEmbeddingsPerCall, 1024),
-    async doEmbed(options) {
-      const { embeddings } = await embedMany({
-        embedder,
-        values: options.values,
-        signal: options.signal,
-        cacheDir,
-      });
-      return { embeddings };
-    },
-  };
 }
 
 /**
@@ -97,7 +77,9 @@ export function balanceModels(flags: BalanceModelFlags): BalanceModels {
         apiKey: flags.env.OPENAI_API_KEY || undefined,
       });
       // The hashing embedder costs less to run than to cache.
-      return cacheDir && !embedderSpec.startsWith('hashing') ? cachedEmbedder(base, cacheDir) : base;
+      return cacheDir && !embedderSpec.startsWith('hashing')
+        ? wrapEmbedder({ embedder: base, middleware: [embeddingCacheMiddleware({ dir: cacheDir })] })
+        : base;
     },
   };
   return {
