@@ -7,7 +7,7 @@ import {
   embeddingCacheMiddleware,
 } from '@treesynth/providers';
 import { type Simulator, startSimulator } from '@treesynth/simulator';
-import { connectEndpoints, endpointURLs, withCallMiddleware } from './model-stack.js';
+import { endpointURLs, modelStack } from './model-stack.js';
 
 /** The model the offline default talks to: the built-in simulator, started in-process. */
 export const SIMULATED_MODEL = 'treesynth-sim';
@@ -52,15 +52,12 @@ export function balanceModels(flags: BalanceModelFlags): BalanceModels {
         const { url } = await simulator;
         logger.info(`simulated LLM listening on ${url} (seed ${flags.seed}); nothing leaves this machine`);
       }
-      const baseURLs = simulator ? [(await simulator).url] : endpoints;
-      const chat = await connectEndpoints({
+      return modelStack({
         modelId,
-        baseURLs,
+        baseURLs: simulator ? [(await simulator).url] : endpoints,
         apiKey: simulator ? undefined : flags.env.OPENAI_API_KEY || undefined,
         signal,
-      });
-      return withCallMiddleware(chat, {
-        ...(cacheDir ? { cacheDir } : {}),
+        cacheDir,
         requestsPerMinute: flags.requestsPerMinute,
         tokensPerMinute: flags.tokensPerMinute,
         timeoutMs: flags.timeoutMs,

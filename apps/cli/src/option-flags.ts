@@ -4,6 +4,8 @@ import { ConfigError, TreeSynthError } from '@treesynth/core';
 const FLAG_EXCEPTIONS: Record<string, string> = {
   configFile: '--config',
   baseURL: '--base-url',
+  baseURLs: '--base-url',
+  modelId: '--model',
   requestsPerMinute: '--rpm',
   tokensPerMinute: '--tpm',
   marginThreshold: '--margin',

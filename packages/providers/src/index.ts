@@ -6,6 +6,18 @@ export {
 } from './batch/batch-jobs.js';
 export { checkEndpoint } from './check-endpoint.js';
 export {
+  type CallStackOptions,
+  callStackMiddleware,
+  callStackOptionsSchema,
+  connectEndpoints,
+  createModelStack,
+  type EndpointOptions,
+  endpointOptionsSchema,
+  type ModelStackOptions,
+  modelStackOptionsSchema,
+  RATE_LIMIT_NOTICE_MS,
+} from './create-model-stack.js';
+export {
   createEmbedder,
   createHashingEmbedder,
   DEFAULT_OFFLINE_EMBEDDER,
