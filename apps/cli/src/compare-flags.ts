@@ -1,15 +1,15 @@
 import { existsSync } from 'node:fs';
-import { checkOutputPath, type Embedder } from '@treesynth/core';
+import { checkOutputPath, type Embedder, wrapEmbedder } from '@treesynth/core';
 import {
   type CompareDatasetsOptions,
   compareDatasetsOptionsSchema,
   type DatasetInput,
 } from '@treesynth/eval';
 import {
-  cachedEmbedder,
   createEmbedder,
   DEFAULT_OFFLINE_EMBEDDER,
   EMBEDDER_SPECS,
+  embeddingCacheMiddleware,
 } from '@treesynth/providers';
 import { integerOption, type OptionSpec, type ParsedValues, stringOption } from './command.js';
 
@@ -78,7 +78,13 @@ export function compareOptionsFromFlags(
   return {
     options: {
       datasets: sources.map(datasetInput),
-      ...(embedder ? { embedder: cacheDir ? cachedEmbedder(embedder, cacheDir) : embedder } : {}),
+      ...(embedder
+        ? {
+            embedder: cacheDir
+              ? wrapEmbedder({ embedder, middleware: [embeddingCacheMiddleware({ dir: cacheDir })] })
+              : embedder,
+          }
+        : {}),
       ...(field !== undefined ? { field } : {}),
       ...(limit !== undefined ? { limit } : {}),
       ...(seed !== undefined ? { seed } : {}),

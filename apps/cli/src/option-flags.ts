@@ -5,6 +5,7 @@ const FLAG_EXCEPTIONS: Record<string, string> = {
   configFile: '--config',
   baseURL: '--base-url',
   baseURLs: '--base-url',
+  modelId: '--model',
   requestsPerMinute: '--rpm',
   tokensPerMinute: '--tpm',
   marginThreshold: '--margin',

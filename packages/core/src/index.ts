@@ -65,9 +65,9 @@ export {
 } from './errors/index.js';
 export { extractJson } from './json/extract-json.js';
 // Models.
-export { type EmbedInBatchesOptions, embedInBatches } from './model/embed-in-batches.js';
 export { type GenerateObjectOptions, generateObject, toJsonSchema } from './model/generate-object.js';
 export { wrapChatModel } from './model/wrap-chat-model.js';
+export { wrapEmbedder } from './model/wrap-embedder.js';
 export {
   type PromptMessages,
   readSchemaHint,
@@ -118,7 +118,7 @@ export type {
   ChatUsage,
   JsonSchemaResponseFormat,
 } from './spec/chat-model.js';
-export type { Embedder, EmbedOptions, EmbedResult } from './spec/embedder.js';
+export type { Embedder, EmbedderMiddleware, EmbedOptions, EmbedResult } from './spec/embedder.js';
 export type { GenerationSummary, Generator, GeneratorContext, SampleSink } from './spec/generator.js';
 export { type Logger, silentLogger } from './spec/logger.js';
 export type { NodeStep, PathStep, SampleFields, SampleRecord } from './spec/sample.js';
@@ -187,6 +187,7 @@ export {
 
 // Utilities.
 export { gini, normalizedEntropy } from './util/count-statistics.js';
+export { estimateTokens } from './util/estimate-tokens.js';
 export { hash32, sha256, stableStringify } from './util/hash.js';
 export { createRandom, pick, seededSample } from './util/random.js';
 export {

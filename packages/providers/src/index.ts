@@ -6,14 +6,27 @@ export {
 } from './batch/batch-jobs.js';
 export { checkEndpoint } from './check-endpoint.js';
 export {
-  cachedEmbedder,
+  type CallStackOptions,
+  callStackMiddleware,
+  callStackOptionsSchema,
+  connectEndpoints,
+  createModelStack,
+  type EndpointOptions,
+  endpointOptionsSchema,
+  type ModelStackOptions,
+  modelStackOptionsSchema,
+  RATE_LIMIT_NOTICE_MS,
+} from './create-model-stack.js';
+export {
   createEmbedder,
   createHashingEmbedder,
   DEFAULT_OFFLINE_EMBEDDER,
   EMBEDDER_SPECS,
   EmbeddingCache,
+  type EmbeddingCacheMiddlewareOptions,
   type EmbedManyOptions,
   type EmbedManyResult,
+  embeddingCacheMiddleware,
   embedMany,
   type HashingEmbedderOptions,
   OpenAIEmbedder,

@@ -1,4 +1,4 @@
-import { type Embedder, embedInBatches } from '@treesynth/core';
+import { type Embedder, wrapEmbedder } from '@treesynth/core';
 import { z } from 'zod';
 import { type DiversityMetrics, type DiversityReport, diversityReport } from '../metrics/diversity-report.js';
 import { type EmbeddingMatrix, embeddingMatrixFromRows } from '../metrics/embedding-matrix.js';
@@ -94,8 +94,12 @@ export async function scoreDatasets(options: ParsedCompareOptions): Promise<Scor
     let embeddings: EmbeddingMatrix | undefined;
     if (embedder) {
       const started = performance.now();
-      const { vectors } = await embedInBatches(embedder, dataset.texts, signal ? { signal } : {});
-      embeddings = embeddingMatrixFromRows(dataset.texts.map((text) => vectors.get(text)!));
+      // Each distinct text once, in the embedder's batches, in input order (core's one embedding path).
+      const { embeddings: vectors } = await wrapEmbedder({ embedder }).doEmbed({
+        values: dataset.texts,
+        ...(signal ? { signal } : {}),
+      });
+      embeddings = embeddingMatrixFromRows(vectors);
       const milliseconds = performance.now() - started;
       onProgress?.({
         kind: 'embedded',

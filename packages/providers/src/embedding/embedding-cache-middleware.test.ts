@@ -1,12 +1,12 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { type Embedder, embedInBatches } from '@treesynth/core';
+import { type Embedder, wrapEmbedder } from '@treesynth/core';
 import { afterAll, describe, expect, it } from 'vitest';
-import { cachedEmbedder } from './cached-embedder.js';
+import { embeddingCacheMiddleware } from './embedding-cache-middleware.js';
 import { createHashingEmbedder } from './hashing-embedder.js';
 
-const work = mkdtempSync(join(tmpdir(), 'treesynth-cached-embedder-'));
+const work = mkdtempSync(join(tmpdir(), 'treesynth-embedding-cache-'));
 afterAll(() => rmSync(work, { recursive: true, force: true }));
 
 /** The hashing embedder, recording the texts each doEmbed call is given. */
@@ -24,21 +24,29 @@ function countingEmbedder(): Embedder & { embedded: string[] } {
   };
 }
 
-describe('cachedEmbedder', () => {
+/** `embedder` behind the on-disk cache in `dir`, as the CLI's --cache-dir wires it. */
+function cached(embedder: Embedder, dir: string): Embedder {
+  return wrapEmbedder({ embedder, middleware: [embeddingCacheMiddleware({ dir })] });
+}
+
+/** Vectors by text, through the wrapped embedder. */
+async function embed(embedder: Embedder, texts: string[]): Promise<Map<string, Float32Array>> {
+  const { embeddings } = await embedder.doEmbed({ values: texts });
+  return new Map(texts.map((text, index) => [text, embeddings[index]!]));
+}
+
+describe('embeddingCacheMiddleware', () => {
   it('answers texts embedded before from the cache folder, across instances', async () => {
     const cacheDir = join(work, 'cache');
     const first = countingEmbedder();
-    const wrapped = cachedEmbedder(first, cacheDir);
+    const wrapped = cached(first, cacheDir);
     expect(wrapped).toMatchObject({ provider: first.provider, modelId: first.modelId, dimensions: 64 });
     const texts = ['one apple', 'two pears', 'three plums'];
-    const { vectors } = await embedInBatches(wrapped, texts);
+    const vectors = await embed(wrapped, texts);
     expect(first.embedded).toEqual(texts);
 
     const second = countingEmbedder();
-    const { vectors: again } = await embedInBatches(cachedEmbedder(second, cacheDir), [
-      ...texts,
-      'four figs',
-    ]);
+    const again = await embed(cached(second, cacheDir), [...texts, 'four figs']);
     expect(second.embedded).toEqual(['four figs']);
     for (const text of texts) expect(Array.from(again.get(text)!)).toEqual(Array.from(vectors.get(text)!));
   });
