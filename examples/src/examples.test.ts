@@ -69,3 +69,20 @@ describe('examples', () => {
     expect(result.stdout).toContain(`rows out: ${rows.length},`);
   });
 });
+
+describe('generate-dataset', () => {
+  it('makes a run, then grows it to the larger budget, keeping every row', async () => {
+    const out = mkdtempSync(join(tmpdir(), 'treesynth-example-'));
+    const result = await runExample('generate-dataset.ts', out);
+    expect(result.code, result.stderr).toBe(0);
+    const counts = [...result.stdout.matchAll(/^complete: (\d+) samples in (\d+) leaves$/gm)].map((match) =>
+      Number(match[1]),
+    );
+    expect(counts, result.stdout).toEqual([100, 150]);
+    const lines = readFileSync(join(out, 'example-gsm8k', 'samples.jsonl'), 'utf8')
+      .trim()
+      .split('\n');
+    expect(lines).toHaveLength(150);
+    expect(new Set(lines.map((line) => JSON.parse(line).id)).size).toBe(150);
+  });
+});
