@@ -17,15 +17,22 @@ export function flagForOption(path: string): string {
 
 /**
  * A package's ConfigError that names one of `options` (`field`, `target x.json`, `requirements[0]`),
- * renamed to name its flag (`--field`); any other error as it is.
+ * renamed to name its flag (`--field`), or the flag a table gives it (`faults.hangMs` -> `--hang-ms`);
+ * any other error as it is.
  */
-export function withFlags(error: unknown, options: ReadonlySet<string>): unknown {
+export function withFlags(
+  error: unknown,
+  options: ReadonlySet<string> | ReadonlyMap<string, string>,
+): unknown {
   if (!TreeSynthError.isInstance(error) || error.code !== 'config') return error;
   const path = (error as ConfigError).path;
-  const [, option, rest] = /^([A-Za-z]+)((?: |\[).*)?$/.exec(path) ?? [];
-  if (!option || !options.has(option)) return error;
+  const [, option, rest] = /^([A-Za-z][\w.]*)((?: |\[).*)?$/.exec(path) ?? [];
+  if (!option) return error;
+  const flag =
+    'get' in options ? options.get(option) : options.has(option) ? flagForOption(option) : undefined;
+  if (!flag) return error;
   return new ConfigError({
-    path: `${flagForOption(option)}${rest ?? ''}`,
+    path: `${flag}${rest ?? ''}`,
     message: error.message.slice(path.length + 2),
     cause: error.cause,
   });
