@@ -24,6 +24,11 @@ export default defineConfig({
         test: { name, include: [`packages/${name}/src/**/*.test.ts`], isolate: false },
       })),
       {
+        // The README's TypeScript examples, each run as a child process the way its header says.
+        extends: true,
+        test: { name: 'examples', include: ['examples/src/**/*.test.ts'] },
+      },
+      {
         extends: true,
         test: { name: 'benchmarks', include: ['benchmarks/**/*.test.ts'], passWithNoTests: true },
       },

@@ -45,11 +45,9 @@ import {
 import {
   createRandom,
   loadTask,
-  PartitionTree,
   parseEngineConfig,
   RunStore,
   runTreeSynth,
-  type SerializedTree,
   wrapChatModel,
 } from '@treesynth/core';
 import { leafCoverage } from '@treesynth/eval';
@@ -107,7 +105,7 @@ try {
     simulated: true,
   });
   await runTreeSynth({ task, model, config, store, treeOnly: true });
-  const tree = PartitionTree.fromJSON(JSON.parse(readFileSync(store.file('tree'), 'utf8')) as SerializedTree);
+  const tree = store.readTree()!;
   const leaves = tree.leaves();
   timings.push(['tree (simulated LLM)', seconds(started)]);
 

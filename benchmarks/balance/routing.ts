@@ -39,7 +39,6 @@ import {
   createEmbeddingRouter,
   createHybridRouter,
   createRouter,
-  embedTexts,
   type Route,
   type Router,
 } from '@treesynth/balance';
@@ -53,6 +52,7 @@ import {
   parseTask,
   ROOT_ID,
   type SampleFields,
+  wrapEmbedder,
 } from '@treesynth/core';
 import { createUseLiteEmbedder } from '@treesynth/embedders';
 import { createEmbedder, createOpenAICompatible } from '@treesynth/providers';
@@ -164,6 +164,11 @@ function accuracy(routes: readonly Route[], scored: readonly number[]): number {
   return correct / routes.length;
 }
 
+/** Every text's vector, in order, through core's one embedding path. */
+async function embedAll(embedder: Embedder, values: string[]): Promise<Float32Array[]> {
+  return (await wrapEmbedder({ embedder }).doEmbed({ values })).embeddings;
+}
+
 /** An embedder that remembers every vector, so each text is embedded once across all runs. */
 function remembering(embedder: Embedder): Embedder {
   const memory = new Map<string, Float32Array>();
@@ -201,12 +206,12 @@ const embedders: [string, Embedder][] = [];
 const speedRows: (string | number)[][] = [];
 for (const [name, embedder] of base) {
   const memo = remembering(embedder);
-  await embedTexts(
+  await embedAll(
     memo,
     texts.slice(-16).map((text) => `${text} (warm-up)`),
   );
   const started = performance.now();
-  await embedTexts(memo, texts);
+  await embedAll(memo, texts);
   const seconds = (performance.now() - started) / 1000;
   speedRows.push([`${name} (${embedder.modelId})`, (texts.length / seconds).toFixed(0), seconds.toFixed(2)]);
   embedders.push([name, memo]);
@@ -249,7 +254,7 @@ const variants: [
 const accuracyRows: (string | number)[][] = [];
 let best = { accuracy: 0, label: '', routes: [] as Route[], scored: [] as number[] };
 for (const [name, embedder] of embedders) {
-  const vectors = (await embedTexts(embedder, texts)).embeddings;
+  const vectors = await embedAll(embedder, texts);
   for (const [label, options] of variants) {
     const row: (string | number)[] = [`${name}: ${label}`];
     for (const k of KS) {
@@ -308,7 +313,7 @@ const record = (label: string, router: Router, routes: Route[]) => {
 const llmOnly = createRouter({ kind: 'llm', tree: subjectTree(pool, 10), task, model, concurrency: 16 });
 record('llm only (simulated)', llmOnly, await llmOnly.route(scoredTexts));
 for (const [name, embedder] of [embedders[0]!, embedders[1]!, embedders[4]!]) {
-  const vectors = (await embedTexts(embedder, scoredTexts)).embeddings;
+  const vectors = await embedAll(embedder, scoredTexts);
   for (const marginThreshold of [0.02, 0.05, 0.1]) {
     const hybrid = createHybridRouter({
       tree: subjectTree(pool, 10),

@@ -22,10 +22,12 @@ import { parseArgs } from 'node:util';
 import {
   type ChatModel,
   loadTask,
-  PartitionTree,
+  type PartitionTree,
   parseEngineConfig,
+  RUN_FILES,
   type RunEvent,
   RunStore,
+  readTreeFile,
   runTreeSynth,
   Scheduler,
 } from '@treesynth/core';
@@ -173,7 +175,7 @@ async function main() {
       const started = performance.now();
       const summary = await runTreeSynth({ task, model, config, store });
       const ours = performance.now() - started;
-      const tree = PartitionTree.fromJSON(JSON.parse(readFileSync(join(dir, 'tree.json'), 'utf8')));
+      const tree = readTreeFile(join(dir, RUN_FILES.tree))!;
       const plan = callPlan(dir);
       // Nominal bound: every call takes exactly the simulator's latency.
       const critical =

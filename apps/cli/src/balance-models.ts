@@ -1,13 +1,13 @@
 import type { ModelSource } from '@treesynth/balance';
-import type { ChatModel, Embedder } from '@treesynth/core';
+import { type ChatModel, type Embedder, wrapEmbedder } from '@treesynth/core';
 import {
   createEmbedder,
   DEFAULT_OFFLINE_EMBEDDER,
   DEFAULT_OPENAI_BASE_URL,
-  embedMany,
+  embeddingCacheMiddleware,
 } from '@treesynth/providers';
 import { type Simulator, startSimulator } from '@treesynth/simulator';
-import { connectEndpoints, endpointURLs, withCallMiddleware } from './model-stack.js';
+import { endpointURLs, modelStack } from './model-stack.js';
 
 /** The model the offline default talks to: the built-in simulator, started in-process. */
 export const SIMULATED_MODEL = 'treesynth-sim';
@@ -31,26 +31,6 @@ export interface BalanceModels {
   close(): Promise<void>;
 }
 
-/** Embeds through the on-disk cache in `cacheDir`, so a rerun does not embed (or pay for) a text twice. */
-function cachedEmbedder(embedder: Embedder, cacheDir: string): Embedder {
-  return {
-    specificationVersion: 'v1',
-    provider: embedder.provider,
-    modelId: embedder.modelId,
-    ...(embedder.dimensions !== undefined ? { dimensions: embedder.dimensions } : {}),
-    maxEmbeddingsPerCall: Math.max(embedder.maxEmbeddingsPerCall, 1024),
-    async doEmbed(options) {
-      const { embeddings } = await embedMany({
-        embedder,
-        values: options.values,
-        signal: options.signal,
-        cacheDir,
-      });
-      return { embeddings };
-    },
-  };
-}
-
 /**
  * The chat model and embedder of `treesynth balance`, built with the CLI's model stack (endpoints,
  * response cache, rate limits, retries). Without --model and --base-url the built-in simulator
@@ -72,15 +52,12 @@ export function balanceModels(flags: BalanceModelFlags): BalanceModels {
         const { url } = await simulator;
         logger.info(`simulated LLM listening on ${url} (seed ${flags.seed}); nothing leaves this machine`);
       }
-      const baseURLs = simulator ? [(await simulator).url] : endpoints;
-      const chat = await connectEndpoints({
+      return modelStack({
         modelId,
-        baseURLs,
+        baseURLs: simulator ? [(await simulator).url] : endpoints,
         apiKey: simulator ? undefined : flags.env.OPENAI_API_KEY || undefined,
         signal,
-      });
-      return withCallMiddleware(chat, {
-        ...(cacheDir ? { cacheDir } : {}),
+        cacheDir,
         requestsPerMinute: flags.requestsPerMinute,
         tokensPerMinute: flags.tokensPerMinute,
         timeoutMs: flags.timeoutMs,
@@ -97,7 +74,9 @@ export function balanceModels(flags: BalanceModelFlags): BalanceModels {
         apiKey: flags.env.OPENAI_API_KEY || undefined,
       });
       // The hashing embedder costs less to run than to cache.
-      return cacheDir && !embedderSpec.startsWith('hashing') ? cachedEmbedder(base, cacheDir) : base;
+      return cacheDir && !embedderSpec.startsWith('hashing')
+        ? wrapEmbedder({ embedder: base, middleware: [embeddingCacheMiddleware({ dir: cacheDir })] })
+        : base;
     },
   };
   return {

@@ -1,5 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { type CommandSpec, formatHelp, parseCommandArgs } from './command.js';
+import { withFlags } from './option-flags.js';
 
 /** Commands load lazily: `treesynth sim` does not pay for the engine's imports, and so on. */
 const COMMANDS: Record<string, { summary: string; load: () => Promise<CommandSpec> }> = {
@@ -86,5 +87,8 @@ export async function treesynth(argv: string[]): Promise<number> {
     process.stdout.write(formatHelp(command));
     return 0;
   }
-  return command.run(values, positionals);
+  // Package errors name their option (`cacheDir`); the user gave a flag (`--cache-dir`).
+  return command.run(values, positionals).catch((error: unknown) => {
+    throw withFlags(error, Object.keys(command.options));
+  });
 }

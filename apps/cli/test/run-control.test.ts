@@ -1,9 +1,9 @@
 import { cpSync, mkdtempSync, readdirSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { budgetChangeProblem } from '@treesynth/core';
 import { type SimulatorOptions, startSimulator } from '@treesynth/simulator';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { budgetChangeProblem } from '../src/run-job.js';
 import { expectOneLineError, readSamples, runCli } from './cli-harness.js';
 
 type RequestRecord = Parameters<NonNullable<SimulatorOptions['onRequest']>>[0];

@@ -58,7 +58,6 @@ export {
 } from './plan/synthesize-shortfalls.js';
 export { combineEmbedders, type WeightedEmbedder } from './routing/combine-embedders.js';
 export { type CreateRouterOptions, createRouter } from './routing/create-router.js';
-export { embedTexts } from './routing/embed-texts.js';
 export {
   createEmbeddingRouter,
   describePath,

@@ -14,16 +14,18 @@ export {
   treeConfigSchema,
 } from './config/engine-config.js';
 export { formatZodError } from './config/format-zod-error.js';
+export { type OptionNamer, optionName } from './config/option-name.js';
 export { readJsonFile } from './config/read-json-file.js';
 // Dataset readers.
+export { type DatasetFile, readDatasetFile } from './datasets/read-dataset-file.js';
+export { type RunFolderDataset, readRunFolder } from './datasets/read-run-folder.js';
 export {
-  type DatasetFile,
   type DatasetRow,
   describeProblems,
+  type NumberedValue,
   type RowProblem,
-  readDatasetFile,
-  TEXT_FIELD_GUESSES,
-} from './datasets/read-dataset-file.js';
+  textRows,
+} from './datasets/text-rows.js';
 // The engine.
 export { callSizes, spreadBudget } from './engine/budget.js';
 export { checkCriterion, isVagueValue, mergeValues } from './engine/check-criterion.js';
@@ -38,7 +40,15 @@ export {
   type TreeSynthOptions,
   treeSynthGenerator,
 } from './engine/tree-synth-engine.js';
-export { type UsageCounts, type UsageReport, UsageTracker } from './engine/usage-tracker.js';
+export {
+  type UsageCounts,
+  type UsageFile,
+  type UsageReport,
+  UsageTracker,
+  usageCountsSchema,
+  usageFileSchema,
+  usageReportSchema,
+} from './engine/usage-tracker.js';
 // Errors.
 export {
   AbortedError,
@@ -55,9 +65,9 @@ export {
 } from './errors/index.js';
 export { extractJson } from './json/extract-json.js';
 // Models.
-export { type EmbedInBatchesOptions, embedInBatches } from './model/embed-in-batches.js';
 export { type GenerateObjectOptions, generateObject, toJsonSchema } from './model/generate-object.js';
 export { wrapChatModel } from './model/wrap-chat-model.js';
+export { wrapEmbedder } from './model/wrap-embedder.js';
 export {
   type PromptMessages,
   readSchemaHint,
@@ -77,6 +87,28 @@ export {
   type RoutePromptInput,
   routePrompt,
 } from './prompts/stage-prompts.js';
+// Opening, resuming and running a run folder.
+export {
+  type ModelConnector,
+  type OpenedRun,
+  type OpenRunOptions,
+  openRun,
+  openRunOptionsSchema,
+  type StoredModel,
+} from './run/open-run.js';
+export {
+  budgetChangeProblem,
+  checkResume,
+  fingerprintParts,
+  firstDifference,
+} from './run/resume-check.js';
+export {
+  loadStageModules,
+  STAGE_NAMES,
+  type StageModules,
+  stageModulesFromConfig,
+  stageModulesSchema,
+} from './run/stage-modules.js';
 export type {
   ChatCallOptions,
   ChatMessage,
@@ -86,8 +118,8 @@ export type {
   ChatUsage,
   JsonSchemaResponseFormat,
 } from './spec/chat-model.js';
-export type { Embedder, EmbedOptions, EmbedResult } from './spec/embedder.js';
-export type { Generator, GeneratorContext } from './spec/generator.js';
+export type { Embedder, EmbedderMiddleware, EmbedOptions, EmbedResult } from './spec/embedder.js';
+export type { GenerationSummary, Generator, GeneratorContext, SampleSink } from './spec/generator.js';
 export { type Logger, silentLogger } from './spec/logger.js';
 export type { NodeStep, PathStep, SampleFields, SampleRecord } from './spec/sample.js';
 export type {
@@ -116,9 +148,17 @@ export { coverageSchema, criterionSchema, routeSchema, samplesSchema } from './s
 // The run store.
 export { isOwnTemporaryFile, writeFileAtomic } from './store/atomic-write.js';
 export { JsonlAppender, readJsonl, repairTornTail } from './store/jsonl.js';
-export type { RunEvent } from './store/run-events.js';
+export { type RunEvent, runEventSchema } from './store/run-events.js';
 export { type LockHolder, RUN_LOCK_FILE, RunLock } from './store/run-lock.js';
-export { RUN_FILES, type RunManifest, type RunStatus, RunStore, sampleToLine } from './store/run-store.js';
+export {
+  RUN_SCHEMA_VERSION,
+  type RunManifest,
+  type RunStatus,
+  readRunManifest,
+  runManifestSchema,
+  runStatusSchema,
+} from './store/run-manifest.js';
+export { RUN_FILES, RunStore, readTreeFile, sampleToLine } from './store/run-store.js';
 export { compareSampleIds } from './store/sample-order.js';
 export { genericTask } from './tasks/builtin/generic.js';
 export { MATH_SUBJECTS } from './tasks/builtin/math.js';
@@ -140,12 +180,14 @@ export {
   type NodeSplit,
   PartitionTree,
   type SerializedTree,
+  serializedTreeSchema,
   TREE_SCHEMA_VERSION,
   type TreeNode,
 } from './tree/partition-tree.js';
 
 // Utilities.
 export { gini, normalizedEntropy } from './util/count-statistics.js';
+export { estimateTokens } from './util/estimate-tokens.js';
 export { hash32, sha256, stableStringify } from './util/hash.js';
 export { createRandom, pick, seededSample } from './util/random.js';
 export {

@@ -1,3 +1,21 @@
+// Comparing datasets and building reports.
+export {
+  type BuildReportOptions,
+  type BuiltReport,
+  buildReport,
+  buildReportOptionsSchema,
+} from './compare/build-report.js';
+export {
+  type CompareDatasetsOptions,
+  compareDatasets,
+  compareDatasetsOptionsSchema,
+  type DatasetComparison,
+  type DatasetScores,
+} from './compare/compare-datasets.js';
+export type { CompareProgress } from './compare/compare-progress.js';
+export { type DatasetInput, datasetInputSchema } from './compare/load-dataset.js';
+export { type MetricId, type MetricRow, type MetricTable, metricTable } from './compare/metric-table.js';
+
 // Diversity metrics.
 export {
   type ClusterEntropyOptions,

@@ -16,13 +16,27 @@ export { exportBatch } from './batch/export-batch.js';
 export { type IngestBatchResult, ingestBatch } from './batch/ingest-batch.js';
 export { checkEndpoint } from './check-endpoint.js';
 export {
+  type CallStackOptions,
+  callStackMiddleware,
+  callStackOptionsSchema,
+  connectEndpoints,
+  createModelStack,
+  type EndpointOptions,
+  endpointOptionsSchema,
+  type ModelStackOptions,
+  modelStackOptionsSchema,
+  RATE_LIMIT_NOTICE_MS,
+} from './create-model-stack.js';
+export {
   createEmbedder,
   createHashingEmbedder,
   DEFAULT_OFFLINE_EMBEDDER,
   EMBEDDER_SPECS,
   EmbeddingCache,
+  type EmbeddingCacheMiddlewareOptions,
   type EmbedManyOptions,
   type EmbedManyResult,
+  embeddingCacheMiddleware,
   embedMany,
   type HashingEmbedderOptions,
   OpenAIEmbedder,
@@ -92,4 +106,4 @@ export {
   parsePriceFile,
   priceFileSchema,
 } from './pricing/price-table.js';
-export { type UsageFile, usageFileSchema, writeUsageFile } from './pricing/usage-file.js';
+export { writeUsageFile } from './pricing/usage-file.js';

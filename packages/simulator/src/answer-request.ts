@@ -1,5 +1,6 @@
 import {
   createRandom,
+  estimateTokens,
   hash32,
   PromptFormatError,
   readSchemaHint,
@@ -223,10 +224,6 @@ function sampleFields(schema: unknown, format: readonly { name: string }[]): str
   return format.map((field) => field.name);
 }
 
-function tokens(characters: number): number {
-  return Math.ceil(characters / 4);
-}
-
 /**
  * The reply object. Token counts are estimates (characters / 4); cached tokens estimate the static
  * prompt head (system message and task sections) that a prefix-caching endpoint would reuse.
@@ -237,8 +234,8 @@ function completion(
   messages: readonly Message[],
   content: string,
 ): ChatCompletion {
-  const promptTokens = tokens(messages.reduce((total, message) => total + message.content.length, 0));
-  const completionTokens = tokens(content.length);
+  const promptTokens = estimateTokens(messages.reduce((total, message) => total + message.content.length, 0));
+  const completionTokens = estimateTokens(content);
   return {
     id: `chatcmpl-sim-${hash32(`${key}:id`).toString(16).padStart(8, '0')}`,
     object: 'chat.completion',
@@ -257,7 +254,9 @@ function completion(
       prompt_tokens: promptTokens,
       completion_tokens: completionTokens,
       total_tokens: promptTokens + completionTokens,
-      prompt_tokens_details: { cached_tokens: Math.min(promptTokens, tokens(staticPrefixLength(messages))) },
+      prompt_tokens_details: {
+        cached_tokens: Math.min(promptTokens, estimateTokens(staticPrefixLength(messages))),
+      },
     },
   };
 }
@@ -273,7 +272,7 @@ function corruptCompletion(
 ): ChatCompletion {
   const choice = answer.choices[0]!;
   const content = corruptContent(choice.message.content, kind, random);
-  const completionTokens = tokens(content.length);
+  const completionTokens = estimateTokens(content);
   return {
     ...answer,
     choices: [

@@ -1,4 +1,4 @@
-import { balanceDataset, balanceOptionsSchema } from '@treesynth/balance';
+import { balanceDataset } from '@treesynth/balance';
 import { ConfigError } from '@treesynth/core';
 import { writeReport } from '@treesynth/eval';
 import { balanceModels } from '../balance-models.js';
@@ -15,7 +15,6 @@ import {
 } from '../command.js';
 import { EXIT } from '../exit-codes.js';
 import { interruptSignal } from '../interrupt.js';
-import { withFlags } from '../option-flags.js';
 import { createProgressReporter } from '../progress.js';
 import { JOB_OPTIONS, numberFlag } from './job-options.js';
 
@@ -108,8 +107,6 @@ const BALANCE_OPTIONS = {
   json: JOB_OPTIONS.json,
   quiet: JOB_OPTIONS.quiet,
 } satisfies Record<string, OptionSpec>;
-
-const BALANCE_OPTION_NAMES = new Set(Object.keys(balanceOptionsSchema.shape));
 
 function listOption(value: unknown): string[] | undefined {
   return Array.isArray(value) ? value : undefined;
@@ -205,7 +202,7 @@ export const balanceCommand = defineCommand({
       );
       return EXIT.ok;
     } catch (error) {
-      if (!interrupt.signal.aborted) throw withFlags(error, BALANCE_OPTION_NAMES);
+      if (!interrupt.signal.aborted) throw error;
       stop();
       process.stderr.write(
         'treesynth: balance interrupted; run the same command again to finish it (answers already received come from the cache)\n',

@@ -10,11 +10,7 @@ import { defineCommand, stringOption } from '../command.js';
 import { EXIT } from '../exit-codes.js';
 import { formatSummary } from '../format-summary.js';
 import { interruptSignal } from '../interrupt.js';
-import { withFlags } from '../option-flags.js';
 import { createProgressReporter } from '../progress.js';
-
-/** The options of exportBatch and ingestBatch that a flag sets (`results` is a positional). */
-const FLAG_OPTIONS = new Set(['file']);
 
 function describeIngest(results: string, report: BatchIngestReport): string {
   const already = report.alreadyStored > 0 ? `, ${report.alreadyStored} ingested before` : '';
@@ -89,8 +85,6 @@ export const batchCommand = defineCommand({
         action === 'ingest' && results
           ? await ingestBatch({ ...options, results })
           : await exportBatch(options);
-    } catch (error) {
-      throw withFlags(error, FLAG_OPTIONS);
     } finally {
       reporter.stop();
       interrupt.dispose();

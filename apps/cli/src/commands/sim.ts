@@ -19,18 +19,16 @@ const FAULT_FLAGS = {
   'fault-schema': 'rateSchemaViolation',
 } as const;
 
-/** startSimulator's options (as its errors name them) and the flags that set them. */
-const OPTION_FLAGS = new Map<string, string>([
-  ['port', '--port'],
-  ['host', '--host'],
-  ['seed', '--seed'],
-  ['latencyMs', '--latency-ms'],
-  ['faults', '--fault-*'],
-  ['faults.retryAfterSeconds', '--retry-after'],
-  ['faults.hangMs', '--hang-ms'],
-  ['faults.seed', '--fault-seed'],
-  ...Object.entries(FAULT_FLAGS).map(([flag, option]) => [`faults.${option}`, `--${flag}`] as const),
-]);
+/** startSimulator's nested options (as its errors name them) and the flags that set them. */
+const FAULT_OPTION_FLAGS: Record<string, string> = {
+  faults: '--fault-*',
+  'faults.retryAfterSeconds': '--retry-after',
+  'faults.hangMs': '--hang-ms',
+  'faults.seed': '--fault-seed',
+  ...Object.fromEntries(
+    Object.entries(FAULT_FLAGS).map(([flag, option]) => [`faults.${option}`, `--${flag}`]),
+  ),
+};
 
 export const simCommand = defineCommand({
   name: 'sim',
@@ -133,7 +131,8 @@ export const simCommand = defineCommand({
       latencyMs: integerOption(values, 'latency-ms', simulatorFaultsSchema.shape.hangMs),
       faults,
     }).catch((error: unknown) => {
-      throw withFlags(error, OPTION_FLAGS);
+      // port, host, seed, latencyMs: the dispatcher names their flags.
+      throw withFlags(error, [], FAULT_OPTION_FLAGS);
     });
     const active = Object.entries(FAULT_FLAGS).flatMap(([, option]) => {
       const rate = faults[option] ?? 0;

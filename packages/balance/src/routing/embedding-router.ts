@@ -7,10 +7,10 @@ import {
   type SampleFields,
   type TaskDefinition,
   type TreeNode,
+  wrapEmbedder,
 } from '@treesynth/core';
 import { dot, dotRows, mean, norm, subtract, unit } from './_vectors.js';
 import { type SplitView, splitView, type Walker, walkTree } from './_walk-tree.js';
-import { embedTexts } from './embed-texts.js';
 import type { LevelDecision, Route, RouteOptions, Router, RouterStats } from './route-types.js';
 
 export interface EmbeddingRouterOptions {
@@ -241,9 +241,10 @@ export function createEmbeddingRouter(options: EmbeddingRouterOptions): Embeddin
   const stats: RouterStats = { samples: 0, llmCalls: 0, textsEmbedded: 0, unrouted: 0 };
   let models: Promise<Map<string, NodeModel>> | undefined;
 
+  const embedding = wrapEmbedder({ embedder });
   const embed = async (texts: readonly string[], signal?: AbortSignal) => {
-    const { embeddings, embedded } = await embedTexts(embedder, texts, signal);
-    stats.textsEmbedded += embedded;
+    const { embeddings } = await embedding.doEmbed({ values: [...texts], ...(signal ? { signal } : {}) });
+    stats.textsEmbedded += new Set(texts).size;
     return embeddings.map(unit);
   };
 

@@ -3,10 +3,9 @@ import { dirname, join } from 'node:path';
 import {
   ConfigError,
   PartitionTree,
-  ROOT_ID,
   RUN_FILES,
-  type RunManifest,
   readJsonFile,
+  readRunManifest,
   type TaskDefinition,
 } from '@treesynth/core';
 
@@ -20,24 +19,7 @@ export function loadTreeFile(
 ): { tree: PartitionTree; task: TaskDefinition; file: string } {
   const file =
     existsSync(reference) && statSync(reference).isDirectory() ? join(reference, RUN_FILES.tree) : reference;
-  const json = readJsonFile(file, 'tree file') as { schemaVersion?: unknown; nodes?: unknown };
-  if (typeof json !== 'object' || json === null || !Array.isArray(json.nodes))
-    throw new ConfigError({ path: file, message: 'not a tree.json (no "nodes" list)' });
-  let tree: PartitionTree;
-  try {
-    tree = PartitionTree.fromJSON(json as Parameters<typeof PartitionTree.fromJSON>[0]);
-  } catch (error) {
-    throw new ConfigError({ path: file, message: (error as Error).message });
-  }
-  if (!tree.nodes.has(ROOT_ID)) throw new ConfigError({ path: file, message: 'the tree has no root node' });
-  for (const node of tree.nodes.values()) {
-    for (const child of node.children ?? [])
-      if (!tree.nodes.has(child))
-        throw new ConfigError({
-          path: file,
-          message: `node ${node.id} names a child ${child} that is not in the file`,
-        });
-  }
+  const tree = PartitionTree.parse(readJsonFile(file, 'tree file'), file);
   const pending = tree.counts.pending;
   if (pending > 0)
     throw new ConfigError({
@@ -52,6 +34,5 @@ export function loadTreeFile(
       path: 'task',
       message: `${file} has no ${RUN_FILES.manifest} beside it to name its task; give the task (e.g. gsm8k)`,
     });
-  const manifest = readJsonFile(manifestFile, 'run manifest') as RunManifest;
-  return { tree, task: manifest.task, file };
+  return { tree, task: readRunManifest(manifestFile).task, file };
 }

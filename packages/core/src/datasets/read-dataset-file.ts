@@ -1,33 +1,8 @@
 import { createReadStream, existsSync, statSync } from 'node:fs';
+import { readFile } from 'node:fs/promises';
 import { createInterface } from 'node:readline';
 import { ConfigError } from '../errors/config-error.js';
-
-/** Fields tried, in order, when no `--field` is given. */
-export const TEXT_FIELD_GUESSES = [
-  'question',
-  'problem',
-  'prompt',
-  'text',
-  'instruction',
-  'input',
-  'content',
-];
-
-/** One usable row of a dataset file. */
-export interface DatasetRow {
-  /** 1-based line number in the file (the element's index + 1 for a JSON array file). */
-  line: number;
-  /** The whole parsed object, every original field kept. */
-  record: Record<string, unknown>;
-  /** The chosen field's text. */
-  text: string;
-}
-
-/** A row left out, with why. */
-export interface RowProblem {
-  line: number;
-  reason: string;
-}
+import { type DatasetRow, type NumberedValue, type RowProblem, textRows } from './text-rows.js';
 
 export interface DatasetFile {
   file: string;
@@ -51,10 +26,9 @@ export async function readDatasetFile(file: string, field?: string): Promise<Dat
       path: file,
       message: 'is a folder; expected a dataset file (JSONL, one object a line, or a .json array)',
     });
-  const records: { line: number; value: unknown }[] = [];
+  const values: NumberedValue[] = [];
   const problems: RowProblem[] = [];
   if (file.endsWith('.json')) {
-    const { readFile } = await import('node:fs/promises');
     let parsed: unknown;
     try {
       parsed = JSON.parse(await readFile(file, 'utf8'));
@@ -64,7 +38,7 @@ export async function readDatasetFile(file: string, field?: string): Promise<Dat
     if (!Array.isArray(parsed))
       throw new ConfigError({ path: file, message: 'a .json dataset must be an array of objects' });
     parsed.forEach((value, index) => {
-      records.push({ line: index + 1, value });
+      values.push({ line: index + 1, value });
     });
   } else {
     const lines = createInterface({
@@ -76,66 +50,11 @@ export async function readDatasetFile(file: string, field?: string): Promise<Dat
       line++;
       if (text.trim().length === 0) continue;
       try {
-        records.push({ line, value: JSON.parse(text) });
+        values.push({ line, value: JSON.parse(text) });
       } catch {
         problems.push({ line, reason: 'not valid JSON' });
       }
     }
   }
-
-  const isObject = (value: unknown): value is Record<string, unknown> =>
-    typeof value === 'object' && value !== null && !Array.isArray(value);
-  const chosen =
-    field ??
-    (() => {
-      const first = records.find((entry) => isObject(entry.value))?.value as
-        | Record<string, unknown>
-        | undefined;
-      const guess = first && TEXT_FIELD_GUESSES.find((name) => typeof first[name] === 'string');
-      if (guess) return guess;
-      const strings = first ? Object.keys(first).filter((key) => typeof first[key] === 'string') : [];
-      throw new ConfigError({
-        path: file,
-        message: `which field holds the text? pass --field (string fields in the first row: ${strings.join(', ') || 'none'})`,
-      });
-    })();
-
-  const rows: DatasetRow[] = [];
-  for (const { line, value } of records) {
-    if (!isObject(value)) {
-      problems.push({ line, reason: 'not a JSON object' });
-      continue;
-    }
-    const text = value[chosen];
-    if (typeof text !== 'string' || text.trim().length === 0) {
-      problems.push({
-        line,
-        reason: text === undefined ? `no "${chosen}" field` : `"${chosen}" is not a non-empty string`,
-      });
-      continue;
-    }
-    rows.push({ line, record: value, text });
-  }
-  problems.sort((a, b) => a.line - b.line);
-  if (rows.length === 0) {
-    const first = problems[0];
-    throw new ConfigError({
-      path: first ? `${file}:${first.line}` : file,
-      message: first
-        ? `no usable rows; ${problems.length} bad, the first: ${first.reason}`
-        : 'the file has no rows',
-    });
-  }
-  return { file, field: chosen, rows, problems };
-}
-
-/** `file: 3 bad rows left out (line 4: not valid JSON; line 9: no "question" field; …)`, or ''. */
-export function describeProblems(file: string, problems: readonly RowProblem[], shown = 5): string {
-  if (problems.length === 0) return '';
-  const listed = problems
-    .slice(0, shown)
-    .map((problem) => `line ${problem.line}: ${problem.reason}`)
-    .join('; ');
-  const more = problems.length > shown ? `; and ${problems.length - shown} more` : '';
-  return `${file}: ${problems.length} bad row${problems.length === 1 ? '' : 's'} left out (${listed}${more})`;
+  return { file, ...textRows(values, { source: file, field, problems }) };
 }

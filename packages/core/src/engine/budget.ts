@@ -1,3 +1,6 @@
+import type { EngineConfig } from '../config/engine-config.js';
+import { infiniteDepth, type TreeNode } from '../tree/partition-tree.js';
+
 /**
  * Spread a sample budget over leaves. Each leaf asks for `demand` samples when unconstrained; when the
  * total exceeds the budget, every leaf gets the same share (water-filling: a leaf that wants less than
@@ -62,4 +65,9 @@ export function callSizes(target: number, perCall: number): number[] {
   const sizes: number[] = [];
   for (let left = target; left > 0; left -= perCall) sizes.push(Math.min(perCall, left));
   return sizes;
+}
+
+/** Samples a leaf asks for without a budget: base^k calls of `samplesPerCall`, k its infinite steps. */
+export function naturalDemand(leaf: TreeNode, synthesis: EngineConfig['synthesis']): number {
+  return synthesis.infiniteMultiplierBase ** infiniteDepth(leaf.steps) * synthesis.samplesPerCall;
 }

@@ -110,7 +110,7 @@ async function run(options: {
     .split('\n')
     .filter(Boolean)
     .map((line) => JSON.parse(line));
-  const tree = PartitionTree.fromJSON(JSON.parse(readFileSync(join(dir, 'tree.json'), 'utf8')));
+  const tree = PartitionTree.parse(JSON.parse(readFileSync(join(dir, 'tree.json'), 'utf8')));
   return { summary, samples, tree, model, dir };
 }
 

@@ -1,19 +1,35 @@
+import { z } from 'zod';
 import type { ChatUsage } from '../spec/chat-model.js';
 
-export interface UsageCounts {
+export const usageCountsSchema = z.object({
   /** Calls answered by the endpoint (paid). */
-  calls: number;
+  calls: z.number().int().min(0),
   /** Calls answered by the response cache (free). */
-  cachedCalls: number;
-  promptTokens: number;
-  cachedPromptTokens: number;
-  completionTokens: number;
-}
+  cachedCalls: z.number().int().min(0),
+  promptTokens: z.number().min(0),
+  cachedPromptTokens: z.number().min(0),
+  completionTokens: z.number().min(0),
+});
 
-export interface UsageReport {
-  total: UsageCounts;
-  stages: Record<string, UsageCounts>;
-}
+export type UsageCounts = z.infer<typeof usageCountsSchema>;
+
+export const usageReportSchema = z.object({
+  total: usageCountsSchema,
+  stages: z.record(z.string(), usageCountsSchema),
+});
+
+export type UsageReport = z.infer<typeof usageReportSchema>;
+
+/**
+ * `usage.json`: the engine's counts per stage, with what the caller adds beside them: the cost
+ * (a price estimate, e.g. @treesynth/providers' `estimateCost`) and the prefix share per stage.
+ */
+export const usageFileSchema = usageReportSchema.extend({
+  cost: z.record(z.string(), z.unknown()).nullable().optional(),
+  prefixShare: z.record(z.string(), z.number()).nullable().optional(),
+});
+
+export type UsageFile = z.infer<typeof usageFileSchema>;
 
 function emptyCounts(): UsageCounts {
   return { calls: 0, cachedCalls: 0, promptTokens: 0, cachedPromptTokens: 0, completionTokens: 0 };

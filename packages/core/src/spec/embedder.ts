@@ -21,3 +21,13 @@ export interface Embedder {
   readonly maxEmbeddingsPerCall: number;
   doEmbed(options: EmbedOptions): Promise<EmbedResult>;
 }
+
+/** Cross-cutting behaviour around an embedder (a cache, accounting), as `ChatModelMiddleware` is for chat. */
+export interface EmbedderMiddleware {
+  /** Wrap the call; `doEmbed` takes any number of texts and returns one vector per text, in order. */
+  wrapEmbed: (args: {
+    doEmbed: (options: EmbedOptions) => Promise<EmbedResult>;
+    options: EmbedOptions;
+    embedder: Embedder;
+  }) => Promise<EmbedResult>;
+}

@@ -1,15 +1,28 @@
 import type { EngineConfig } from '../config/engine-config.js';
-import type { RunSummary } from '../engine/tree-synth-engine.js';
-import type { RunStore } from '../store/run-store.js';
 import type { TaskDefinition } from '../tasks/task-definition.js';
 import type { ChatModel } from './chat-model.js';
 import type { Logger } from './logger.js';
+import type { SampleRecord } from './sample.js';
 
-export interface GeneratorContext {
+/** Where a generator writes its dataset: the least of a run folder (`RunStore` is one). */
+export interface SampleSink {
+  readonly dir: string;
+  appendSamples(records: readonly SampleRecord[]): Promise<void>;
+}
+
+/** What every generator reports when it ends (`RunSummary` is one). */
+export interface GenerationSummary {
+  status: string;
+  /** Why the run failed, or why it is incomplete. */
+  error?: string;
+  samples: number;
+}
+
+export interface GeneratorContext<Sink extends SampleSink = SampleSink> {
   task: TaskDefinition;
   model: ChatModel;
   config: EngineConfig;
-  store: RunStore;
+  store: Sink;
   signal?: AbortSignal;
   logger?: Logger;
 }
@@ -18,7 +31,10 @@ export interface GeneratorContext {
  * A way of producing a dataset for a task into a run store. TreeSynth is one; baselines (plain
  * sampling, persona or attribute prompting) are others, so runs of each compare like for like.
  */
-export interface Generator {
+export interface Generator<
+  Sink extends SampleSink = SampleSink,
+  Summary extends GenerationSummary = GenerationSummary,
+> {
   readonly id: string;
-  generate(context: GeneratorContext): Promise<RunSummary>;
+  generate(context: GeneratorContext<Sink>): Promise<Summary>;
 }

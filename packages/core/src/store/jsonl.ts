@@ -1,6 +1,8 @@
 import { createReadStream, existsSync, statSync, truncateSync } from 'node:fs';
 import { open } from 'node:fs/promises';
 import { createInterface } from 'node:readline';
+import type { z } from 'zod';
+import { formatZodError } from '../config/format-zod-error.js';
 import { RunStoreError } from '../errors/run-store-error.js';
 
 /**
@@ -36,8 +38,11 @@ export async function repairTornTail(file: string): Promise<number> {
   }
 }
 
-/** Read a JSONL file line by line; a line that is not JSON is an error naming the file and line. */
-export async function* readJsonl<T>(file: string): AsyncGenerator<T> {
+/**
+ * Read a JSONL file line by line; a line that is not JSON, or does not match `schema` when one is
+ * given, is an error naming the file and line.
+ */
+export async function* readJsonl<T>(file: string, schema?: z.ZodType<T>): AsyncGenerator<T> {
   if (!existsSync(file)) return;
   const lines = createInterface({
     input: createReadStream(file, 'utf8'),
@@ -47,11 +52,22 @@ export async function* readJsonl<T>(file: string): AsyncGenerator<T> {
   for await (const line of lines) {
     number++;
     if (line.trim().length === 0) continue;
+    let value: unknown;
     try {
-      yield JSON.parse(line) as T;
+      value = JSON.parse(line);
     } catch {
       throw new RunStoreError({ file: `${file}:${number}`, message: 'not a JSON line' });
     }
+    if (!schema) {
+      yield value as T;
+      continue;
+    }
+    const parsed = schema.safeParse(value);
+    if (!parsed.success) {
+      const { path, message } = formatZodError(parsed.error);
+      throw new RunStoreError({ file: `${file}:${number}`, message: `${path ? `${path}: ` : ''}${message}` });
+    }
+    yield parsed.data;
   }
 }
 

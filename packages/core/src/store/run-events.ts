@@ -1,52 +1,74 @@
-import type { ChatUsage } from '../spec/chat-model.js';
-import type { LeafReason, NodeSplit } from '../tree/partition-tree.js';
-import type { RunStatus } from './run-store.js';
+import { z } from 'zod';
+import { leafReasonSchema, nodeSplitSchema } from '../tree/tree-schema.js';
+import { runStatusSchema } from './run-manifest.js';
+
+const usageSchema = z.object({
+  promptTokens: z.number(),
+  completionTokens: z.number(),
+  cachedPromptTokens: z.number().optional(),
+});
+
+const endStatusSchema = runStatusSchema.exclude(['running']);
 
 /**
- * The event log (`events.jsonl`), append-only. The tree and the set of finished leaf calls are
- * rebuilt from it on resume; usage is summed from its `call` events.
+ * The event log (`events.jsonl`), append-only, one event a line. The tree and the set of finished
+ * leaf calls are rebuilt from it on resume; usage is summed from its `call` events.
  */
-export type RunEvent =
-  | { type: 'run-start'; at: string; resumed: boolean }
-  | { type: 'node-split'; node: string; split: NodeSplit }
-  | { type: 'node-leaf'; node: string; reason: LeafReason; detail?: string[] }
-  | { type: 'budget'; maxSamples: number; demand: number; planned: number; leaves: number }
-  | {
-      type: 'call';
-      stage: string;
-      key: string;
-      usage: ChatUsage;
-      cached: boolean;
-      ms: number;
-    }
-  | {
-      type: 'leaf-call';
-      leaf: string;
-      index: number;
-      samples: number;
-      /** Samples the call asked for; they count toward the leaf's target. Absent in older logs: `samples`. */
-      size?: number;
-    }
-  | {
-      type: 'leaf-call-failed';
-      leaf: string;
-      index: number;
-      error: string;
-      /** The endpoint kept failing (not the answer): the next resume tries the call again. */
-      retryable?: boolean;
-    }
+export const runEventSchema = z.discriminatedUnion('type', [
+  z.object({ type: z.literal('run-start'), at: z.string(), resumed: z.boolean() }),
+  z.object({ type: z.literal('node-split'), node: z.string(), split: nodeSplitSchema }),
+  z.object({
+    type: z.literal('node-leaf'),
+    node: z.string(),
+    reason: leafReasonSchema,
+    detail: z.array(z.string()).optional(),
+  }),
+  z.object({
+    type: z.literal('budget'),
+    maxSamples: z.number(),
+    demand: z.number(),
+    planned: z.number(),
+    leaves: z.number(),
+  }),
+  z.object({
+    type: z.literal('call'),
+    stage: z.string(),
+    key: z.string(),
+    usage: usageSchema,
+    cached: z.boolean(),
+    ms: z.number(),
+  }),
+  z.object({
+    type: z.literal('leaf-call'),
+    leaf: z.string(),
+    index: z.number().int(),
+    samples: z.number().int(),
+    /** Samples the call asked for; they count toward the leaf's target. Absent in older logs: `samples`. */
+    size: z.number().int().optional(),
+  }),
+  z.object({
+    type: z.literal('leaf-call-failed'),
+    leaf: z.string(),
+    index: z.number().int(),
+    error: z.string(),
+    /** The endpoint kept failing (not the answer): the next resume tries the call again. */
+    retryable: z.boolean().optional(),
+  }),
   /** A leaf call written to a batch file; ingest accepts results for these custom_ids only. */
-  | { type: 'batch-request'; key: string; call: string }
-  | {
-      /** samples.jsonl held fewer or more rows than the finished leaf calls made; resume fixed it. */
-      type: 'samples-repaired';
-      rowsFromCache: number;
-      rowsRequested: number;
-      duplicatesDropped: number;
-    }
-  | {
-      type: 'run-end';
-      at: string;
-      status: Exclude<RunStatus, 'running'>;
-      error?: string;
-    };
+  z.object({ type: z.literal('batch-request'), key: z.string(), call: z.string() }),
+  /** samples.jsonl held fewer or more rows than the finished leaf calls made; resume fixed it. */
+  z.object({
+    type: z.literal('samples-repaired'),
+    rowsFromCache: z.number().int(),
+    rowsRequested: z.number().int(),
+    duplicatesDropped: z.number().int(),
+  }),
+  z.object({
+    type: z.literal('run-end'),
+    at: z.string(),
+    status: endStatusSchema,
+    error: z.string().optional(),
+  }),
+]);
+
+export type RunEvent = z.infer<typeof runEventSchema>;

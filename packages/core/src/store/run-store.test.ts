@@ -80,7 +80,13 @@ describe('RunStore.create', () => {
     expect((refused as Error).message).toMatch(new RegExp(`in use by pid ${process.pid}`));
     await expect(RunStore.open(dir)).rejects.toThrow(/in use by pid/);
     await store.close();
-    await expect(RunStore.create(dir, manifest)).rejects.toThrow(/holds a run already; pass --resume/);
+    await expect(RunStore.create(dir, manifest)).rejects.toThrow(
+      /holds a run already; pass resume to continue it, or choose another out$/,
+    );
+    const flags = { optionName: (option: string) => `--${option}` };
+    await expect(RunStore.create(dir, manifest, flags)).rejects.toThrow(
+      /holds a run already; pass --resume to continue it, or choose another --out$/,
+    );
     const reopened = await RunStore.open(dir);
     expect(reopened.lastStop).toMatch(/the last run stopped without finishing/);
     await reopened.close();

@@ -1,12 +1,14 @@
-import { existsSync, mkdirSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { checkOutputPath } from '../config/check-output-path.js';
-import type { EngineConfig } from '../config/engine-config.js';
+import { formatZodError } from '../config/format-zod-error.js';
+import { type OptionNamer, optionName } from '../config/option-name.js';
+import { readJsonFile } from '../config/read-json-file.js';
+import { type UsageFile, usageFileSchema } from '../engine/usage-tracker.js';
 import { RunStoreError } from '../errors/run-store-error.js';
 import { RunWriteError } from '../errors/run-write-error.js';
 import type { SampleRecord } from '../spec/sample.js';
-import type { TaskDefinition } from '../tasks/task-definition.js';
-import type { PartitionTree } from '../tree/partition-tree.js';
+import { PartitionTree } from '../tree/partition-tree.js';
 import { redactSecrets } from '../util/redact.js';
 import {
   isOwnTemporaryFile,
@@ -16,10 +18,9 @@ import {
   writeLinesAtomic,
 } from './atomic-write.js';
 import { JsonlAppender, readJsonl, repairTornTail } from './jsonl.js';
-import type { RunEvent } from './run-events.js';
+import { type RunEvent, runEventSchema } from './run-events.js';
 import { checkNotLocked, type LockHolder, RUN_LOCK_FILE, RunLock } from './run-lock.js';
-
-export const RUN_SCHEMA_VERSION = 1;
+import { RUN_SCHEMA_VERSION, type RunManifest, readRunManifest } from './run-manifest.js';
 
 export const RUN_FILES = {
   manifest: 'run.json',
@@ -30,34 +31,7 @@ export const RUN_FILES = {
   cache: 'cache',
 } as const;
 
-/** `incomplete`: finished, but leaf calls failed after their retries; a resume tries them again. */
-export type RunStatus =
-  | 'running'
-  | 'tree-built'
-  | 'awaiting-batch'
-  | 'complete'
-  | 'incomplete'
-  | 'failed'
-  | 'interrupted';
-
-/** `run.json`: what the run is, how it was configured (secrets redacted) and where it stands. */
-export interface RunManifest {
-  schemaVersion: number;
-  tool: 'treesynth-ts';
-  status: RunStatus;
-  createdAt: string;
-  updatedAt: string;
-  /** Hash of everything that changes the dataset; a resume must match it. */
-  fingerprint: string;
-  task: TaskDefinition;
-  config: EngineConfig;
-  model: { provider: string; modelId: string; baseURL?: string };
-  /** True when the LLM was the simulator. */
-  simulated?: boolean;
-  error?: string;
-  /** Free-form details from the caller (CLI arguments), redacted before writing. */
-  extra?: Record<string, unknown>;
-}
+export { RUN_SCHEMA_VERSION, type RunManifest, type RunStatus } from './run-manifest.js';
 
 /** A sample as one line of `samples.jsonl`: id, the task's fields, then provenance. */
 export function sampleToLine(record: SampleRecord): Record<string, unknown> {
@@ -116,8 +90,12 @@ export class RunStore {
   static async create(
     dir: string,
     manifest: Omit<RunManifest, 'schemaVersion' | 'tool' | 'status' | 'createdAt' | 'updatedAt'>,
+    options: {
+      /** How refusals name the options (`out`, `resume`); the CLI gives its flags. */ optionName?: OptionNamer;
+    } = {},
   ): Promise<RunStore> {
-    checkVacant(dir);
+    const name = options.optionName ?? optionName;
+    checkVacant(dir, { name });
     // A recursive mkdir never returns on some paths (/proc); the check refuses them first.
     checkOutputPath(dir, { flag: 'dir', kind: 'folder' });
     try {
@@ -131,7 +109,7 @@ export class RunStore {
     const lock = RunLock.acquire(dir);
     try {
       // Again under the lock: another process may have started a run here meanwhile.
-      checkVacant(dir, { locked: true });
+      checkVacant(dir, { locked: true, name });
       removeOwnTemporaryFiles(dir);
       const now = new Date().toISOString();
       const store = new RunStore(
@@ -164,18 +142,7 @@ export class RunStore {
       throw new RunStoreError({ file: dir, message: 'no run here (run.json is missing)' });
     const lock = RunLock.acquire(dir);
     try {
-      let manifest: RunManifest;
-      try {
-        manifest = JSON.parse(readFileSync(file, 'utf8')) as RunManifest;
-      } catch (error) {
-        throw new RunStoreError({ file, message: `unreadable (${(error as Error).message})` });
-      }
-      if (manifest.schemaVersion !== RUN_SCHEMA_VERSION) {
-        throw new RunStoreError({
-          file,
-          message: `run format ${manifest.schemaVersion} is not supported (expected ${RUN_SCHEMA_VERSION})`,
-        });
-      }
+      const manifest = readRunManifest(file);
       removeOwnTemporaryFiles(dir);
       await repairTornTail(join(dir, RUN_FILES.events));
       await repairTornTail(join(dir, RUN_FILES.samples));
@@ -186,8 +153,14 @@ export class RunStore {
     }
   }
 
+  /** The event log, each line checked; a line that is not an event is an error naming its line. */
   readEvents(): AsyncGenerator<RunEvent> {
-    return readJsonl<RunEvent>(this.file('events'));
+    return readJsonl(this.file('events'), runEventSchema);
+  }
+
+  /** The run's `tree.json`, checked (`PartitionTree.parse`); undefined before stage one wrote it. */
+  readTree(): PartitionTree | undefined {
+    return readTreeFile(this.file('tree'));
   }
 
   /**
@@ -219,9 +192,24 @@ export class RunStore {
     return this.written(file, writeFileAtomic(file, `${JSON.stringify(tree.toJSON(), null, 1)}\n`));
   }
 
-  writeUsage(usage: unknown): Promise<void> {
+  /** Write `usage.json`, checked against its schema first. */
+  writeUsage(usage: UsageFile): Promise<void> {
     const file = this.file('usage');
-    return this.written(file, writeFileAtomic(file, `${JSON.stringify(usage, null, 2)}\n`));
+    const checked = usageFileSchema.parse(usage);
+    return this.written(file, writeFileAtomic(file, `${JSON.stringify(checked, null, 2)}\n`));
+  }
+
+  /** The run's `usage.json`, checked; undefined before the run wrote it. */
+  readUsage(): UsageFile | undefined {
+    const file = this.file('usage');
+    if (!existsSync(file)) return undefined;
+    const parsed = usageFileSchema.safeParse(readJsonFile(file, RUN_FILES.usage));
+    if (parsed.success) return parsed.data;
+    const { path, message } = formatZodError(parsed.error);
+    throw new RunStoreError({
+      file,
+      message: `not a valid usage.json: ${path ? `${path}: ` : ''}${message}`,
+    });
   }
 
   async update(
@@ -291,27 +279,28 @@ export class RunStore {
 }
 
 /** What is in `dir` besides our temp files and lock. */
-function foreignEntries(dir: string): string[] {
+function foreignEntries(dir: string, name: OptionNamer = optionName): string[] {
   if (!existsSync(dir)) return [];
   if (!statSync(dir).isDirectory())
-    throw new RunStoreError({ file: dir, message: 'is a file; choose a folder for --out' });
+    throw new RunStoreError({ file: dir, message: `is a file; choose a folder for ${name('out')}` });
   return readdirSync(dir).filter((name) => !isOwnTemporaryFile(name) && name !== RUN_LOCK_FILE);
 }
 
-function checkVacant(dir: string, options: { locked?: boolean } = {}): void {
-  const foreign = foreignEntries(dir);
+function checkVacant(dir: string, options: { locked?: boolean; name: OptionNamer }): void {
+  const { name } = options;
+  const foreign = foreignEntries(dir, name);
   if (foreign.length === 0) return;
   if (RunStore.exists(dir)) {
     if (!options.locked) checkNotLocked(dir);
     throw new RunStoreError({
       file: dir,
-      message: 'holds a run already; pass --resume to continue it, or choose another --out',
+      message: `holds a run already; pass ${name('resume')} to continue it, or choose another ${name('out')}`,
     });
   }
   const shown = foreign.slice(0, 3).join(', ') + (foreign.length > 3 ? `, +${foreign.length - 3} more` : '');
   throw new RunStoreError({
     file: dir,
-    message: `is not empty (${shown}) and holds no run; choose a new or empty folder for --out`,
+    message: `is not empty (${shown}) and holds no run; choose a new or empty folder for ${name('out')}`,
   });
 }
 
@@ -330,4 +319,10 @@ async function* uniqueLines(file: string): AsyncGenerator<string> {
     seen.add(line.id);
     yield JSON.stringify(line);
   }
+}
+
+/** A `tree.json` file, checked; undefined when there is none. */
+export function readTreeFile(file: string): PartitionTree | undefined {
+  if (!existsSync(file)) return undefined;
+  return PartitionTree.parse(readJsonFile(file, RUN_FILES.tree), file);
 }

@@ -1,46 +1,24 @@
-import type { NodeStep, PathStep, SampleFields } from '../spec/sample.js';
+import { RunStoreError } from '../errors/run-store-error.js';
+import type { NodeStep, PathStep } from '../spec/sample.js';
+import { parseVersioned } from '../store/parse-versioned.js';
 import { nodeId, ROOT_ID } from './node-id.js';
+import {
+  type LeafReason,
+  type NodeSplit,
+  type SerializedTree,
+  serializedTreeSchema,
+  TREE_SCHEMA_VERSION,
+  type TreeNode,
+} from './tree-schema.js';
 
-export const TREE_SCHEMA_VERSION = 1;
-
-/** Why a node was not split. */
-export type LeafReason = 'max-depth' | 'no-criterion' | 'too-few-values' | 'pivots-failed' | 'no-pivots';
-
-/** How a node was split into its children. */
-export interface NodeSplit {
-  dimension: string;
-  /** The values, one child each; for an infinite split, the whole list held by its single child. */
-  values: string[];
-  infinite: boolean;
-  /** Fixed by the task (no LLM calls), like MATH's subjects. */
-  fixed: boolean;
-  /** The pivots the criterion was chosen on, kept for routing prototypes. */
-  pivots: SampleFields[];
-  /** Which pivots (0-based) the criterion assigned to which value. */
-  assignments: { value: string; pivots: number[] }[];
-  coverageRounds: number;
-  /** Rejected criterion answers before the accepted one. */
-  rejections: string[];
-}
-
-export interface TreeNode {
-  id: string;
-  parentId: string | null;
-  depth: number;
-  /** The node's definition from the root: one step per level. */
-  steps: NodeStep[];
-  status: 'pending' | 'split' | 'leaf';
-  split?: NodeSplit;
-  leafReason?: LeafReason;
-  /** Why the node became a leaf early, in words (rejected criteria, stage errors). */
-  leafDetail?: string[];
-  children: string[];
-}
-
-export interface SerializedTree {
-  schemaVersion: number;
-  nodes: TreeNode[];
-}
+export {
+  type LeafReason,
+  type NodeSplit,
+  type SerializedTree,
+  serializedTreeSchema,
+  TREE_SCHEMA_VERSION,
+  type TreeNode,
+} from './tree-schema.js';
 
 /** The tree of subspaces. Nodes are keyed by path-derived ids; order of insertion is kept. */
 export class PartitionTree {
@@ -140,18 +118,33 @@ export class PartitionTree {
     return { schemaVersion: TREE_SCHEMA_VERSION, nodes: this.depthFirst() };
   }
 
-  static fromJSON(data: SerializedTree): PartitionTree {
-    if (data.schemaVersion !== TREE_SCHEMA_VERSION) {
-      throw new Error(
-        `tree schema version ${data.schemaVersion} is not supported (expected ${TREE_SCHEMA_VERSION})`,
-      );
-    }
+  /**
+   * A tree from the JSON of a `tree.json`, checked: its schema version, every node's shape, a root,
+   * and every child a node of the file. `file` names the source in errors (a `RunStoreError`).
+   */
+  static parse(json: unknown, file = 'tree.json'): PartitionTree {
+    const data = parseVersioned(serializedTreeSchema, json, file, {
+      what: 'tree.json',
+      version: TREE_SCHEMA_VERSION,
+    });
     const tree = new PartitionTree();
     tree.nodes.clear();
     tree.counts.pending = 0;
     for (const node of data.nodes) {
+      if (tree.nodes.has(node.id))
+        throw new RunStoreError({ file, message: `not a valid tree.json: node ${node.id} appears twice` });
       tree.nodes.set(node.id, node);
       tree.counts[node.status]++;
+    }
+    if (!tree.nodes.has(ROOT_ID))
+      throw new RunStoreError({ file, message: 'not a valid tree.json: it has no root node' });
+    for (const node of tree.nodes.values()) {
+      for (const child of node.children)
+        if (!tree.nodes.has(child))
+          throw new RunStoreError({
+            file,
+            message: `not a valid tree.json: node ${node.id} names a child ${child} that is not in the file`,
+          });
     }
     return tree;
   }

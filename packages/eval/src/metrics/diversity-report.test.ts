@@ -1,21 +1,12 @@
-import { ConfigError, type NodeSplit, PartitionTree } from '@treesynth/core';
+import { ConfigError, PartitionTree } from '@treesynth/core';
 import { describe, expect, it } from 'vitest';
 import { diversityReport } from './diversity-report.js';
 import { meanPairwiseCosine } from './mean-pairwise-cosine.js';
-import { randomUnitRows } from './test-helpers.fixture.js';
-
-const SPLIT: Omit<NodeSplit, 'dimension' | 'values'> = {
-  infinite: false,
-  fixed: true,
-  pivots: [],
-  assignments: [],
-  coverageRounds: 0,
-  rejections: [],
-};
+import { fixedSplit, randomUnitRows } from './test-helpers.fixture.js';
 
 function inputs(samples: number) {
   const tree = new PartitionTree();
-  const children = tree.applySplit(tree.root.id, { ...SPLIT, dimension: 'topic', values: ['a', 'b', 'c'] });
+  const children = tree.applySplit(tree.root.id, fixedSplit('topic', ['a', 'b', 'c']));
   for (const child of children) tree.markLeaf(child.id, 'max-depth');
   const leafIds = Array.from({ length: samples }, (_, i) => children[i % 2]!.id);
   const texts = Array.from(

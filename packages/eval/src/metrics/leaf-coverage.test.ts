@@ -1,19 +1,7 @@
-import { type NodeSplit, PartitionTree } from '@treesynth/core';
+import { PartitionTree } from '@treesynth/core';
 import { describe, expect, it } from 'vitest';
 import { leafCoverage } from './leaf-coverage.js';
-
-function split(dimension: string, values: string[]): NodeSplit {
-  return {
-    dimension,
-    values,
-    infinite: false,
-    fixed: true,
-    pivots: [],
-    assignments: [],
-    coverageRounds: 0,
-    rejections: [],
-  };
-}
+import { fixedSplit as split } from './test-helpers.fixture.js';
 
 /** root → a, b, c; a → a1, a2: leaves a1, a2, b, c. */
 function smallTree(): { tree: PartitionTree; leaves: string[] } {

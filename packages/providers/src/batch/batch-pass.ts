@@ -2,7 +2,6 @@ import {
   accessSync,
   constants,
   existsSync,
-  readFileSync,
   realpathSync,
   statSync,
   unlinkSync,
@@ -13,7 +12,6 @@ import {
   type ChatModel,
   ConfigError,
   type Logger,
-  PartitionTree,
   RUN_FILES,
   type RunProgress,
   RunStore,
@@ -95,9 +93,13 @@ function checkRequestsFile(dir: string, file: string): void {
 /** Open a run whose tree is complete: a batch pass sends leaf calls only. */
 async function openBuiltRun(dir: string): Promise<RunStore> {
   const store = await RunStore.open(dir);
-  const treeFile = store.file('tree');
-  const complete =
-    existsSync(treeFile) && PartitionTree.fromJSON(JSON.parse(readFileSync(treeFile, 'utf8'))).isComplete();
+  let complete: boolean;
+  try {
+    complete = store.readTree()?.isComplete() ?? false;
+  } catch (error) {
+    await store.close();
+    throw error;
+  }
   if (!complete) {
     await store.close();
     throw new ConfigError({

@@ -3,12 +3,13 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { ApiCallError, ConfigError, type Embedder } from '@treesynth/core';
+import { ApiCallError, ConfigError, type Embedder, wrapEmbedder } from '@treesynth/core';
 import { cosine, PARAPHRASE_PROBE } from '@treesynth/core/test';
 import { afterAll, describe, expect, it } from 'vitest';
 import { createOpenAICompatible } from '../openai/openai-compatible-provider.js';
 import { createEmbedder } from './create-embedder.js';
 import { embedMany } from './embed-many.js';
+import { embeddingCacheMiddleware } from './embedding-cache-middleware.js';
 import { createHashingEmbedder } from './hashing-embedder.js';
 
 const { question, paraphrase, unrelated } = PARAPHRASE_PROBE;
@@ -82,21 +83,21 @@ describe('openai embedder', () => {
   });
 });
 
-describe('embedMany and the embedding cache', () => {
-  function counting(inner: Embedder): Embedder & { calls: number; texts: number } {
-    const wrapper = {
-      ...inner,
-      calls: 0,
-      texts: 0,
-      async doEmbed(options: { values: string[] }) {
-        wrapper.calls++;
-        wrapper.texts += options.values.length;
-        return inner.doEmbed(options);
-      },
-    };
-    return wrapper;
-  }
+function counting(inner: Embedder): Embedder & { calls: number; texts: number } {
+  const wrapper = {
+    ...inner,
+    calls: 0,
+    texts: 0,
+    async doEmbed(options: { values: string[] }) {
+      wrapper.calls++;
+      wrapper.texts += options.values.length;
+      return inner.doEmbed(options);
+    },
+  };
+  return wrapper;
+}
 
+describe('embedMany and the embedding cache', () => {
   it('embeds duplicates once, and a second pass over the same texts makes no call', async () => {
     const cacheDir = mkdtempSync(join(tmpdir(), 'treesynth-embedding-cache-'));
     const values = Array.from({ length: 300 }, (_, index) => `question number ${index % 250}`);
@@ -136,5 +137,29 @@ describe('createEmbedder and offline models', () => {
     expect(createEmbedder('use-lite').provider).toBe('use-lite');
     expect(() => createEmbedder('word2vec')).toThrow(/unknown embedder "word2vec"; use one of hashing/);
     expect(() => createEmbedder('hashing:x')).toThrow(ConfigError);
+  });
+});
+
+describe('wrapEmbedder with embeddingCacheMiddleware', () => {
+  it('embeds nothing on a second pass over the same texts, in a fresh process-like stack', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'treesynth-embedding-middleware-'));
+    const values = ['one', 'two', 'one', 'three', 'four', 'five'];
+    const stack = (embedder: Embedder) =>
+      wrapEmbedder({ embedder, middleware: [embeddingCacheMiddleware({ dir })] });
+
+    const first = counting({ ...createHashingEmbedder({ dimensions: 32 }), maxEmbeddingsPerCall: 2 });
+    const one = await stack(first).doEmbed({ values });
+    expect([first.calls, first.texts]).toEqual([3, 5]);
+
+    const second = counting({ ...createHashingEmbedder({ dimensions: 32 }), maxEmbeddingsPerCall: 2 });
+    const two = await stack(second).doEmbed({ values: [...values].reverse() });
+    expect([second.calls, second.texts]).toEqual([0, 0]);
+    expect(two.embeddings.map((vector) => Array.from(vector))).toEqual(
+      [...one.embeddings].reverse().map((vector) => Array.from(vector)),
+    );
+
+    const third = counting({ ...createHashingEmbedder({ dimensions: 32 }), maxEmbeddingsPerCall: 2 });
+    await stack(third).doEmbed({ values: ['one', 'six', 'six'] });
+    expect([third.calls, third.texts]).toEqual([1, 1]);
   });
 });

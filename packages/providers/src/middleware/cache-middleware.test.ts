@@ -2,9 +2,9 @@ import { mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { type ChatCallOptions, wrapChatModel } from '@treesynth/core';
+import { ScriptedChatModel, scriptedApiError } from '@treesynth/core/test';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { createOpenAICompatible } from '../openai/openai-compatible-provider.js';
-import { MockChatModel, mockApiError } from '../test/index.js';
 import { cacheMiddleware, responseCacheKey, responseCachePath } from './cache-middleware.js';
 import { retryMiddleware } from './retry-middleware.js';
 
@@ -31,13 +31,13 @@ async function listFiles(root: string): Promise<string[]> {
   return entries.filter((entry) => entry.isFile()).map((entry) => join(entry.parentPath, entry.name));
 }
 
-function cached(model: MockChatModel) {
+function cached(model: ScriptedChatModel) {
   return wrapChatModel({ model, middleware: [cacheMiddleware({ dir })] });
 }
 
 describe('cacheMiddleware', () => {
   it('serves the second identical call from disk with no inner call', async () => {
-    const model = new MockChatModel();
+    const model = new ScriptedChatModel();
     const first = await cached(model).doGenerate(call);
     expect(first.cached).toBeUndefined();
     expect(model.callCount).toBe(1);
@@ -58,7 +58,7 @@ describe('cacheMiddleware', () => {
   });
 
   it('asks again on a refresh and stores the new answer in place of the old one', async () => {
-    const model = new MockChatModel();
+    const model = new ScriptedChatModel();
     const first = await cached(model).doGenerate(call);
     const refreshed = await cached(model).doGenerate({ ...call, refresh: true });
     expect(model.callCount).toBe(2);
@@ -77,21 +77,21 @@ describe('cacheMiddleware', () => {
     ['messages', { messages: [{ role: 'user' as const, content: 'Write another.' }] }],
     ['schema', { responseFormat: { type: 'json_schema' as const, name: 'other', schema: {} } }],
   ])('misses when %s differs', async (_, change) => {
-    const model = new MockChatModel();
+    const model = new ScriptedChatModel();
     await cached(model).doGenerate(call);
     await cached(model).doGenerate({ ...call, ...change });
     expect(model.callCount).toBe(2);
   });
 
   it('misses for another model id', async () => {
-    await cached(new MockChatModel({ modelId: 'a' })).doGenerate(call);
-    const other = new MockChatModel({ modelId: 'b' });
+    await cached(new ScriptedChatModel({ modelId: 'a' })).doGenerate(call);
+    const other = new ScriptedChatModel({ modelId: 'b' });
     await cached(other).doGenerate(call);
     expect(other.callCount).toBe(1);
   });
 
   it('treats a corrupt or truncated entry as a miss and repairs it', async () => {
-    const model = new MockChatModel();
+    const model = new ScriptedChatModel();
     await cached(model).doGenerate(call);
     const file = responseCachePath(dir, responseCacheKey(model, call));
     const content = await readFile(file, 'utf8');
@@ -101,11 +101,11 @@ describe('cacheMiddleware', () => {
       expect(result.cached).toBeUndefined();
     }
     expect(model.callCount).toBe(5);
-    expect(JSON.parse(await readFile(file, 'utf8')).result.text).toBe('mock answer 4');
+    expect(JSON.parse(await readFile(file, 'utf8')).result.text).toBe('scripted answer 4');
   });
 
   it('stores only successful results', async () => {
-    const model = new MockChatModel({ failures: [mockApiError({ statusCode: 500 })] });
+    const model = new ScriptedChatModel({ failures: [scriptedApiError({ statusCode: 500 })] });
     await expect(cached(model).doGenerate(call)).rejects.toThrow('HTTP 500');
     expect(await listFiles(dir)).toEqual([]);
     await cached(model).doGenerate(call);
@@ -114,14 +114,14 @@ describe('cacheMiddleware', () => {
   });
 
   it('sits outside retry: a hit makes no attempt, a miss is retried then stored', async () => {
-    const model = new MockChatModel({
-      failures: [mockApiError({ statusCode: 429, retryAfterSeconds: 0.01 })],
+    const model = new ScriptedChatModel({
+      failures: [scriptedApiError({ statusCode: 429, retryAfterSeconds: 0.01 })],
     });
     const wrapped = wrapChatModel({
       model,
       middleware: [cacheMiddleware({ dir }), retryMiddleware({ initialDelayMs: 1 })],
     });
-    expect((await wrapped.doGenerate(call)).text).toBe('mock answer 1');
+    expect((await wrapped.doGenerate(call)).text).toBe('scripted answer 1');
     expect((await wrapped.doGenerate(call)).cached).toBe(true);
     expect(model.callCount).toBe(2);
   });
@@ -129,7 +129,7 @@ describe('cacheMiddleware', () => {
   it('concurrent identical calls leave one valid file', async () => {
     // Separate middleware instances, as separate processes would be: each writes its own entry.
     // Answers of very different sizes, so torn or interleaved writes would show as invalid JSON.
-    const model = new MockChatModel({
+    const model = new ScriptedChatModel({
       reply: (_, callNumber) => `${callNumber}:${'x'.repeat((16 - callNumber) * 40_000)}`,
     });
     const results = await Promise.all(Array.from({ length: 16 }, () => cached(model).doGenerate(call)));
@@ -142,7 +142,7 @@ describe('cacheMiddleware', () => {
   });
 
   it('shares one inner call between identical calls in flight at once', async () => {
-    const model = new MockChatModel({ delayMs: 20 });
+    const model = new ScriptedChatModel({ delayMs: 20 });
     const wrapped = cached(model);
     const results = await Promise.all(Array.from({ length: 5 }, () => wrapped.doGenerate(call)));
     expect(model.callCount).toBe(1);

@@ -1,9 +1,9 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo, Socket } from 'node:net';
 import { AbortedError, ApiCallError, type ChatCallOptions, ConfigError } from '@treesynth/core';
+import { ScriptedChatModel, scriptedApiError } from '@treesynth/core/test';
 import { afterEach, describe, expect, it } from 'vitest';
 import { createOpenAICompatible } from '../openai/openai-compatible-provider.js';
-import { MockChatModel, mockApiError } from '../test/index.js';
 import { loadBalancedChatModel } from './load-balanced-chat-model.js';
 
 const call: ChatCallOptions = { messages: [{ role: 'user', content: 'hello' }], callKey: 'leaf/1' };
@@ -22,10 +22,10 @@ const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 /** A mock endpoint whose every call fails with a connection error until `healthy` is set. */
 function flakyEndpoint(name: string) {
   const state = { healthy: false };
-  const model = new MockChatModel({
+  const model = new ScriptedChatModel({
     modelId: 'm',
     reply: () => {
-      if (!state.healthy) throw mockApiError({ message: `cannot reach ${name} (ECONNREFUSED)` });
+      if (!state.healthy) throw scriptedApiError({ message: `cannot reach ${name} (ECONNREFUSED)` });
       return `from ${name}`;
     },
   });
@@ -40,14 +40,14 @@ describe('loadBalancedChatModel: routing', () => {
     const allSent = new Promise<void>((resolve) => {
       sendAnswers = resolve;
     });
-    const slow = new MockChatModel({
+    const slow = new ScriptedChatModel({
       modelId: 'm',
       reply: async (_, callNumber) => {
         await allSent;
-        return `mock answer ${callNumber}`;
+        return `scripted answer ${callNumber}`;
       },
     });
-    const fast = new MockChatModel({ modelId: 'm', delayMs: 4 });
+    const fast = new ScriptedChatModel({ modelId: 'm', delayMs: 4 });
     const balanced = loadBalancedChatModel({ models: [slow, fast] });
     await runPool(80, 8, (index) => {
       const answer = balanced.doGenerate(call);
@@ -59,14 +59,17 @@ describe('loadBalancedChatModel: routing', () => {
   });
 
   it('spreads sequential calls evenly: ties are broken in turn', async () => {
-    const models = [1, 2, 3].map(() => new MockChatModel({ modelId: 'm' }));
+    const models = [1, 2, 3].map(() => new ScriptedChatModel({ modelId: 'm' }));
     const balanced = loadBalancedChatModel({ models });
     for (let index = 0; index < 9; index++) await balanced.doGenerate(call);
     expect(models.map((model) => model.callCount)).toEqual([3, 3, 3]);
   });
 
   it('round-robin goes in turn whatever is in flight', async () => {
-    const models = [new MockChatModel({ modelId: 'm', delayMs: 30 }), new MockChatModel({ modelId: 'm' })];
+    const models = [
+      new ScriptedChatModel({ modelId: 'm', delayMs: 30 }),
+      new ScriptedChatModel({ modelId: 'm' }),
+    ];
     const balanced = loadBalancedChatModel({ models, strategy: 'round-robin', endpointNames: ['a', 'b'] });
     const results = await Promise.all([1, 2, 3, 4].map(() => balanced.doGenerate(call)));
     expect(results.map((result) => result.warnings?.at(-1))).toEqual([
@@ -78,24 +81,24 @@ describe('loadBalancedChatModel: routing', () => {
   });
 
   it('has a stable identity: the shared model id and provider', () => {
-    const same = [new MockChatModel({ modelId: 'qwen' }), new MockChatModel({ modelId: 'qwen' })];
-    expect(loadBalancedChatModel({ models: same })).toMatchObject({ modelId: 'qwen', provider: 'mock' });
+    const same = [new ScriptedChatModel({ modelId: 'qwen' }), new ScriptedChatModel({ modelId: 'qwen' })];
+    expect(loadBalancedChatModel({ models: same })).toMatchObject({ modelId: 'qwen', provider: 'scripted' });
     const mixed = [
-      new MockChatModel({ modelId: 'qwen', provider: 'a' }),
-      new MockChatModel({ modelId: 'qwen', provider: 'b' }),
+      new ScriptedChatModel({ modelId: 'qwen', provider: 'a' }),
+      new ScriptedChatModel({ modelId: 'qwen', provider: 'b' }),
     ];
     expect(loadBalancedChatModel({ models: mixed }).provider).toBe('load-balanced');
   });
 
   it('rejects bad options with ConfigError', () => {
-    const differentIds = [new MockChatModel({ modelId: 'a' }), new MockChatModel({ modelId: 'b' })];
+    const differentIds = [new ScriptedChatModel({ modelId: 'a' }), new ScriptedChatModel({ modelId: 'b' })];
     expect(() => loadBalancedChatModel({ models: differentIds })).toThrow(ConfigError);
     expect(loadBalancedChatModel({ models: differentIds, modelId: 'ab' }).modelId).toBe('ab');
     expect(() => loadBalancedChatModel({ models: [] })).toThrow(ConfigError);
-    expect(() => loadBalancedChatModel({ models: [new MockChatModel()], ejectAfterFailures: 0 })).toThrow(
+    expect(() => loadBalancedChatModel({ models: [new ScriptedChatModel()], ejectAfterFailures: 0 })).toThrow(
       'ejectAfterFailures',
     );
-    expect(() => loadBalancedChatModel({ models: [new MockChatModel()], endpointNames: [] })).toThrow(
+    expect(() => loadBalancedChatModel({ models: [new ScriptedChatModel()], endpointNames: [] })).toThrow(
       'endpointNames',
     );
   });
@@ -103,11 +106,11 @@ describe('loadBalancedChatModel: routing', () => {
 
 describe('loadBalancedChatModel: failover', () => {
   it('moves a call that fails with a retryable error to another endpoint and says so', async () => {
-    const broken = new MockChatModel({ modelId: 'm', failures: [mockApiError({ statusCode: 503 })] });
-    const working = new MockChatModel({ modelId: 'm' });
+    const broken = new ScriptedChatModel({ modelId: 'm', failures: [scriptedApiError({ statusCode: 503 })] });
+    const working = new ScriptedChatModel({ modelId: 'm' });
     const balanced = loadBalancedChatModel({ models: [broken, working], endpointNames: ['a', 'b'] });
     const result = await balanced.doGenerate(call);
-    expect(result.text).toBe('mock answer 0');
+    expect(result.text).toBe('scripted answer 0');
     expect(result.warnings).toEqual(['answered by b after 1 failed endpoint (a: HTTP 503)']);
     expect(balanced.endpoints().map((endpoint) => [endpoint.calls, endpoint.failures])).toEqual([
       [1, 1],
@@ -117,7 +120,8 @@ describe('loadBalancedChatModel: failover', () => {
 
   it('tries each endpoint at most once per call, then throws a retryable error naming every failure', async () => {
     const models = [1, 2, 3].map(
-      (index) => new MockChatModel({ modelId: 'm', failures: [mockApiError({ statusCode: 500 + index })] }),
+      (index) =>
+        new ScriptedChatModel({ modelId: 'm', failures: [scriptedApiError({ statusCode: 500 + index })] }),
     );
     const balanced = loadBalancedChatModel({ models });
     const error = await failure(balanced.doGenerate(call));
@@ -130,8 +134,11 @@ describe('loadBalancedChatModel: failover', () => {
   });
 
   it('does not fail over on a non-retryable error, nor count it against the endpoint', async () => {
-    const rejecting = new MockChatModel({ modelId: 'm', failures: [mockApiError({ statusCode: 400 })] });
-    const other = new MockChatModel({ modelId: 'm' });
+    const rejecting = new ScriptedChatModel({
+      modelId: 'm',
+      failures: [scriptedApiError({ statusCode: 400 })],
+    });
+    const other = new ScriptedChatModel({ modelId: 'm' });
     const balanced = loadBalancedChatModel({ models: [rejecting, other] });
     await expect(balanced.doGenerate(call)).rejects.toMatchObject({ statusCode: 400 });
     expect(other.callCount).toBe(0);
@@ -139,8 +146,8 @@ describe('loadBalancedChatModel: failover', () => {
   });
 
   it('stops with AbortedError when the caller aborts, without blaming the endpoint', async () => {
-    const slow = new MockChatModel({ modelId: 'm', delayMs: 1_000 });
-    const other = new MockChatModel({ modelId: 'm' });
+    const slow = new ScriptedChatModel({ modelId: 'm', delayMs: 1_000 });
+    const other = new ScriptedChatModel({ modelId: 'm' });
     const balanced = loadBalancedChatModel({ models: [slow, other] });
     const controller = new AbortController();
     const pending = balanced.doGenerate({ ...call, signal: controller.signal });
@@ -154,7 +161,7 @@ describe('loadBalancedChatModel: failover', () => {
 describe('loadBalancedChatModel: ejection and probes', () => {
   it('ejects an endpoint after consecutive failures, probes it after probeAfterMs, and takes it back', async () => {
     const dead = flakyEndpoint('a');
-    const alive = new MockChatModel({ modelId: 'm' });
+    const alive = new ScriptedChatModel({ modelId: 'm' });
     const balanced = loadBalancedChatModel({
       models: [dead.model, alive],
       endpointNames: ['a', 'b'],
@@ -181,15 +188,15 @@ describe('loadBalancedChatModel: ejection and probes', () => {
 
   it('lets only one probe through while the probe is in flight', async () => {
     let healthy = false;
-    const dead = new MockChatModel({
+    const dead = new ScriptedChatModel({
       modelId: 'm',
       delayMs: (callNumber) => (callNumber === 1 ? 30 : 0),
       reply: () => {
-        if (!healthy) throw mockApiError({});
+        if (!healthy) throw scriptedApiError({});
         return 'probe answer';
       },
     });
-    const alive = new MockChatModel({ modelId: 'm' });
+    const alive = new ScriptedChatModel({ modelId: 'm' });
     const balanced = loadBalancedChatModel({
       models: [dead, alive],
       ejectAfterFailures: 1,

@@ -7,8 +7,8 @@ import {
   STAGE_SCHEMA_NAMES,
   wrapChatModel,
 } from '@treesynth/core';
+import { ScriptedChatModel } from '@treesynth/core/test';
 import { describe, expect, it } from 'vitest';
-import { MockChatModel } from '../test/index.js';
 import { prefixShare, prefixShareMiddleware } from './prefix-share.js';
 
 const task = loadTask('gsm8k');
@@ -83,10 +83,10 @@ describe('prefixShare', () => {
 
   it('measures the calls that pass through a model, leaving them unchanged', async () => {
     const meter = prefixShareMiddleware();
-    const model = new MockChatModel();
+    const model = new ScriptedChatModel();
     const wrapped = wrapChatModel({ model, middleware: [meter] });
     for (const messages of leafPrompts) await wrapped.doGenerate({ messages, stage: 'leaf' });
-    expect(model.calls.map((entry) => entry.options.messages)).toEqual(leafPrompts);
+    expect(model.calls.map((entry) => entry.messages)).toEqual(leafPrompts);
     expect(meter.report()).toEqual({
       ...prefixShare(leafPrompts),
       groups: { leaf: prefixShare(leafPrompts).groups.all },

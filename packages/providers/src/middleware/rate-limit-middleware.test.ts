@@ -1,6 +1,6 @@
 import { AbortedError, type ChatCallOptions, ConfigError, wrapChatModel } from '@treesynth/core';
+import { ScriptedChatModel } from '@treesynth/core/test';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import { MockChatModel } from '../test/index.js';
 import {
   DEFAULT_COMPLETION_TOKENS,
   estimateCallTokens,
@@ -12,20 +12,20 @@ function call(callKey: string, extra: Partial<ChatCallOptions> = {}): ChatCallOp
   return { messages: [{ role: 'user', content: 'hello' }], callKey, ...extra };
 }
 
-function wrap(model: MockChatModel, options: RateLimitMiddlewareOptions) {
+function wrap(model: ScriptedChatModel, options: RateLimitMiddlewareOptions) {
   return wrapChatModel({ model, middleware: [rateLimitMiddleware(options)] });
 }
 
 /** The call keys in the order the model saw them, with their start times relative to `origin`. */
-function starts(model: MockChatModel, origin = 0): [string | undefined, number][] {
-  return model.calls.map((entry) => [entry.options.callKey, Math.round(entry.startedAt - origin)]);
+function starts(model: ScriptedChatModel, origin = 0): [string | undefined, number][] {
+  return model.calls.map((entry, index) => [entry.callKey, Math.round(model.startedAt[index]! - origin)]);
 }
 
 describe('rateLimitMiddleware: concurrency', () => {
   it('never has more than maxConcurrency calls in flight, and every call completes', async () => {
     let inFlight = 0;
     let peak = 0;
-    const model = new MockChatModel({
+    const model = new ScriptedChatModel({
       reply: async () => {
         inFlight++;
         peak = Math.max(peak, inFlight);
@@ -44,18 +44,18 @@ describe('rateLimitMiddleware: concurrency', () => {
   });
 
   it('admits waiting calls in arrival order (FIFO)', async () => {
-    const model = new MockChatModel({ delayMs: (callNumber) => (callNumber % 2 === 0 ? 6 : 1) });
+    const model = new ScriptedChatModel({ delayMs: (callNumber) => (callNumber % 2 === 0 ? 6 : 1) });
     const limited = wrap(model, { maxConcurrency: 2 });
     const keys = Array.from({ length: 8 }, (_, index) => `c${index}`);
     await Promise.all(keys.map((key) => limited.doGenerate(call(key))));
-    expect(model.calls.map((entry) => entry.options.callKey)).toEqual(keys);
+    expect(model.calls.map((entry) => entry.callKey)).toEqual(keys);
   });
 
   it('releases the slot of a call that fails', async () => {
-    const model = new MockChatModel({ failures: [new Error('boom')] });
+    const model = new ScriptedChatModel({ failures: [new Error('boom')] });
     const limited = wrap(model, { maxConcurrency: 1 });
     await expect(limited.doGenerate(call('a'))).rejects.toThrow('boom');
-    await expect(limited.doGenerate(call('b'))).resolves.toMatchObject({ text: 'mock answer 1' });
+    await expect(limited.doGenerate(call('b'))).resolves.toMatchObject({ text: 'scripted answer 1' });
   });
 });
 
@@ -69,7 +69,7 @@ describe('rateLimitMiddleware: per-minute buckets', () => {
 
   it('starts a full minute of requests at once, then one per 60 000 / rpm ms', async () => {
     const origin = performance.now();
-    const model = new MockChatModel();
+    const model = new ScriptedChatModel();
     const limited = wrap(model, { requestsPerMinute: 60 });
     const done = Promise.all(Array.from({ length: 62 }, (_, index) => limited.doGenerate(call(`c${index}`))));
     await vi.advanceTimersByTimeAsync(0);
@@ -92,7 +92,7 @@ describe('rateLimitMiddleware: per-minute buckets', () => {
     const origin = performance.now();
     // Each call is estimated at 600 tokens but uses 100: after the first answers, the refund lets the
     // second start at once instead of waiting 12 s for 200 tokens to refill.
-    const model = new MockChatModel({
+    const model = new ScriptedChatModel({
       delayMs: 100,
       reply: () => ({ text: 'ok', usage: { promptTokens: 60, completionTokens: 40 } }),
     });
@@ -108,7 +108,7 @@ describe('rateLimitMiddleware: per-minute buckets', () => {
 
   it('makes later calls pay for a call that used more tokens than estimated', async () => {
     const origin = performance.now();
-    const model = new MockChatModel({
+    const model = new ScriptedChatModel({
       reply: () => ({ text: 'ok', usage: { promptTokens: 1000, completionTokens: 500 } }),
     });
     // Bucket of 1200: the first call uses 1500, leaving a debt of 300; the second (100) waits until
@@ -133,7 +133,7 @@ describe('rateLimitMiddleware: per-minute buckets', () => {
       { text: 'no usage', usage: { promptTokens: 0, completionTokens: 0 } },
       { text: 'third', usage: { promptTokens: 1, completionTokens: 1 } },
     ];
-    const model = new MockChatModel({ reply: (_, callNumber) => answers[callNumber]! });
+    const model = new ScriptedChatModel({ reply: (_, callNumber) => answers[callNumber]! });
     // Bucket of 600, 500 per call: the cached answer is refunded, so the second starts as soon as it
     // answers; the second's missing usage keeps its 500 charged, so the third waits for 400 tokens:
     // 400 / 0.01 = 40 000 ms.
@@ -152,7 +152,7 @@ describe('rateLimitMiddleware: per-minute buckets', () => {
 
   it('keeps FIFO order: a small call does not overtake a large one waiting for tokens', async () => {
     const origin = performance.now();
-    const model = new MockChatModel({
+    const model = new ScriptedChatModel({
       reply: (options) => ({
         text: 'ok',
         usage: { promptTokens: options.maxTokens ?? 0, completionTokens: 0 },
@@ -179,7 +179,7 @@ describe('rateLimitMiddleware: per-minute buckets', () => {
   });
 
   it('refuses a call estimated above one minute of tokens, naming the limit as the caller does', async () => {
-    const model = new MockChatModel();
+    const model = new ScriptedChatModel();
     const limited = wrap(model, {
       tokensPerMinute: 100,
       estimateTokens: () => 1_000_000,
@@ -194,7 +194,7 @@ describe('rateLimitMiddleware: per-minute buckets', () => {
   });
 
   it('tells onWait once per waiting call, naming the limit that holds it back', async () => {
-    const model = new MockChatModel();
+    const model = new ScriptedChatModel();
     const waits: { limit: string; waitMs: number }[] = [];
     const limited = wrap(model, { requestsPerMinute: 2, onWait: (event) => waits.push(event) });
     const done = Promise.all(['a', 'b', 'c', 'd'].map((key) => limited.doGenerate(call(key))));
@@ -210,7 +210,7 @@ describe('rateLimitMiddleware: per-minute buckets', () => {
 
 describe('rateLimitMiddleware: abort', () => {
   it('rejects a waiting call with AbortedError the moment its signal fires, and lets the next one go', async () => {
-    const model = new MockChatModel({ delayMs: 30 });
+    const model = new ScriptedChatModel({ delayMs: 30 });
     const limited = wrap(model, { maxConcurrency: 1 });
     const controller = new AbortController();
     const first = limited.doGenerate(call('first'));
@@ -222,11 +222,11 @@ describe('rateLimitMiddleware: abort', () => {
     expect(error).toBeInstanceOf(AbortedError);
     expect(performance.now() - abortedAt).toBeLessThan(20);
     await Promise.all([first, last]);
-    expect(model.calls.map((entry) => entry.options.callKey)).toEqual(['first', 'last']);
+    expect(model.calls.map((entry) => entry.callKey)).toEqual(['first', 'last']);
   });
 
   it('rejects at once when the signal has already fired', async () => {
-    const model = new MockChatModel();
+    const model = new ScriptedChatModel();
     const limited = wrap(model, { maxConcurrency: 1 });
     await expect(limited.doGenerate(call('a', { signal: AbortSignal.abort() }))).rejects.toBeInstanceOf(
       AbortedError,
@@ -236,7 +236,7 @@ describe('rateLimitMiddleware: abort', () => {
 
   it('frees the head of the line when the call at the head is aborted while waiting for tokens', async () => {
     // Every call uses what it was charged, so the bucket refills at 1000 tokens a minute, no faster.
-    const model = new MockChatModel({
+    const model = new ScriptedChatModel({
       reply: (options) => ({
         text: 'ok',
         usage: { promptTokens: options.maxTokens ?? 0, completionTokens: 0 },
@@ -256,7 +256,7 @@ describe('rateLimitMiddleware: abort', () => {
     await expect(big).rejects.toBeInstanceOf(AbortedError);
     // The one token small needs refills in 60 ms; big's would have taken a minute.
     await new Promise((resolve) => setTimeout(resolve, 150));
-    expect(model.calls.map((entry) => entry.options.callKey)).toEqual(['drain', 'small']);
+    expect(model.calls.map((entry) => entry.callKey)).toEqual(['drain', 'small']);
     await small;
   });
 });

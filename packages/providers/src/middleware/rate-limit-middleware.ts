@@ -3,6 +3,7 @@ import {
   type ChatCallOptions,
   type ChatModelMiddleware,
   ConfigError,
+  estimateTokens,
   throwIfAborted,
 } from '@treesynth/core';
 import { TokenBucket } from './token-bucket.js';
@@ -37,14 +38,15 @@ export interface RateLimitWait {
 export const DEFAULT_COMPLETION_TOKENS = 1_000;
 
 /**
- * An upper-end guess of a call's tokens, with no tokenizer: prompt characters / 4 (the messages and a
- * JSON schema, which endpoints add to the prompt), plus `maxTokens`, else `DEFAULT_COMPLETION_TOKENS`.
+ * An upper-end guess of a call's tokens, with no tokenizer: core's `estimateTokens` of the prompt (the
+ * messages and a JSON schema, which endpoints add to the prompt), plus `maxTokens`, else
+ * `DEFAULT_COMPLETION_TOKENS`.
  */
 export function estimateCallTokens(options: ChatCallOptions): number {
   let characters = 0;
   for (const message of options.messages) characters += message.content.length;
   if (options.responseFormat) characters += JSON.stringify(options.responseFormat.schema).length;
-  return Math.ceil(characters / 4) + (options.maxTokens ?? DEFAULT_COMPLETION_TOKENS);
+  return estimateTokens(characters) + (options.maxTokens ?? DEFAULT_COMPLETION_TOKENS);
 }
 
 interface Waiter {
@@ -72,7 +74,7 @@ export function rateLimitMiddleware(options: RateLimitMiddlewareOptions = {}): C
   );
   check('requestsPerMinute', requestsPerMinute === undefined || requestsPerMinute > 0, 'a number > 0');
   check('tokensPerMinute', tokensPerMinute === undefined || tokensPerMinute > 0, 'a number > 0');
-  const estimateTokens = options.estimateTokens ?? estimateCallTokens;
+  const estimate = options.estimateTokens ?? estimateCallTokens;
 
   const now = () => performance.now();
   const requests = requestsPerMinute === undefined ? undefined : new TokenBucket(requestsPerMinute, now());
@@ -137,7 +139,7 @@ export function rateLimitMiddleware(options: RateLimitMiddlewareOptions = {}): C
   return {
     async wrapGenerate({ doGenerate, options: callOptions }) {
       throwIfAborted(callOptions.signal);
-      const charge = tokens ? Math.max(0, estimateTokens(callOptions)) : 0;
+      const charge = tokens ? Math.max(0, estimate(callOptions)) : 0;
       if (tokens && charge > tokens.capacity) {
         // It would wait for ever: a bucket never holds more than one minute of tokens.
         throw new ConfigError({

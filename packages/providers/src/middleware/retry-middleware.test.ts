@@ -5,13 +5,13 @@ import {
   ConfigError,
   wrapChatModel,
 } from '@treesynth/core';
+import { ScriptedChatModel, scriptedApiError } from '@treesynth/core/test';
 import { describe, expect, it } from 'vitest';
-import { MockChatModel, mockApiError } from '../test/index.js';
 import { type RetryEvent, retryDelayMs, retryMiddleware } from './retry-middleware.js';
 
 const call: ChatCallOptions = { messages: [{ role: 'user', content: 'hello' }], callKey: 'leaf/1' };
 
-function wrap(model: MockChatModel, options: Parameters<typeof retryMiddleware>[0] = {}) {
+function wrap(model: ScriptedChatModel, options: Parameters<typeof retryMiddleware>[0] = {}) {
   return wrapChatModel({
     model,
     middleware: [retryMiddleware({ initialDelayMs: 1, maxDelayMs: 5, ...options })],
@@ -29,10 +29,12 @@ async function failure(promise: Promise<unknown>): Promise<unknown> {
 
 describe('retryMiddleware', () => {
   it('retries retryable errors until an attempt succeeds', async () => {
-    const model = new MockChatModel({ failures: [mockApiError({ statusCode: 500 }), mockApiError({})] });
+    const model = new ScriptedChatModel({
+      failures: [scriptedApiError({ statusCode: 500 }), scriptedApiError({})],
+    });
     const events: RetryEvent[] = [];
     const result = await wrap(model, { onRetry: (event) => events.push(event) }).doGenerate(call);
-    expect(result.text).toBe('mock answer 2');
+    expect(result.text).toBe('scripted answer 2');
     expect(model.callCount).toBe(3);
     expect(events.map((event) => [event.attempt, event.error.statusCode, event.callKey])).toEqual([
       [1, 500, 'leaf/1'],
@@ -41,8 +43,8 @@ describe('retryMiddleware', () => {
   });
 
   it('is bounded: after maxAttempts it throws the last error and says how many attempts were made', async () => {
-    const model = new MockChatModel().failNext(
-      mockApiError({ statusCode: 503, message: 'HTTP 503 busy' }),
+    const model = new ScriptedChatModel().failNext(
+      scriptedApiError({ statusCode: 503, message: 'HTTP 503 busy' }),
       100,
     );
     const error = await failure(wrap(model, { maxAttempts: 4 }).doGenerate(call));
@@ -54,27 +56,27 @@ describe('retryMiddleware', () => {
 
   it.each([400, 401, 403, 404])('never retries %i', async (statusCode) => {
     // Even an error wrongly marked retryable is not retried for these statuses.
-    const model = new MockChatModel({ failures: [mockApiError({ statusCode, isRetryable: true })] });
+    const model = new ScriptedChatModel({ failures: [scriptedApiError({ statusCode, isRetryable: true })] });
     const error = await failure(wrap(model).doGenerate(call));
     expect(model.callCount).toBe(1);
     expect(error).toMatchObject({ statusCode });
   });
 
   it('does not retry errors that are not ApiCallErrors', async () => {
-    const model = new MockChatModel({ failures: [new TypeError('bug')] });
+    const model = new ScriptedChatModel({ failures: [new TypeError('bug')] });
     await expect(wrap(model).doGenerate(call)).rejects.toThrow('bug');
     expect(model.callCount).toBe(1);
   });
 
   it('waits at least Retry-After on 429, even above maxDelayMs', async () => {
-    const model = new MockChatModel({
-      failures: [mockApiError({ statusCode: 429, retryAfterSeconds: 0.2 })],
+    const model = new ScriptedChatModel({
+      failures: [scriptedApiError({ statusCode: 429, retryAfterSeconds: 0.2 })],
     });
     const events: RetryEvent[] = [];
     await wrap(model, { maxDelayMs: 10, onRetry: (event) => events.push(event) }).doGenerate(call);
     expect(events[0]?.delayMs).toBe(200);
-    const [first, second] = model.calls;
-    expect(second!.startedAt - first!.startedAt).toBeGreaterThanOrEqual(190);
+    const [first, second] = model.startedAt;
+    expect(second! - first!).toBeGreaterThanOrEqual(190);
   });
 
   it('caps Retry-After at maxRetryAfterMs', () => {
@@ -96,7 +98,7 @@ describe('retryMiddleware', () => {
   });
 
   it('backs off exponentially between attempts', async () => {
-    const model = new MockChatModel().failNext(mockApiError({ statusCode: 500 }), 3);
+    const model = new ScriptedChatModel().failNext(scriptedApiError({ statusCode: 500 }), 3);
     const events: RetryEvent[] = [];
     await wrap(model, {
       initialDelayMs: 20,
@@ -105,27 +107,27 @@ describe('retryMiddleware', () => {
       onRetry: (event) => events.push(event),
     }).doGenerate(call);
     expect(events.map((event) => event.delayMs)).toEqual([20, 40, 80]);
-    const gaps = model.calls.slice(1).map((entry, index) => entry.startedAt - model.calls[index]!.startedAt);
+    const gaps = model.startedAt.slice(1).map((started, index) => started - model.startedAt[index]!);
     expect(gaps[2]!).toBeGreaterThanOrEqual(75);
   });
 
   it('times out a stuck attempt, aborts its signal, and retries', async () => {
-    const model = new MockChatModel({ delayMs: (callNumber) => (callNumber === 0 ? 10_000 : 0) });
+    const model = new ScriptedChatModel({ delayMs: (callNumber) => (callNumber === 0 ? 10_000 : 0) });
     const events: RetryEvent[] = [];
     const started = performance.now();
     const result = await wrap(model, { timeoutMs: 50, onRetry: (event) => events.push(event) }).doGenerate(
       call,
     );
     expect(performance.now() - started).toBeLessThan(2_000);
-    expect(result.text).toBe('mock answer 1');
+    expect(result.text).toBe('scripted answer 1');
     expect(model.callCount).toBe(2);
-    expect(model.calls[0]!.options.signal?.aborted).toBe(true);
+    expect(model.calls[0]!.signal?.aborted).toBe(true);
     expect(events[0]?.error.isRetryable).toBe(true);
     expect(events[0]?.error.message).toMatch(/no answer within 50 ms/);
   });
 
   it('times out even when the inner call ignores its signal', async () => {
-    const model = new MockChatModel({ delayMs: 10_000, honourSignal: false });
+    const model = new ScriptedChatModel({ delayMs: 10_000, honourSignal: false });
     const started = performance.now();
     const error = await failure(wrap(model, { timeoutMs: 30, maxAttempts: 2 }).doGenerate(call));
     expect(performance.now() - started).toBeLessThan(2_000);
@@ -133,7 +135,9 @@ describe('retryMiddleware', () => {
   });
 
   it('stops at once with AbortedError when the caller aborts during a wait', async () => {
-    const model = new MockChatModel({ failures: [mockApiError({ statusCode: 429, retryAfterSeconds: 30 })] });
+    const model = new ScriptedChatModel({
+      failures: [scriptedApiError({ statusCode: 429, retryAfterSeconds: 30 })],
+    });
     const controller = new AbortController();
     const started = performance.now();
     const pending = wrap(model, { onRetry: () => setTimeout(() => controller.abort(), 20) }).doGenerate({
@@ -147,7 +151,7 @@ describe('retryMiddleware', () => {
   });
 
   it('stops with AbortedError when the caller aborts during an attempt', async () => {
-    const model = new MockChatModel({ delayMs: 10_000, honourSignal: false });
+    const model = new ScriptedChatModel({ delayMs: 10_000, honourSignal: false });
     const controller = new AbortController();
     setTimeout(() => controller.abort(), 20);
     const error = await failure(

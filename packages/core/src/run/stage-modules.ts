@@ -1,12 +1,33 @@
 import { readFileSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { ConfigError, type Stages, sha256 } from '@treesynth/core';
+import { z } from 'zod';
+import { formatZodError } from '../config/format-zod-error.js';
+import { ConfigError } from '../errors/config-error.js';
+import { RunStoreError } from '../errors/run-store-error.js';
+import type { Stages } from '../spec/stage.js';
+import { sha256 } from '../util/hash.js';
 
-const STAGE_NAMES = ['pivots', 'criterion', 'coverage', 'leaf'] as const;
+export const STAGE_NAMES = ['pivots', 'criterion', 'coverage', 'leaf'] as const;
 
-/** Stage name to the absolute path of the module that replaces it. */
-export type StageModules = Partial<Record<(typeof STAGE_NAMES)[number], string>>;
+/** Stage name to the absolute path of the module that replaces it, as run.json's `extra.stages` keeps it. */
+export const stageModulesSchema = z.partialRecord(z.enum(STAGE_NAMES), z.string());
+
+export type StageModules = z.infer<typeof stageModulesSchema>;
+
+/** What run.json records about replaced stages: their modules and each module's source hash. */
+export const storedStagesSchema = z.object({
+  stages: stageModulesSchema.default({}),
+  stageFingerprints: z.partialRecord(z.enum(STAGE_NAMES), z.string()).default({}),
+});
+
+/** The stage modules a run was made with, read from its run.json's `extra` (none when absent). */
+export function storedStages(extra: Record<string, unknown> | undefined, file: string) {
+  const parsed = storedStagesSchema.safeParse(extra ?? {});
+  if (parsed.success) return parsed.data;
+  const { path, message } = formatZodError(parsed.error);
+  throw new RunStoreError({ file, message: `not a valid run.json: extra.${path}: ${message}` });
+}
 
 /** Read the `stages` key of a config file: module paths, resolved against the file's folder. */
 export function stageModulesFromConfig(file: string, value: unknown): StageModules {

@@ -1,0 +1,71 @@
+import { spawn } from 'node:child_process';
+import { existsSync, mkdtempSync, readdirSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { describe, expect, it } from 'vitest';
+
+const HERE = dirname(fileURLToPath(import.meta.url));
+const ROOT = resolve(HERE, '../..');
+
+/** Run an example the way its header says, as a child process, with its output folder. */
+function runExample(
+  file: string,
+  out: string,
+): Promise<{ code: number | null; stdout: string; stderr: string }> {
+  const child = spawn(
+    process.execPath,
+    ['--conditions=@treesynth/source', '--import', 'tsx', join(HERE, file), out],
+    { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, OPENAI_API_KEY: '' } },
+  );
+  let stdout = '';
+  let stderr = '';
+  child.stdout.on('data', (chunk: Buffer) => {
+    stdout += chunk.toString();
+  });
+  child.stderr.on('data', (chunk: Buffer) => {
+    stderr += chunk.toString();
+  });
+  return new Promise((done) => child.on('close', (code) => done({ code, stdout, stderr })));
+}
+
+const EXAMPLES = readdirSync(HERE).filter((name) => name.endsWith('.ts') && !name.endsWith('.test.ts'));
+
+describe('examples', () => {
+  it('README shows every example file as it is', () => {
+    const readme = readFileSync(join(ROOT, 'README.md'), 'utf8');
+    expect(EXAMPLES.length).toBeGreaterThanOrEqual(2);
+    for (const name of EXAMPLES) {
+      expect(readme, `README.md lacks examples/src/${name} verbatim`).toContain(
+        readFileSync(join(HERE, name), 'utf8').trim(),
+      );
+    }
+  });
+
+  it('compare-datasets scores a varied set above a repetitive one and writes the report', async () => {
+    const out = mkdtempSync(join(tmpdir(), 'treesynth-example-'));
+    const result = await runExample('compare-datasets.ts', out);
+    expect(result.code, result.stderr).toBe(0);
+    const cosine = /meanCosine: ([\d.]+) vs ([\d.]+)/.exec(result.stdout);
+    expect(cosine, result.stdout).not.toBeNull();
+    expect(Number(cosine![1])).toBeLessThan(Number(cosine![2]));
+    expect(Number(cosine![2])).toBeCloseTo(1, 5);
+    expect(readFileSync(join(out, 'report.html'), 'utf8')).toContain('varied vs repetitive');
+  });
+
+  it('balance-dataset raises the leaf entropy of a skewed set and writes the balance folder', async () => {
+    const out = mkdtempSync(join(tmpdir(), 'treesynth-example-'));
+    const result = await runExample('balance-dataset.ts', out);
+    expect(result.code, result.stderr).toBe(0);
+    const entropy = /leaf entropy ([\d.]+) -> ([\d.]+)/.exec(result.stdout);
+    expect(entropy, result.stdout).not.toBeNull();
+    expect(Number(entropy![2])).toBeGreaterThan(Number(entropy![1]));
+    for (const file of ['balanced.jsonl', 'plan.json', 'routes.jsonl', 'balance.json']) {
+      expect(existsSync(join(out, 'balanced', file)), file).toBe(true);
+    }
+    const rows = readFileSync(join(out, 'balanced', 'balanced.jsonl'), 'utf8')
+      .trim()
+      .split('\n');
+    expect(result.stdout).toContain(`rows out: ${rows.length},`);
+  });
+});

@@ -1,0 +1,96 @@
+import { appendFileSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { z } from 'zod';
+import { RunStoreError } from '../errors/run-store-error.js';
+import { JsonlAppender, readJsonl, repairTornTail } from './jsonl.js';
+
+const work = mkdtempSync(join(tmpdir(), 'treesynth-jsonl-'));
+let count = 0;
+const fresh = (text?: string) => {
+  const file = join(work, `log-${count++}.jsonl`);
+  if (text !== undefined) writeFileSync(file, text);
+  return file;
+};
+
+async function readAll<T>(file: string, schema?: z.ZodType<T>): Promise<T[]> {
+  const lines: T[] = [];
+  for await (const line of readJsonl(file, schema)) lines.push(line);
+  return lines;
+}
+
+describe('repairTornTail', () => {
+  it('cuts a last line a crash left without its newline, and only that', async () => {
+    const file = fresh('{"a":1}\n{"a":2}\n{"a":');
+    expect(await repairTornTail(file)).toBe(5);
+    expect(readFileSync(file, 'utf8')).toBe('{"a":1}\n{"a":2}\n');
+    expect(await repairTornTail(file)).toBe(0);
+    expect(readFileSync(file, 'utf8')).toBe('{"a":1}\n{"a":2}\n');
+  });
+
+  it('empties a file whose only line is torn, and leaves a missing file missing', async () => {
+    const file = fresh('{"never finished"');
+    expect(await repairTornTail(file)).toBe(17);
+    expect(readFileSync(file, 'utf8')).toBe('');
+    expect(await repairTornTail(join(work, 'missing.jsonl'))).toBe(0);
+  });
+
+  it('finds the last newline beyond one read block', async () => {
+    const long = `{"text":"${'x'.repeat(70 * 1024)}"}\n`;
+    const file = fresh(`${long}${'y'.repeat(100 * 1024)}`);
+    expect(await repairTornTail(file)).toBe(100 * 1024);
+    expect(readFileSync(file, 'utf8')).toBe(long);
+  });
+});
+
+describe('readJsonl', () => {
+  it('reads every line, skipping blank ones, and nothing from a missing file', async () => {
+    expect(await readAll(fresh('{"a":1}\n\n{"a":2}\r\n'))).toEqual([{ a: 1 }, { a: 2 }]);
+    expect(await readAll(join(work, 'none.jsonl'))).toEqual([]);
+  });
+
+  it('names the file and line of a line that is not JSON', async () => {
+    const file = fresh('{"a":1}\n{"a":\n');
+    const reading = readAll(file);
+    await expect(reading).rejects.toBeInstanceOf(RunStoreError);
+    await expect(readAll(file)).rejects.toThrow(`${file}:2: not a JSON line`);
+  });
+
+  it('checks each line against a schema, naming the line and the field', async () => {
+    const schema = z.object({ a: z.number() });
+    const file = fresh('{"a":1}\n{"a":2}\n{"a":"three"}\n');
+    await expect(readAll(file, schema)).rejects.toThrow(new RegExp(`${file}:3: a: .*number`));
+    expect(await readAll(fresh('{"a":1}\n'), schema)).toEqual([{ a: 1 }]);
+  });
+});
+
+describe('JsonlAppender', () => {
+  it('appends in call order, one line per item, to what the file held', async () => {
+    const file = fresh('{"n":0}\n');
+    const appender = new JsonlAppender(file);
+    const writes = [appender.append([{ n: 1 }, { n: 2 }]), appender.append([]), appender.append([{ n: 3 }])];
+    await Promise.all(writes);
+    await appender.close();
+    expect(await readAll(file)).toEqual([{ n: 0 }, { n: 1 }, { n: 2 }, { n: 3 }]);
+  });
+
+  it('after a failed write, fails every later append, so a torn line can only be the last', async () => {
+    const file = join(work, 'no-such-folder', 'log.jsonl');
+    const appender = new JsonlAppender(file);
+    await expect(appender.append([{ n: 1 }])).rejects.toThrow(/ENOENT/);
+    await expect(appender.append([{ n: 2 }])).rejects.toThrow(/ENOENT/);
+    await appender.close();
+  });
+
+  it('reopens after close and keeps appending', async () => {
+    const file = fresh('');
+    const appender = new JsonlAppender(file);
+    await appender.append([{ n: 1 }]);
+    await appender.close();
+    appendFileSync(file, '{"n":"by hand"}\n');
+    await appender.append([{ n: 2 }]);
+    await appender.close();
+    expect(await readAll(file)).toEqual([{ n: 1 }, { n: 'by hand' }, { n: 2 }]);
+  });
+});

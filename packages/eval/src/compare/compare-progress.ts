@@ -1,0 +1,9 @@
+/** A step of `compareDatasets` or `buildReport`, with a one-line `message` ready to show. */
+export type CompareProgress =
+  | { kind: 'rows-skipped'; dataset: string; skipped: number; message: string }
+  | { kind: 'embedded'; dataset: string; texts: number; milliseconds: number; message: string }
+  | { kind: 'scored'; dataset: string; milliseconds: number; message: string }
+  | { kind: 'tsne-iteration'; iteration: number; iterations: number; message: string }
+  | { kind: 'tsne-done'; points: number; kl: number; milliseconds: number; message: string };
+
+export const seconds = (milliseconds: number) => `${(milliseconds / 1000).toFixed(1)}s`;
