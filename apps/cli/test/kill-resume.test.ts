@@ -7,7 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { collect, countLines, readSamples, runCli, SMALL_RUN, spawnCli, waitFor } from './cli-harness.js';
 
 /**
- * DESIGN.md section 3: a run killed with SIGKILL at any moment resumes with --resume and ends with
+ * docs/architecture.md, "The run folder": a run killed with SIGKILL at any moment resumes with --resume and ends with
  * exactly the dataset an uninterrupted run gives, with no duplicate sample.
  */
 describe('kill -9 and --resume', () => {

@@ -5,7 +5,7 @@ import { formatZodError } from './format-zod-error.js';
 /** The largest dataset one run may be asked for. */
 const MAX_SAMPLES = 100_000_000;
 
-/** Stage one: how the tree is built (DESIGN.md 1.1). Defaults follow the reference implementation. */
+/** Stage one: how the tree is built (docs/architecture.md, "From a task to a dataset"). Defaults follow the reference implementation. */
 export const treeConfigSchema = z
   .object({
     /** Partition levels below the root. */
@@ -24,7 +24,7 @@ export const treeConfigSchema = z
   })
   .strict();
 
-/** Stage two: how leaves are sampled (DESIGN.md 1.2). */
+/** Stage two: how leaves are sampled (docs/architecture.md, "From a task to a dataset"). */
 export const synthesisConfigSchema = z
   .object({
     samplesPerCall: z.number().int().min(1).max(100).default(10),

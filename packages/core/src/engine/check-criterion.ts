@@ -22,7 +22,7 @@ export function isVagueValue(value: string): boolean {
 }
 
 /**
- * The acceptance rules for a proposed split (DESIGN.md 1.1): every pivot assigned, none twice, indices
+ * The acceptance rules for a proposed split (README.md, "How it works"): every pivot assigned, none twice, indices
  * in range, the dimension new on the path, values distinct and not catch-alls. Returns the problems
  * found; an empty list means accepted.
  */

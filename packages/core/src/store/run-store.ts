@@ -46,7 +46,7 @@ export function sampleToLine(record: SampleRecord): Record<string, unknown> {
 }
 
 /**
- * The run directory (DESIGN.md section 3). Appends for samples and events; atomic writes for
+ * The run directory (docs/architecture.md, "The run folder"). Appends for samples and events; atomic writes for
  * snapshots. Creating refuses a folder that already holds a run, or anything else, so a rerun never
  * silently forks and a user's files are never touched. Creating or opening takes the folder's lock
  * (`.treesynth.lock`); `close()` releases it.
