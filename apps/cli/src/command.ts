@@ -126,6 +126,16 @@ export function integerOption(
   return value;
 }
 
+/** A number option, fractions allowed; its range is the package's options schema's to check. */
+export function numberOption(values: ParsedValues, name: string): number | undefined {
+  const raw = stringOption(values, name);
+  if (raw === undefined) return undefined;
+  const value = Number(raw);
+  if (raw.trim() === '' || !Number.isFinite(value))
+    throw new ConfigError({ path: `--${name}`, message: `expected a number, got "${raw}"` });
+  return value;
+}
+
 export function stringOption(values: ParsedValues, name: string): string | undefined {
   const raw = values[name];
   return typeof raw === 'string' ? raw : undefined;

@@ -8,11 +8,11 @@ import {
   parsePriceFile,
   prefixShareMiddleware,
   tokenCost,
+  writeUsageFile,
 } from '@treesynth/providers';
 import { connectEndpoints, endpointURLs, withCallMiddleware } from './model-stack.js';
 import { flagForOption } from './option-flags.js';
 import { createProgressReporter } from './progress.js';
-import { writeUsageFile } from './usage-file.js';
 
 export interface JobRequest {
   task?: string;

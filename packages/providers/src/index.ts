@@ -4,6 +4,16 @@ export {
   deferToBatchMiddleware,
   ingestBatchResults,
 } from './batch/batch-jobs.js';
+export {
+  BATCH_REQUESTS_FILE,
+  type ExportBatchOptions,
+  exportBatchOptionsSchema,
+  type IngestBatchOptions,
+  ingestBatchOptionsSchema,
+} from './batch/batch-options.js';
+export type { ExportBatchResult } from './batch/batch-pass.js';
+export { exportBatch } from './batch/export-batch.js';
+export { type IngestBatchResult, ingestBatch } from './batch/ingest-batch.js';
 export { checkEndpoint } from './check-endpoint.js';
 export {
   type CallStackOptions,
@@ -96,3 +106,4 @@ export {
   parsePriceFile,
   priceFileSchema,
 } from './pricing/price-table.js';
+export { writeUsageFile } from './pricing/usage-file.js';

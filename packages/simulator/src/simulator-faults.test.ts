@@ -33,7 +33,8 @@ import {
   type SimulatorFaultKind,
   type SimulatorFaults,
 } from './simulator-faults.js';
-import { type SimulatorRequestRecord, startSimulator } from './start-simulator.js';
+import type { SimulatorRequestRecord } from './simulator-options.js';
+import { startSimulator } from './start-simulator.js';
 
 const task = parseTask(BUILTIN_TASKS.gsm8k);
 const path = [{ dimension: 'setting', value: 'farm' }];

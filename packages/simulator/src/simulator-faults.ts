@@ -1,33 +1,46 @@
-import { ConfigError, createRandom, hash32 } from '@treesynth/core';
+import { createRandom, hash32 } from '@treesynth/core';
+import { z } from 'zod';
+import { millisecondsSchema, parseOptions, rateSchema, secondsSchema, seedSchema } from './option-schemas.js';
 
 /**
- * Faults the simulator injects, each with its chance per request attempt. A fault is drawn for every
- * valid chat request from its own seeded stream (the fault seed and a request counter), so a retry of
- * the identical request draws afresh and can succeed, while a successful answer stays a pure function
- * of the request.
+ * Faults the simulator injects, each with its chance per request attempt; the rates add up to at
+ * most 1. A fault is drawn for every valid chat request from its own seeded stream (the fault seed and
+ * a request counter), so a retry of the identical request draws afresh and can succeed, while a
+ * successful answer stays a pure function of the request.
  */
-export interface SimulatorFaults {
-  /** Chance of a 429 with a `Retry-After` header and an OpenAI-style rate-limit body. */
-  rate429?: number;
-  /** Seconds sent in `Retry-After` with a 429. Default 1. */
-  retryAfterSeconds?: number;
-  /** Chance of a 500 with an OpenAI-style server-error body. */
-  rate500?: number;
-  /** Chance of a 503 (overloaded) with an OpenAI-style body. */
-  rate503?: number;
-  /** Chance that the request is held open for `hangMs`, then answered 504. */
-  rateHang?: number;
-  /** How long a hung request is held. Default 10 minutes: past any sensible client timeout. */
-  hangMs?: number;
-  /** Chance of a 200 whose content is the valid answer cut in the middle (`finish_reason: length`). */
-  rateTruncated?: number;
-  /** Chance of a 200 whose content is broken JSON (single quotes, unbalanced braces). */
-  rateMalformed?: number;
-  /** Chance of a 200 whose content is valid JSON that breaks the schema (a field missing or mistyped). */
-  rateSchemaViolation?: number;
-  /** Seed of the fault stream. Default: the simulator seed. */
-  seed?: number;
-}
+export const simulatorFaultsSchema = z
+  .object({
+    /** Chance of a 429 with a `Retry-After` header and an OpenAI-style rate-limit body. */
+    rate429: rateSchema.optional(),
+    /** Seconds sent in `Retry-After` with a 429. Default 1. */
+    retryAfterSeconds: secondsSchema.optional(),
+    /** Chance of a 500 with an OpenAI-style server-error body. */
+    rate500: rateSchema.optional(),
+    /** Chance of a 503 (overloaded) with an OpenAI-style body. */
+    rate503: rateSchema.optional(),
+    /** Chance that the request is held open for `hangMs`, then answered 504. */
+    rateHang: rateSchema.optional(),
+    /** How long a hung request is held. Default 10 minutes: past any sensible client timeout. */
+    hangMs: millisecondsSchema.optional(),
+    /** Chance of a 200 whose content is the valid answer cut in the middle (`finish_reason: length`). */
+    rateTruncated: rateSchema.optional(),
+    /** Chance of a 200 whose content is broken JSON (single quotes, unbalanced braces). */
+    rateMalformed: rateSchema.optional(),
+    /** Chance of a 200 whose content is valid JSON that breaks the schema (a field missing or mistyped). */
+    rateSchemaViolation: rateSchema.optional(),
+    /** Seed of the fault stream. Default: the simulator seed. */
+    seed: seedSchema.optional(),
+  })
+  .superRefine((faults, context) => {
+    const sum = Object.values(RATE_OPTION).reduce((total, option) => total + (faults[option] ?? 0), 0);
+    if (sum > 1 + 1e-9)
+      context.addIssue({
+        code: 'custom',
+        message: `the fault rates add up to ${Number(sum.toFixed(6))}; at most 1 is possible`,
+      });
+  });
+
+export type SimulatorFaults = z.input<typeof simulatorFaultsSchema>;
 
 /** A kind of injected fault, as counted in the simulator's stats. */
 export type SimulatorFaultKind =
@@ -91,39 +104,17 @@ export interface FaultDraw {
 
 /** Validate fault options (rates in [0, 1] that sum to at most 1), naming the field that is wrong. */
 export function planFaults(faults: SimulatorFaults = {}, simulatorSeed = 0): FaultPlan {
-  const rates = {} as Record<SimulatorFaultKind, number>;
-  let sum = 0;
-  for (const kind of FAULT_KINDS) {
-    const option = RATE_OPTION[kind];
-    const rate = faults[option] ?? 0;
-    if (typeof rate !== 'number' || !Number.isFinite(rate) || rate < 0 || rate > 1) {
-      throw new ConfigError({ path: `faults.${option}`, message: `expected a rate in [0, 1], got ${rate}` });
-    }
-    rates[kind] = rate;
-    sum += rate;
-  }
-  if (sum > 1 + 1e-9) {
-    throw new ConfigError({
-      path: 'faults',
-      message: `the fault rates add up to ${Number(sum.toFixed(6))}; at most 1 is possible`,
-    });
-  }
-  const retryAfterSeconds = faults.retryAfterSeconds ?? 1;
-  if (!Number.isFinite(retryAfterSeconds) || retryAfterSeconds < 0) {
-    throw new ConfigError({
-      path: 'faults.retryAfterSeconds',
-      message: `expected a number of seconds >= 0, got ${retryAfterSeconds}`,
-    });
-  }
-  const hangMs = faults.hangMs ?? DEFAULT_HANG_MS;
-  if (!Number.isFinite(hangMs) || hangMs < 0) {
-    throw new ConfigError({ path: 'faults.hangMs', message: `expected milliseconds >= 0, got ${hangMs}` });
-  }
-  const seed = faults.seed ?? simulatorSeed;
-  if (!Number.isInteger(seed)) {
-    throw new ConfigError({ path: 'faults.seed', message: `expected an integer, got ${seed}` });
-  }
-  return { rates, retryAfterSeconds, hangMs, seed, active: sum > 0 };
+  const checked = parseOptions(simulatorFaultsSchema, faults, 'faults');
+  const rates = Object.fromEntries(
+    FAULT_KINDS.map((kind) => [kind, checked[RATE_OPTION[kind]] ?? 0]),
+  ) as Record<SimulatorFaultKind, number>;
+  return {
+    rates,
+    retryAfterSeconds: checked.retryAfterSeconds ?? 1,
+    hangMs: checked.hangMs ?? DEFAULT_HANG_MS,
+    seed: checked.seed ?? simulatorSeed,
+    active: Object.values(rates).some((rate) => rate > 0),
+  };
 }
 
 /**

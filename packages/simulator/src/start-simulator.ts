@@ -2,12 +2,12 @@ import { createServer, type IncomingMessage, type ServerResponse } from 'node:ht
 import type { AddressInfo } from 'node:net';
 import { ConfigError, createRandom, hash32, sha256, stableStringify } from '@treesynth/core';
 import {
-  type AnswerOptions,
   type ApiErrorBody,
   answerChatRequest,
   invalidRequest,
   type SimulatorStage,
 } from './answer-request.js';
+import { parseOptions } from './option-schemas.js';
 import {
   drawFault,
   FAULT_KINDS,
@@ -16,42 +16,13 @@ import {
   isContentFault,
   planFaults,
   type SimulatorFaultKind,
-  type SimulatorFaults,
 } from './simulator-faults.js';
-
-export interface SimulatorOptions extends AnswerOptions {
-  /** Port on the loopback address; 0 picks a free one. Default 0. */
-  port?: number;
-  /** A loopback address; anything else is refused. Default `127.0.0.1`. */
-  host?: string;
-  /** Delay before each answer: fixed, or drawn per request (deterministically) from a range. */
-  latencyMs?: number | { min: number; max: number };
-  /** Faults to inject, each with its chance per request attempt. None by default. */
-  faults?: SimulatorFaults;
-  /**
-   * Told about every valid chat request as soon as its outcome is drawn: lets a test count the attempts
-   * of each call. Not kept by the simulator, so long runs use no memory for it.
-   */
-  onRequest?: (record: SimulatorRequestRecord) => void;
-}
-
-/** One valid chat request and what the simulator did with it. */
-export interface SimulatorRequestRecord {
-  /** Position among valid chat requests, from 0; the fault stream's counter. */
-  sequence: number;
-  stage: SimulatorStage;
-  /** `answered` (the true answer, 200), or the fault injected. */
-  outcome: 'answered' | SimulatorFaultKind;
-  /** Hash of the request body: every retry of one call carries the same key. */
-  requestKey: string;
-  /**
-   * Hash of the conversation up to its first assistant turn, with model, temperature and schema name:
-   * a structured-output repair shares it with the call it repairs.
-   */
-  conversationKey: string;
-  /** Assistant turns in the request: 0 for a first call, n for the n-th repair. */
-  repairs: number;
-}
+import {
+  isLoopbackHost,
+  type SimulatorOptions,
+  type SimulatorRequestRecord,
+  simulatorOptionsSchema,
+} from './simulator-options.js';
 
 /** Requests counted since the simulator started. */
 export interface SimulatorStats {
@@ -78,30 +49,14 @@ export interface Simulator {
 
 const MAX_BODY_BYTES = 32 * 1024 * 1024;
 
-/** Whether a host name or address is on loopback. */
-export function isLoopbackHost(host: string): boolean {
-  return (
-    host === 'localhost' ||
-    host === '::1' ||
-    /^127(\.\d{1,3}){3}$/.test(host) ||
-    /^::ffff:127(\.\d{1,3}){3}$/.test(host)
-  );
-}
-
 /**
  * Start the simulated LLM: an OpenAI-compatible server on loopback that answers TreeSynth's stage
  * requests from a hidden, seeded latent world per task. Routes: `POST /v1/chat/completions`
  * (and `/chat/completions`), `GET /v1/models`, `GET /stats`.
  */
-export async function startSimulator(options: SimulatorOptions = {}): Promise<Simulator> {
-  const host = options.host ?? '127.0.0.1';
-  if (!isLoopbackHost(host)) {
-    throw new ConfigError({
-      path: 'host',
-      message: `the simulator only listens on loopback, not on ${host}`,
-    });
-  }
-  const seed = options.seed ?? 0;
+export async function startSimulator(input: SimulatorOptions = {}): Promise<Simulator> {
+  const options = parseOptions(simulatorOptionsSchema, input);
+  const { host, seed } = options;
   const faults = planFaults(options.faults, seed);
   const stats: SimulatorStats = {
     total: 0,
@@ -130,7 +85,7 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
     });
 
   const latencyFor = (body: string): number => {
-    const latency = options.latencyMs ?? 0;
+    const latency = options.latencyMs;
     if (typeof latency === 'number') return latency;
     const draw = createRandom(hash32(`${seed}:latency:${body}`))();
     return latency.min + Math.floor(draw * (Math.max(latency.max, latency.min) - latency.min + 1));
@@ -225,7 +180,7 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
 
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
-    server.listen({ host, port: options.port ?? 0 }, () => {
+    server.listen({ host, port: options.port }, () => {
       server.off('error', reject);
       resolve();
     });

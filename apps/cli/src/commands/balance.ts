@@ -7,6 +7,7 @@ import { formatBalanceSummary } from '../balance-summary.js';
 import {
   defineCommand,
   integerOption,
+  numberOption,
   type OptionSpec,
   type ParsedValues,
   stringOption,
@@ -111,16 +112,6 @@ function listOption(value: unknown): string[] | undefined {
   return Array.isArray(value) ? value : undefined;
 }
 
-function marginOption(values: ParsedValues): number | undefined {
-  const raw = stringOption(values, 'margin');
-  if (raw === undefined) return undefined;
-  const value = Number(raw);
-  // Its range is the options schema's to check.
-  if (!Number.isFinite(value))
-    throw new ConfigError({ path: '--margin', message: `expected a number, got "${raw}"` });
-  return value;
-}
-
 const REQUIRED = {
   data: 'which dataset? e.g. --data train.jsonl --field question',
   field: 'which field of each row holds the text? e.g. --field question',
@@ -184,7 +175,8 @@ export const balanceCommand = defineCommand({
         requirements: listOption(values.requirement),
         tree: stringOption(values, 'tree'),
         router: stringOption(values, 'router'),
-        marginThreshold: marginOption(values),
+        // Its range is the options schema's to check.
+        marginThreshold: numberOption(values, 'margin'),
         target: stringOption(values, 'target'),
         out: stringOption(values, 'out'),
         dryRun: values['dry-run'] === true,

@@ -1,10 +1,14 @@
-import { ConfigError } from '@treesynth/core';
-import { startSimulator } from '@treesynth/simulator';
-import { defineCommand, integerOption, type ParsedValues, stringOption, wholeNumber } from '../command.js';
+import {
+  type SimulatorFaults,
+  simulatorFaultsSchema,
+  simulatorOptionsSchema,
+  startSimulator,
+} from '@treesynth/simulator';
+import { defineCommand, integerOption, numberOption, stringOption } from '../command.js';
 import { EXIT } from '../exit-codes.js';
-import { NUMBER_FLAGS, numberFlag } from './job-options.js';
+import { withFlags } from '../option-flags.js';
 
-/** Fault flags and the `faults` option each sets. */
+/** Fault rate flags and the `faults` option each sets. */
 const FAULT_FLAGS = {
   'fault-429': 'rate429',
   'fault-500': 'rate500',
@@ -15,28 +19,16 @@ const FAULT_FLAGS = {
   'fault-schema': 'rateSchemaViolation',
 } as const;
 
-/** A chance in [0, 1], with the flag named in the error. */
-function rateOption(values: ParsedValues, name: string): number | undefined {
-  const raw = values[name];
-  if (raw === undefined) return undefined;
-  const text = String(raw);
-  const rate = Number(text);
-  if (text.trim() === '' || !Number.isFinite(rate) || rate < 0 || rate > 1) {
-    throw new ConfigError({ path: `--${name}`, message: `expected a rate between 0 and 1, got "${text}"` });
-  }
-  return rate;
-}
-
-/** Seconds >= 0, fractions allowed, with the flag named in the error. */
-function secondsOption(values: ParsedValues, name: string): number | undefined {
-  const raw = values[name];
-  if (raw === undefined) return undefined;
-  const text = String(raw);
-  if (!/^\d+(\.\d+)?$/.test(text)) {
-    throw new ConfigError({ path: `--${name}`, message: `expected seconds >= 0, got "${text}"` });
-  }
-  return Number(text);
-}
+/** startSimulator's nested options (as its errors name them) and the flags that set them. */
+const FAULT_OPTION_FLAGS: Record<string, string> = {
+  faults: '--fault-*',
+  'faults.retryAfterSeconds': '--retry-after',
+  'faults.hangMs': '--hang-ms',
+  'faults.seed': '--fault-seed',
+  ...Object.fromEntries(
+    Object.entries(FAULT_FLAGS).map(([flag, option]) => [`faults.${option}`, `--${flag}`]),
+  ),
+};
 
 export const simCommand = defineCommand({
   name: 'sim',
@@ -125,27 +117,27 @@ export const simCommand = defineCommand({
     'treesynth run --task gsm8k --model sim --base-url http://127.0.0.1:8787/v1 --depth 2 --timeout-ms 20000',
   ],
   async run(values) {
-    const faults: Record<string, number> = {};
-    for (const [flag, option] of Object.entries(FAULT_FLAGS)) {
-      const rate = rateOption(values, flag);
-      if (rate !== undefined) faults[option] = rate;
-    }
-    const retryAfterSeconds = secondsOption(values, 'retry-after');
-    const hangMs = integerOption(values, 'hang-ms', wholeNumber(0, 86_400_000));
-    const faultSeed = integerOption(values, 'fault-seed', NUMBER_FLAGS.seed);
+    const faults: SimulatorFaults = {
+      retryAfterSeconds: numberOption(values, 'retry-after'),
+      hangMs: integerOption(values, 'hang-ms', simulatorFaultsSchema.shape.hangMs),
+      seed: integerOption(values, 'fault-seed', simulatorFaultsSchema.shape.seed),
+    };
+    for (const [flag, option] of Object.entries(FAULT_FLAGS)) faults[option] = numberOption(values, flag);
     const simulator = await startSimulator({
-      port: integerOption(values, 'port', wholeNumber(0, 65_535)) ?? 8787,
-      host: stringOption(values, 'host') ?? '127.0.0.1',
-      seed: numberFlag(values, 'seed') ?? 0,
-      latencyMs: integerOption(values, 'latency-ms', wholeNumber(0, 86_400_000)) ?? 0,
-      faults: {
-        ...faults,
-        ...(retryAfterSeconds !== undefined ? { retryAfterSeconds } : {}),
-        ...(hangMs !== undefined ? { hangMs } : {}),
-        ...(faultSeed !== undefined ? { seed: faultSeed } : {}),
-      },
+      port: integerOption(values, 'port', simulatorOptionsSchema.shape.port) ?? 8787,
+      host: stringOption(values, 'host'),
+      seed: integerOption(values, 'seed', simulatorOptionsSchema.shape.seed),
+      // The bounds of every wait the simulator holds.
+      latencyMs: integerOption(values, 'latency-ms', simulatorFaultsSchema.shape.hangMs),
+      faults,
+    }).catch((error: unknown) => {
+      // port, host, seed, latencyMs: the dispatcher names their flags.
+      throw withFlags(error, [], FAULT_OPTION_FLAGS);
     });
-    const active = Object.entries(faults).filter(([, rate]) => rate > 0);
+    const active = Object.entries(FAULT_FLAGS).flatMap(([, option]) => {
+      const rate = faults[option] ?? 0;
+      return rate > 0 ? [[option, rate] as const] : [];
+    });
     process.stdout.write(
       `simulated LLM (OpenAI-compatible) at ${simulator.url}${
         active.length > 0 ? ` with faults ${active.map(([name, rate]) => `${name}=${rate}`).join(' ')}` : ''

@@ -175,7 +175,7 @@ export async function ingestBatchResults(options: {
         lines.length === 0
           ? 'no results in the file'
           : options.requests.size === 0
-            ? 'this run has no batch export on record; run treesynth batch export on it first'
+            ? 'this run has no batch export on record; export its leaf calls first (treesynth batch export, or exportBatch)'
             : `none of its ${lines.length} results answers a request of this run (e.g. line ${example!.line}, custom_id ${example!.customId}): results of another run?`,
     });
   }

@@ -1,7 +1,10 @@
 import type { RunStore, UsageReport } from '@treesynth/core';
-import type { CostEstimate } from '@treesynth/providers';
+import type { CostEstimate } from './estimate-cost.js';
 
-/** `usage.json`: the engine's counts per stage, with the cost and the prefix share beside them. */
+/**
+ * Write a run's `usage.json` (core's `usageFileSchema`): the engine's counts per stage (a batch's
+ * answers are its `batch` stage), with the cost at the model's prices and the prefix share beside them.
+ */
 export function writeUsageFile(
   store: RunStore,
   usage: UsageReport,
