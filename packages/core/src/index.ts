@@ -162,6 +162,7 @@ export { RUN_FILES, RunStore, readTreeFile, sampleToLine } from './store/run-sto
 export { compareSampleIds } from './store/sample-order.js';
 export { genericTask } from './tasks/builtin/generic.js';
 export { MATH_SUBJECTS } from './tasks/builtin/math.js';
+export { cleanFields } from './tasks/clean-fields.js';
 export { BUILTIN_TASKS, type BuiltinTaskName, loadTask, parseTask } from './tasks/load-task.js';
 // Tasks and prompts.
 export {

@@ -6,6 +6,7 @@ import {
   type ChatModel,
   type ChatResult,
   callSizes,
+  cleanFields,
   createRandom,
   drawPath,
   type EngineConfig,
@@ -252,15 +253,4 @@ export async function synthesizeShortfalls(options: SynthesizeShortfallsOptions)
     usage: usage.report(),
     simulated,
   };
-}
-
-/** Keep the task's fields only, as strings, in the task's order (as the engine does). */
-function cleanFields(task: TaskDefinition, fields: SampleFields): SampleFields {
-  const clean: SampleFields = {};
-  for (const field of task.fields) {
-    const value = (fields as Record<string, unknown>)[field.name];
-    clean[field.name] =
-      typeof value === 'string' ? value : value === undefined || value === null ? '' : JSON.stringify(value);
-  }
-  return clean;
 }

@@ -3,9 +3,9 @@ import { DeferredCallError } from '../errors/deferred-call-error.js';
 import { StructuredOutputError } from '../errors/structured-output-error.js';
 import type { SampleFields, SampleRecord } from '../spec/sample.js';
 import type { RunEvent } from '../store/run-events.js';
+import { cleanFields } from '../tasks/clean-fields.js';
 import { drawPath, type TreeNode } from '../tree/partition-tree.js';
 import { callSizes, naturalDemand, spreadBudget } from './budget.js';
-import { cleanFields } from './clean-fields.js';
 import type { EngineRuntime } from './engine-runtime.js';
 import { callId, leafCallKey, recordMade } from './engine-state.js';
 

@@ -3,6 +3,7 @@ import { StructuredOutputError } from '../errors/structured-output-error.js';
 import type { PathStep, SampleFields } from '../spec/sample.js';
 import type { CoverageOutput, CriterionOutput, StageContext } from '../spec/stage.js';
 import type { RunEvent } from '../store/run-events.js';
+import { cleanFields } from '../tasks/clean-fields.js';
 import {
   drawPath,
   type LeafReason,
@@ -11,7 +12,6 @@ import {
   usedDimensions,
 } from '../tree/partition-tree.js';
 import { checkCriterion, mergeValues } from './check-criterion.js';
-import { cleanFields } from './clean-fields.js';
 import type { EngineRuntime } from './engine-runtime.js';
 
 /** A split fixed by the task: one child per value, no model calls. */
