@@ -3,17 +3,14 @@ import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import {
   type ChatModel,
-  describeProblems,
   type Logger,
   type PartitionTree,
   parseEngineConfig,
-  RunLock,
-  scrubSecrets,
   silentLogger,
   type TaskDefinition,
   type UsageReport,
-  writeFileAtomic,
 } from '@treesynth/core';
+import { describeProblems, RunLock, scrubSecrets, writeFileAtomic } from '@treesynth/core/internal';
 import { type BalanceOptions, type ParsedBalanceOptions, parseBalanceOptions } from './balance-options.js';
 import { BALANCE_FILES, writeBalanceManifest } from './output/balance-manifest.js';
 import { type LeafDistribution, leafDistribution } from './output/leaf-distribution.js';

@@ -2,11 +2,11 @@ import {
   type ChatModel,
   ConfigError,
   type Embedder,
-  formatZodError,
   type Logger,
   type RunProgress,
   type TaskDefinition,
 } from '@treesynth/core';
+import { formatZodError } from '@treesynth/core/internal';
 import { z } from 'zod';
 import type { BalanceReportInput } from './output/balance-report-input.js';
 import type { RouterKind } from './routing/route-types.js';

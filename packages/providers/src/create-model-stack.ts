@@ -3,11 +3,10 @@ import {
   type ChatModelMiddleware,
   ConfigError,
   callLimitsSchema,
-  formatZodError,
   type Logger,
-  redactUrl,
   wrapChatModel,
 } from '@treesynth/core';
+import { formatZodError, redactUrl } from '@treesynth/core/internal';
 import { z } from 'zod';
 import { checkEndpoint } from './check-endpoint.js';
 import { cacheMiddleware } from './middleware/cache-middleware.js';

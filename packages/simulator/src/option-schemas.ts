@@ -1,4 +1,5 @@
-import { ConfigError, formatZodError } from '@treesynth/core';
+import { ConfigError } from '@treesynth/core';
+import { formatZodError } from '@treesynth/core/internal';
 import { z } from 'zod';
 
 /** Longest wait the simulator holds (a day): Node's timers fire at once past about 24.8 days. */

@@ -1,4 +1,4 @@
-import { createRandom, hash32 } from '@treesynth/core';
+import { createRandom, hash32 } from '@treesynth/core/internal';
 import { z } from 'zod';
 import { millisecondsSchema, parseOptions, rateSchema, secondsSchema, seedSchema } from './option-schemas.js';
 

@@ -1,4 +1,5 @@
-import { ConfigError, formatZodError } from '@treesynth/core';
+import { ConfigError } from '@treesynth/core';
+import { formatZodError } from '@treesynth/core/internal';
 import type { z } from 'zod';
 
 /** Options through their schema; the first problem is a ConfigError naming the option. */

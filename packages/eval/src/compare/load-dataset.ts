@@ -1,15 +1,14 @@
 import { statSync } from 'node:fs';
 import { basename, extname } from 'node:path';
+import { ConfigError, type SerializedTree } from '@treesynth/core';
 import {
-  ConfigError,
   type DatasetFile,
   describeProblems,
   readDatasetFile,
   readRunFolder,
-  type SerializedTree,
   seededSample,
   textRows,
-} from '@treesynth/core';
+} from '@treesynth/core/internal';
 import { z } from 'zod';
 
 /** A dataset to compare: a run folder or JSONL/JSON file (`path`), or records in memory (`rows`). */

@@ -1,4 +1,5 @@
-import { ConfigError, formatZodError, type Logger, type RunProgress } from '@treesynth/core';
+import { ConfigError, type Logger, type RunProgress } from '@treesynth/core';
+import { formatZodError } from '@treesynth/core/internal';
 import { z } from 'zod';
 
 /** Where an export writes the requests, inside the run folder, unless `file` says otherwise. */

@@ -1,4 +1,5 @@
-import { ConfigError, formatZodError, redactUrl } from '@treesynth/core';
+import { ConfigError } from '@treesynth/core';
+import { formatZodError, redactUrl } from '@treesynth/core/internal';
 import { OpenAIEmbedder } from '../embedding/openai-embedder.js';
 import { endpointUrl, parseBaseUrl } from './base-url.js';
 import { OpenAIChatModel } from './openai-chat-model.js';

@@ -1,4 +1,5 @@
-import { ConfigError, formatZodError } from '@treesynth/core';
+import { ConfigError } from '@treesynth/core';
+import { formatZodError } from '@treesynth/core/internal';
 import { z } from 'zod';
 
 /** Prices of one model in USD per 1M tokens. */
