@@ -36,7 +36,6 @@ export {
   planBalance,
 } from './plan/balance-plan.js';
 export { downsample } from './plan/downsample.js';
-
 export {
   type LeafSynthesis,
   type SynthesisProgress,
@@ -44,6 +43,8 @@ export {
   type SynthesizeShortfallsOptions,
   synthesizeShortfalls,
 } from './plan/synthesize-shortfalls.js';
+
+// Routing: every sample to exactly one leaf.
 export { combineEmbedders, type WeightedEmbedder } from './routing/combine-embedders.js';
 export { type CreateRouterOptions, createRouter } from './routing/create-router.js';
 export {
@@ -53,7 +54,6 @@ export {
 } from './routing/embedding-router.js';
 export { createHybridRouter, type HybridRouter, type HybridRouterOptions } from './routing/hybrid-router.js';
 export { createLlmRouter, type LlmRouter, type LlmRouterOptions } from './routing/llm-router.js';
-
 export type {
   LevelDecision,
   Route,

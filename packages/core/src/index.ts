@@ -1,8 +1,5 @@
-// Spec: the interfaces every implementation depends on.
-
-// Configuration.
+// Configuration: engine settings and call limits.
 export { type CallLimits, callLimitsSchema } from './config/call-limits.js';
-
 export {
   type EngineConfig,
   type EngineConfigFile,
@@ -14,6 +11,7 @@ export {
   treeConfigSchema,
 } from './config/engine-config.js';
 
+// Running: the engine entry points and the usage file.
 export {
   type RunProgress,
   type RunSummary,
@@ -29,6 +27,7 @@ export {
   usageFileSchema,
   usageReportSchema,
 } from './engine/usage-tracker.js';
+
 // Errors.
 export {
   AbortedError,
@@ -43,8 +42,11 @@ export {
   TreeSynthError,
 } from './errors/index.js';
 
+// Middleware for models and embedders.
 export { wrapChatModel } from './model/wrap-chat-model.js';
 export { wrapEmbedder } from './model/wrap-embedder.js';
+
+// The prompt format a model server reads (docs/simulator.md).
 export {
   readSchemaHint,
   readStageRequest,
@@ -55,7 +57,7 @@ export {
 } from './prompts/prompt-format.js';
 export { STAGE_SCHEMA_NAMES } from './prompts/prompt-layout.js';
 
-// Opening, resuming and running a run folder.
+// Opening and resuming a run folder.
 export {
   type ModelConnector,
   type OpenedRun,
@@ -64,8 +66,9 @@ export {
   openRunOptionsSchema,
   type StoredModel,
 } from './run/open-run.js';
-
 export { STAGE_NAMES, type StageModules, stageModulesSchema } from './run/stage-modules.js';
+
+// Spec: the interfaces every implementation depends on.
 export type {
   ChatCallOptions,
   ChatMessage,
@@ -95,8 +98,8 @@ export type {
   StructuredResponse,
 } from './spec/stage.js';
 
+// The run folder's files.
 export { type RunEvent, runEventSchema } from './store/run-events.js';
-
 export {
   RUN_SCHEMA_VERSION,
   type RunManifest,
@@ -107,14 +110,15 @@ export {
 } from './store/run-manifest.js';
 export { RunStore, readTreeFile } from './store/run-store.js';
 
+// Tasks.
 export { BUILTIN_TASKS, type BuiltinTaskName, loadTask, parseTask } from './tasks/load-task.js';
-// Tasks and prompts.
 export {
   type TaskDefinition,
   type TaskDefinitionInput,
   taskDefinitionSchema,
 } from './tasks/task-definition.js';
 
+// The partition tree.
 export {
   infiniteDepth,
   type LeafReason,

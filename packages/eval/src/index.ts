@@ -23,7 +23,6 @@ export {
   clusterEntropy,
 } from './metrics/cluster-entropy.js';
 export { type DistinctN, type DistinctNOptions, distinctN } from './metrics/distinct-n.js';
-
 export {
   type DiversityMetricName,
   type DiversityMetrics,
@@ -44,7 +43,6 @@ export {
   normalizeRows,
   selectRows,
 } from './metrics/embedding-matrix.js';
-
 export { type LeafCoverage, leafCoverage } from './metrics/leaf-coverage.js';
 export {
   type LeafCosineEntry,
@@ -58,9 +56,9 @@ export {
   nearestNeighbourDistance,
 } from './metrics/nearest-neighbour-distance.js';
 export { type SelfBleuOptions, type SelfBleuResult, selfBleu } from './metrics/self-bleu.js';
-
 export { type VendiOptions, vendiScore } from './metrics/vendi-score.js';
 
+// HTML reports.
 export type {
   MetricDirection,
   ReportDataset,

@@ -9,7 +9,6 @@ export {
 export type { ExportBatchResult } from './batch/batch-pass.js';
 export { exportBatch } from './batch/export-batch.js';
 export { type IngestBatchResult, ingestBatch } from './batch/ingest-batch.js';
-
 export {
   type CallStackOptions,
   callStackMiddleware,
@@ -51,7 +50,6 @@ export {
   type RetryMiddlewareOptions,
   retryMiddleware,
 } from './middleware/retry-middleware.js';
-
 export {
   type OpenAIChatModelId,
   type OpenAIChatOptions,
