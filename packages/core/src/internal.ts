@@ -1,6 +1,5 @@
 // For the workspace's own packages, the CLI, benchmarks and tests; not a public API, may change without notice.
 export { checkOutputPath, type OutputPathOptions } from './config/check-output-path.js';
-export { formatZodError } from './config/format-zod-error.js';
 export { parseOptions, pathUnder } from './config/parse-options.js';
 export { readJsonFile } from './config/read-json-file.js';
 export { type DatasetFile, readDatasetFile } from './datasets/read-dataset-file.js';
