@@ -36,6 +36,7 @@ export {
   planBalance,
 } from './plan/balance-plan.js';
 export { downsample } from './plan/downsample.js';
+export { parseTargetCounts, type TargetSpec } from './plan/leaf-targets.js';
 export {
   type LeafSynthesis,
   type SynthesisProgress,

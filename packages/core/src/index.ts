@@ -10,7 +10,9 @@ export {
   synthesisConfigSchema,
   treeConfigSchema,
 } from './config/engine-config.js';
-
+// Dataset readers: a JSONL/JSON/CSV file or a run folder (docs/eval.md).
+export { type DatasetFile, readDatasetFile } from './datasets/read-dataset-file.js';
+export { type RunFolderDataset, readRunFolder } from './datasets/read-run-folder.js';
 // Running: the engine entry points and the usage file.
 export {
   type RunProgress,
@@ -52,6 +54,7 @@ export {
   readStageRequest,
   type StageName,
   type StageRequest,
+  schemaHint,
   stageRequestSchema,
   staticPrefixLength,
 } from './prompts/prompt-format.js';

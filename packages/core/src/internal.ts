@@ -2,8 +2,6 @@
 export { checkOutputPath, type OutputPathOptions } from './config/check-output-path.js';
 export { parseOptions, pathUnder } from './config/parse-options.js';
 export { readJsonFile } from './config/read-json-file.js';
-export { type DatasetFile, readDatasetFile } from './datasets/read-dataset-file.js';
-export { type RunFolderDataset, readRunFolder } from './datasets/read-run-folder.js';
 export { type DatasetRow, describeProblems, type RowProblem, textRows } from './datasets/text-rows.js';
 export { callSizes, spreadBudget } from './engine/budget.js';
 export { checkCriterion, isVagueValue } from './engine/check-criterion.js';
@@ -12,7 +10,6 @@ export { UsageTracker } from './engine/usage-tracker.js';
 export { throwIfAborted } from './errors/index.js';
 export { extractJson } from './json/extract-json.js';
 export { type GenerateObjectOptions, generateObject, toJsonSchema } from './model/generate-object.js';
-export { schemaHint } from './prompts/prompt-format.js';
 export {
   coveragePrompt,
   criterionPrompt,

@@ -1,14 +1,13 @@
 import { statSync } from 'node:fs';
 import { basename, extname } from 'node:path';
-import { ConfigError, type SerializedTree } from '@treesynth/core';
 import {
+  ConfigError,
   type DatasetFile,
-  describeProblems,
   readDatasetFile,
   readRunFolder,
-  seededSample,
-  textRows,
-} from '@treesynth/core/internal';
+  type SerializedTree,
+} from '@treesynth/core';
+import { describeProblems, seededSample, textRows } from '@treesynth/core/internal';
 import { z } from 'zod';
 
 /** A dataset to compare: a run folder or JSONL/JSON file (`path`), or records in memory (`rows`). */
