@@ -42,14 +42,8 @@ import {
   type RouterKind,
   readPlanFile,
 } from '@treesynth/balance';
-import {
-  createRandom,
-  loadTask,
-  parseEngineConfig,
-  RunStore,
-  runTreeSynth,
-  wrapChatModel,
-} from '@treesynth/core';
+import { loadTask, parseEngineConfig, RunStore, runTreeSynth, wrapChatModel } from '@treesynth/core';
+import { createRandom } from '@treesynth/core/internal';
 import { leafCoverage } from '@treesynth/eval';
 import { createEmbedder, createOpenAICompatible, retryMiddleware } from '@treesynth/providers';
 import { startSimulatorProcess } from '../simulator-process.js';

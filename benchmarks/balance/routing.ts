@@ -44,16 +44,14 @@ import {
 } from '@treesynth/balance';
 import {
   BUILTIN_TASKS,
-  createRandom,
   type Embedder,
-  MATH_SUBJECTS,
   type NodeSplit,
   PartitionTree,
   parseTask,
-  ROOT_ID,
   type SampleFields,
   wrapEmbedder,
 } from '@treesynth/core';
+import { createRandom, MATH_SUBJECTS, ROOT_ID } from '@treesynth/core/internal';
 import { createUseLiteEmbedder } from '@treesynth/embedders';
 import { createEmbedder, createOpenAICompatible } from '@treesynth/providers';
 import { startSimulator } from '@treesynth/simulator';

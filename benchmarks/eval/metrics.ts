@@ -26,7 +26,8 @@ import { cpus, loadavg, tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
-import { createRandom, type NodeSplit, PartitionTree } from '@treesynth/core';
+import { type NodeSplit, PartitionTree } from '@treesynth/core';
+import { createRandom } from '@treesynth/core/internal';
 import { createUseLiteEmbedder } from '@treesynth/embedders';
 import {
   clusterEntropy,
@@ -42,10 +43,9 @@ import {
   normalizeRows,
   selectRows,
   selfBleu,
-  symmetricEigenvalues,
-  tokenizeWords,
   vendiScore,
 } from '@treesynth/eval';
+import { symmetricEigenvalues, tokenizeWords } from '@treesynth/eval/internal';
 import { embedMany } from '@treesynth/providers';
 
 const DATA = resolve(dirname(fileURLToPath(import.meta.url)), '../../../shared/data');

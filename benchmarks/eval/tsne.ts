@@ -39,7 +39,7 @@ import { loadavg, tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
-import { createRandom } from '@treesynth/core';
+import { createRandom } from '@treesynth/core/internal';
 import { EXACT_NEIGHBOURS_MAX_ROWS, principalComponents, tsne } from '@treesynth/eval';
 import { createEmbedder, embedMany } from '@treesynth/providers';
 // Internals (neighbour graph and P), which the package does not export.

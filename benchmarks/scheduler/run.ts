@@ -24,13 +24,12 @@ import {
   loadTask,
   type PartitionTree,
   parseEngineConfig,
-  RUN_FILES,
   type RunEvent,
   RunStore,
   readTreeFile,
   runTreeSynth,
-  Scheduler,
 } from '@treesynth/core';
+import { RUN_FILES, Scheduler } from '@treesynth/core/internal';
 import { createOpenAICompatible } from '@treesynth/providers';
 import { startSimulatorProcess } from '../simulator-process.js';
 

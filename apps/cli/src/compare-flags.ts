@@ -1,5 +1,6 @@
 import { existsSync } from 'node:fs';
-import { checkOutputPath, type Embedder, wrapEmbedder } from '@treesynth/core';
+import { type Embedder, wrapEmbedder } from '@treesynth/core';
+import { checkOutputPath } from '@treesynth/core/internal';
 import {
   type CompareDatasetsOptions,
   compareDatasetsOptionsSchema,

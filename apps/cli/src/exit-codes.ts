@@ -1,4 +1,5 @@
-import { scrubSecrets, TreeSynthError } from '@treesynth/core';
+import { TreeSynthError } from '@treesynth/core';
+import { scrubSecrets } from '@treesynth/core/internal';
 
 /** Exit codes: 0 done, 1 the run failed (endpoint, model), 2 bad input, 130 interrupted. */
 export const EXIT = { ok: 0, failed: 1, usage: 2, interrupted: 130 } as const;

@@ -6,8 +6,8 @@ import {
   createModelStack,
   type EndpointOptions,
   type ModelStackOptions,
-  parseBaseUrl,
 } from '@treesynth/providers';
+import { parseBaseUrl } from '@treesynth/providers/internal';
 
 /**
  * The endpoint(s) a command calls: `--base-url` (repeatable), else `OPENAI_BASE_URL`, else `fallback`

@@ -1,4 +1,5 @@
-import { ConfigError, openRun, type RunSummary, readJsonFile } from '@treesynth/core';
+import { ConfigError, openRun, type RunSummary } from '@treesynth/core';
+import { readJsonFile } from '@treesynth/core/internal';
 import {
   type CostEstimate,
   DEFAULT_OPENAI_BASE_URL,

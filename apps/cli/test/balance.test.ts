@@ -1,7 +1,8 @@
 import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { leafDistribution, originalRow, synthesizedRow } from '@treesynth/balance';
+import { leafDistribution } from '@treesynth/balance';
+import { originalRow, synthesizedRow } from '@treesynth/balance/internal';
 import { loadTask, type NodeSplit, PartitionTree, type SerializedTree } from '@treesynth/core';
 import { leafCoverage } from '@treesynth/eval';
 import { beforeAll, describe, expect, it } from 'vitest';

@@ -1,7 +1,7 @@
 import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { createRandom } from '@treesynth/core';
+import { createRandom } from '@treesynth/core/internal';
 import { startSimulator } from '@treesynth/simulator';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { collect, countLines, readSamples, runCli, SMALL_RUN, spawnCli, waitFor } from './cli-harness.js';

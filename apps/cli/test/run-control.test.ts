@@ -1,7 +1,7 @@
 import { cpSync, mkdtempSync, readdirSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { budgetChangeProblem } from '@treesynth/core';
+import { budgetChangeProblem } from '@treesynth/core/internal';
 import { type SimulatorOptions, startSimulator } from '@treesynth/simulator';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { expectOneLineError, readSamples, runCli } from './cli-harness.js';

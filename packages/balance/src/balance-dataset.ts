@@ -3,18 +3,21 @@ import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import {
   type ChatModel,
-  describeProblems,
   type Logger,
   type PartitionTree,
   parseEngineConfig,
-  RunLock,
-  scrubSecrets,
   silentLogger,
   type TaskDefinition,
   type UsageReport,
-  writeFileAtomic,
 } from '@treesynth/core';
-import { type BalanceOptions, type ParsedBalanceOptions, parseBalanceOptions } from './balance-options.js';
+import {
+  describeProblems,
+  parseOptions,
+  RunLock,
+  scrubSecrets,
+  writeFileAtomic,
+} from '@treesynth/core/internal';
+import { type BalanceOptions, balanceOptionsSchema, type ParsedBalanceOptions } from './balance-options.js';
 import { BALANCE_FILES, writeBalanceManifest } from './output/balance-manifest.js';
 import { type LeafDistribution, leafDistribution } from './output/leaf-distribution.js';
 import { type BalanceRouter, planFile, writePlanFile } from './output/plan-file.js';
@@ -59,7 +62,7 @@ export interface BalanceResult {
  * sources' caches in the folder make a rerun of the same balance pay for nothing twice.
  */
 export async function balanceDataset(options: BalanceOptions): Promise<BalanceResult> {
-  const request = parseBalanceOptions(options);
+  const request = parseOptions(balanceOptionsSchema, options);
   const prepared = await prepareBalance(request);
   const { out, inputs } = prepared;
   await mkdir(out, { recursive: true });

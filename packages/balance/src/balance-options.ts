@@ -1,12 +1,4 @@
-import {
-  type ChatModel,
-  ConfigError,
-  type Embedder,
-  formatZodError,
-  type Logger,
-  type RunProgress,
-  type TaskDefinition,
-} from '@treesynth/core';
+import type { ChatModel, Embedder, Logger, RunProgress, TaskDefinition } from '@treesynth/core';
 import { z } from 'zod';
 import type { BalanceReportInput } from './output/balance-report-input.js';
 import type { RouterKind } from './routing/route-types.js';
@@ -106,11 +98,3 @@ export const balanceOptionsSchema = z.object({
 
 export type BalanceOptions = z.input<typeof balanceOptionsSchema>;
 export type ParsedBalanceOptions = z.output<typeof balanceOptionsSchema>;
-
-/** Validates options; the first problem is a ConfigError naming the option. */
-export function parseBalanceOptions(options: BalanceOptions): ParsedBalanceOptions {
-  const parsed = balanceOptionsSchema.safeParse(options);
-  if (parsed.success) return parsed.data;
-  const { path, message } = formatZodError(parsed.error);
-  throw new ConfigError({ path, message });
-}

@@ -6,7 +6,6 @@ export {
   type ModelSource,
   type ModelSourceContext,
   type ParsedBalanceOptions,
-  parseBalanceOptions,
   ROUTER_KINDS,
 } from './balance-options.js';
 // The balance folder's files.
@@ -19,7 +18,7 @@ export {
   readBalanceManifest,
 } from './output/balance-manifest.js';
 export type { BalanceReportInput } from './output/balance-report-input.js';
-export { type BalanceProvenance, originalRow, synthesizedRow } from './output/balanced-rows.js';
+export type { BalanceProvenance } from './output/balanced-rows.js';
 export {
   type LeafDistribution,
   leafDistribution,
@@ -27,7 +26,6 @@ export {
 } from './output/leaf-distribution.js';
 export { type BalanceRouter, type PlanFile, planFileSchema, readPlanFile } from './output/plan-file.js';
 export type { RouteLine } from './output/route-lines.js';
-// Routing: every sample to exactly one leaf.
 
 // Planning: targets per leaf, seeded downsampling, synthesis of shortfalls.
 export {
@@ -38,17 +36,7 @@ export {
   planBalance,
 } from './plan/balance-plan.js';
 export { downsample } from './plan/downsample.js';
-export {
-  DEFAULT_COUNT_KEY,
-  leafLabel,
-  leafTargets,
-  PAPER_INFINITE_BASE,
-  paperWeights,
-  parseTargetCounts,
-  proportionalTargets,
-  type TargetSpec,
-  uniformTargets,
-} from './plan/leaf-targets.js';
+export { parseTargetCounts, type TargetSpec } from './plan/leaf-targets.js';
 export {
   type LeafSynthesis,
   type SynthesisProgress,
@@ -56,19 +44,17 @@ export {
   type SynthesizeShortfallsOptions,
   synthesizeShortfalls,
 } from './plan/synthesize-shortfalls.js';
+
+// Routing: every sample to exactly one leaf.
 export { combineEmbedders, type WeightedEmbedder } from './routing/combine-embedders.js';
 export { type CreateRouterOptions, createRouter } from './routing/create-router.js';
 export {
   createEmbeddingRouter,
-  describePath,
-  type EmbeddingReview,
   type EmbeddingRouter,
   type EmbeddingRouterOptions,
-  sampleText,
 } from './routing/embedding-router.js';
 export { createHybridRouter, type HybridRouter, type HybridRouterOptions } from './routing/hybrid-router.js';
 export { createLlmRouter, type LlmRouter, type LlmRouterOptions } from './routing/llm-router.js';
-export { matchOption, normalizeAnswer } from './routing/match-option.js';
 export type {
   LevelDecision,
   Route,

@@ -3,18 +3,15 @@ import { basename, extname, join, resolve } from 'node:path';
 import {
   type ChatModel,
   ConfigError,
-  checkOutputPath,
   type DatasetFile,
   type Embedder,
   loadTask,
   type PartitionTree,
   parseEngineConfig,
-  RUN_FILES,
   readDatasetFile,
-  sha256,
-  stableStringify,
   type TaskDefinition,
 } from '@treesynth/core';
+import { checkOutputPath, RUN_FILES, sha256, stableStringify } from '@treesynth/core/internal';
 import type { ModelSource, ParsedBalanceOptions } from './balance-options.js';
 import { chatModelSource, embedderSource } from './model-source.js';
 import { BALANCE_FILES, type BalanceInputs, checkBalanceFolder } from './output/balance-manifest.js';

@@ -1,8 +1,5 @@
-// Spec: the interfaces every implementation depends on.
-
-// Configuration.
+// Configuration: engine settings and call limits.
 export { type CallLimits, callLimitsSchema } from './config/call-limits.js';
-export { checkOutputPath, type OutputPathOptions } from './config/check-output-path.js';
 export {
   type EngineConfig,
   type EngineConfigFile,
@@ -13,30 +10,14 @@ export {
   synthesisConfigSchema,
   treeConfigSchema,
 } from './config/engine-config.js';
-export { formatZodError } from './config/format-zod-error.js';
-export { type OptionNamer, optionName } from './config/option-name.js';
-export { readJsonFile } from './config/read-json-file.js';
-// Dataset readers.
+// Dataset readers: a JSONL/JSON/CSV file or a run folder (docs/eval.md).
 export { type DatasetFile, readDatasetFile } from './datasets/read-dataset-file.js';
 export { type RunFolderDataset, readRunFolder } from './datasets/read-run-folder.js';
-export {
-  type DatasetRow,
-  describeProblems,
-  type NumberedValue,
-  type RowProblem,
-  textRows,
-} from './datasets/text-rows.js';
-// The engine.
-export { callSizes, spreadBudget } from './engine/budget.js';
-export { checkCriterion, isVagueValue, mergeValues } from './engine/check-criterion.js';
-export { type Priority, Scheduler } from './engine/scheduler.js';
+// Running: the engine entry points and the usage file.
 export {
   type RunProgress,
   type RunSummary,
   runTreeSynth,
-  type SamplesRepair,
-  type StageTwoEstimate,
-  TreeSynthEngine,
   type TreeSynthOptions,
   treeSynthGenerator,
 } from './engine/tree-synth-engine.js';
@@ -44,11 +25,11 @@ export {
   type UsageCounts,
   type UsageFile,
   type UsageReport,
-  UsageTracker,
   usageCountsSchema,
   usageFileSchema,
   usageReportSchema,
 } from './engine/usage-tracker.js';
+
 // Errors.
 export {
   AbortedError,
@@ -61,15 +42,14 @@ export {
   RunWriteError,
   StructuredOutputError,
   TreeSynthError,
-  throwIfAborted,
 } from './errors/index.js';
-export { extractJson } from './json/extract-json.js';
-// Models.
-export { type GenerateObjectOptions, generateObject, toJsonSchema } from './model/generate-object.js';
+
+// Middleware for models and embedders.
 export { wrapChatModel } from './model/wrap-chat-model.js';
 export { wrapEmbedder } from './model/wrap-embedder.js';
+
+// The prompt format a model server reads (docs/simulator.md).
 export {
-  type PromptMessages,
   readSchemaHint,
   readStageRequest,
   type StageName,
@@ -79,15 +59,8 @@ export {
   staticPrefixLength,
 } from './prompts/prompt-format.js';
 export { STAGE_SCHEMA_NAMES } from './prompts/prompt-layout.js';
-export {
-  coveragePrompt,
-  criterionPrompt,
-  leafPrompt,
-  pivotPrompt,
-  type RoutePromptInput,
-  routePrompt,
-} from './prompts/stage-prompts.js';
-// Opening, resuming and running a run folder.
+
+// Opening and resuming a run folder.
 export {
   type ModelConnector,
   type OpenedRun,
@@ -96,19 +69,9 @@ export {
   openRunOptionsSchema,
   type StoredModel,
 } from './run/open-run.js';
-export {
-  budgetChangeProblem,
-  checkResume,
-  fingerprintParts,
-  firstDifference,
-} from './run/resume-check.js';
-export {
-  loadStageModules,
-  STAGE_NAMES,
-  type StageModules,
-  stageModulesFromConfig,
-  stageModulesSchema,
-} from './run/stage-modules.js';
+export { STAGE_NAMES, type StageModules, stageModulesSchema } from './run/stage-modules.js';
+
+// Spec: the interfaces every implementation depends on.
 export type {
   ChatCallOptions,
   ChatMessage,
@@ -137,19 +100,9 @@ export type {
   StructuredRequest,
   StructuredResponse,
 } from './spec/stage.js';
-export {
-  builtinStages,
-  coverageStage,
-  criterionStage,
-  leafStage,
-  pivotStage,
-} from './stages/builtin-stages.js';
-export { coverageSchema, criterionSchema, routeSchema, samplesSchema } from './stages/stage-schemas.js';
-// The run store.
-export { isOwnTemporaryFile, writeFileAtomic } from './store/atomic-write.js';
-export { JsonlAppender, readJsonl, repairTornTail } from './store/jsonl.js';
+
+// The run folder's files.
 export { type RunEvent, runEventSchema } from './store/run-events.js';
-export { type LockHolder, RUN_LOCK_FILE, RunLock } from './store/run-lock.js';
 export {
   RUN_SCHEMA_VERSION,
   type RunManifest,
@@ -158,24 +111,18 @@ export {
   runManifestSchema,
   runStatusSchema,
 } from './store/run-manifest.js';
-export { RUN_FILES, RunStore, readTreeFile, sampleToLine } from './store/run-store.js';
-export { compareSampleIds } from './store/sample-order.js';
-export { genericTask } from './tasks/builtin/generic.js';
-export { MATH_SUBJECTS } from './tasks/builtin/math.js';
-export { cleanFields } from './tasks/clean-fields.js';
+export { RunStore, readTreeFile } from './store/run-store.js';
+
+// Tasks.
 export { BUILTIN_TASKS, type BuiltinTaskName, loadTask, parseTask } from './tasks/load-task.js';
-// Tasks and prompts.
 export {
-  primaryField,
-  RESERVED_FIELD_NAMES,
   type TaskDefinition,
   type TaskDefinitionInput,
   taskDefinitionSchema,
 } from './tasks/task-definition.js';
-// The tree.
-export { nodeId, normalizeName, ROOT_ID } from './tree/node-id.js';
+
+// The partition tree.
 export {
-  drawPath,
   infiniteDepth,
   type LeafReason,
   type NodeSplit,
@@ -185,18 +132,3 @@ export {
   TREE_SCHEMA_VERSION,
   type TreeNode,
 } from './tree/partition-tree.js';
-
-// Utilities.
-export { gini, normalizedEntropy } from './util/count-statistics.js';
-export { estimateTokens } from './util/estimate-tokens.js';
-export { hash32, sha256, stableStringify } from './util/hash.js';
-export { createRandom, pick, seededSample } from './util/random.js';
-export {
-  isSecretParameter,
-  redactSecrets,
-  redactUrl,
-  redactUrlsInText,
-  scrubSecrets,
-} from './util/redact.js';
-export { sleep } from './util/sleep.js';
-export { wordTokens } from './util/word-tokens.js';

@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
-import { type Embedder, type EmbedOptions, type EmbedResult, wordTokens } from '@treesynth/core';
+import type { Embedder, EmbedOptions, EmbedResult } from '@treesynth/core';
+import { wordTokens } from '@treesynth/core/internal';
 import { writeEmbeddingTableModel } from './embedding-table-model.js';
 
 export interface GloveSifEmbedderOptions {

@@ -1,4 +1,3 @@
-export { writeEmbeddingTableModel } from './embedding-table-model.js';
 export {
   createGloveSifEmbedder,
   exportGloveSifModel,

@@ -1,4 +1,4 @@
-import { createRandom } from '@treesynth/core';
+import { createRandom } from '@treesynth/core/internal';
 import { writeEmbeddingTableModel } from './embedding-table-model.js';
 
 /** A tiny real model folder for tests: random 8-d vectors for `words`; returns them to check against. */

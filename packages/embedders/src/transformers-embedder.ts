@@ -1,12 +1,7 @@
 import { existsSync } from 'node:fs';
 import { isAbsolute, resolve } from 'node:path';
-import {
-  ConfigError,
-  type Embedder,
-  type EmbedOptions,
-  type EmbedResult,
-  throwIfAborted,
-} from '@treesynth/core';
+import { ConfigError, type Embedder, type EmbedOptions, type EmbedResult } from '@treesynth/core';
+import { throwIfAborted } from '@treesynth/core/internal';
 
 export interface TransformersEmbedderOptions {
   /** A hub id (`Xenova/all-MiniLM-L6-v2`, found in `cacheDir`) or a local folder with config.json, tokenizer.json and onnx/. */

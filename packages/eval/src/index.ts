@@ -14,23 +14,15 @@ export {
 } from './compare/compare-datasets.js';
 export type { CompareProgress } from './compare/compare-progress.js';
 export { type DatasetInput, datasetInputSchema } from './compare/load-dataset.js';
-export { type MetricId, type MetricRow, type MetricTable, metricTable } from './compare/metric-table.js';
+export type { MetricId, MetricRow, MetricTable } from './compare/metric-table.js';
 
 // Diversity metrics.
 export {
   type ClusterEntropyOptions,
   type ClusterEntropyResult,
   clusterEntropy,
-  defaultClusterCount,
 } from './metrics/cluster-entropy.js';
 export { type DistinctN, type DistinctNOptions, distinctN } from './metrics/distinct-n.js';
-export {
-  type CountSummary,
-  gini,
-  normalizedEntropy,
-  quantileSorted,
-  summarizeCounts,
-} from './metrics/distribution-stats.js';
 export {
   type DiversityMetricName,
   type DiversityMetrics,
@@ -43,7 +35,6 @@ export {
   type DuplicateRates,
   type DuplicateRatesOptions,
   duplicateRates,
-  normalizeForDuplicates,
 } from './metrics/duplicate-rates.js';
 export {
   createEmbeddingMatrix,
@@ -52,7 +43,6 @@ export {
   normalizeRows,
   selectRows,
 } from './metrics/embedding-matrix.js';
-export { type KMeansOptions, type KMeansResult, kMeans } from './metrics/k-means.js';
 export { type LeafCoverage, leafCoverage } from './metrics/leaf-coverage.js';
 export {
   type LeafCosineEntry,
@@ -66,13 +56,9 @@ export {
   nearestNeighbourDistance,
 } from './metrics/nearest-neighbour-distance.js';
 export { type SelfBleuOptions, type SelfBleuResult, selfBleu } from './metrics/self-bleu.js';
-export { symmetricEigenvalues } from './metrics/symmetric-eigen.js';
-export { tokenizeWords } from './metrics/tokenize-words.js';
-export { type VendiOptions, vendiFromEigenvalues, vendiScore } from './metrics/vendi-score.js';
+export { type VendiOptions, vendiScore } from './metrics/vendi-score.js';
 
 // HTML reports.
-export { escapeHtml, serializeJsonForHtml } from './report/escape-html.js';
-export { renderReport } from './report/render-report.js';
 export type {
   MetricDirection,
   ReportDataset,
@@ -88,7 +74,6 @@ export { writeReport } from './report/write-report.js';
 // t-SNE.
 export {
   EXACT_NEIGHBOURS_MAX_ROWS,
-  type NeighbourMethod,
   type PrincipalComponentsOptions,
   type PrincipalComponentsResult,
   principalComponents,

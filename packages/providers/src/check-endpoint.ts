@@ -1,4 +1,5 @@
-import { AbortedError, ApiCallError, redactUrl, scrubSecrets } from '@treesynth/core';
+import { AbortedError, ApiCallError } from '@treesynth/core';
+import { redactUrl, scrubSecrets } from '@treesynth/core/internal';
 import { endpointUrl, parseBaseUrl } from './openai/base-url.js';
 
 /**

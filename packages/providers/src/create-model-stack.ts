@@ -1,13 +1,11 @@
 import {
   type ChatModel,
   type ChatModelMiddleware,
-  ConfigError,
   callLimitsSchema,
-  formatZodError,
   type Logger,
-  redactUrl,
   wrapChatModel,
 } from '@treesynth/core';
+import { parseOptions, redactUrl } from '@treesynth/core/internal';
 import { z } from 'zod';
 import { checkEndpoint } from './check-endpoint.js';
 import { cacheMiddleware } from './middleware/cache-middleware.js';
@@ -53,14 +51,6 @@ export const modelStackOptionsSchema = endpointOptionsSchema.extend(callStackOpt
 export type EndpointOptions = z.input<typeof endpointOptionsSchema>;
 export type CallStackOptions = z.input<typeof callStackOptionsSchema>;
 export type ModelStackOptions = z.input<typeof modelStackOptionsSchema>;
-
-/** Validates options; the first problem is a ConfigError naming the option (`baseURLs`, `timeoutMs`). */
-function parseOptions<Schema extends z.ZodType>(schema: Schema, options: unknown): z.output<Schema> {
-  const parsed = schema.safeParse(options);
-  if (parsed.success) return parsed.data;
-  const { path, message } = formatZodError(parsed.error);
-  throw new ConfigError({ path, message });
-}
 
 /**
  * The model at its endpoint(s): one OpenAI-compatible client, or a load-balanced set when several base

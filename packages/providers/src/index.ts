@@ -1,9 +1,4 @@
-export {
-  type BatchIngestReport,
-  type BatchRequestLine,
-  deferToBatchMiddleware,
-  ingestBatchResults,
-} from './batch/batch-jobs.js';
+export { type BatchIngestReport, type BatchRequestLine, deferToBatchMiddleware } from './batch/batch-jobs.js';
 export {
   BATCH_REQUESTS_FILE,
   type ExportBatchOptions,
@@ -14,7 +9,6 @@ export {
 export type { ExportBatchResult } from './batch/batch-pass.js';
 export { exportBatch } from './batch/export-batch.js';
 export { type IngestBatchResult, ingestBatch } from './batch/ingest-batch.js';
-export { checkEndpoint } from './check-endpoint.js';
 export {
   type CallStackOptions,
   callStackMiddleware,
@@ -25,47 +19,27 @@ export {
   endpointOptionsSchema,
   type ModelStackOptions,
   modelStackOptionsSchema,
-  RATE_LIMIT_NOTICE_MS,
 } from './create-model-stack.js';
 export {
   createEmbedder,
   createHashingEmbedder,
   DEFAULT_OFFLINE_EMBEDDER,
   EMBEDDER_SPECS,
-  EmbeddingCache,
   type EmbeddingCacheMiddlewareOptions,
   type EmbedManyOptions,
   type EmbedManyResult,
   embeddingCacheMiddleware,
   embedMany,
   type HashingEmbedderOptions,
-  OpenAIEmbedder,
-  type OpenAIEmbedderConfig,
 } from './embedding/index.js';
+export { type CacheMiddlewareOptions, cacheMiddleware } from './middleware/cache-middleware.js';
 export {
-  type CacheMiddlewareOptions,
-  cacheMiddleware,
-  responseCacheKey,
-  responseCachePath,
-  storeCachedResponse,
-} from './middleware/cache-middleware.js';
-export {
-  type EndpointState,
-  type EndpointStatus,
   type LoadBalancedChatModel,
   type LoadBalancedChatModelOptions,
   loadBalancedChatModel,
 } from './middleware/load-balanced-chat-model.js';
+export { prefixShareMiddleware } from './middleware/prefix-share.js';
 export {
-  type PrefixShareCounts,
-  type PrefixShareReport,
-  type PromptRecord,
-  prefixShare,
-  prefixShareMiddleware,
-} from './middleware/prefix-share.js';
-export {
-  DEFAULT_COMPLETION_TOKENS,
-  estimateCallTokens,
   type RateLimit,
   type RateLimitMiddlewareOptions,
   type RateLimitWait,
@@ -74,13 +48,8 @@ export {
 export {
   type RetryEvent,
   type RetryMiddlewareOptions,
-  retryDelayMs,
   retryMiddleware,
 } from './middleware/retry-middleware.js';
-export { type BaseUrl, endpointUrl, parseBaseUrl } from './openai/base-url.js';
-export { chatRequestBody, chatResultFromCompletion } from './openai/chat-completion-mapping.js';
-export { isRetryableStatus, parseRetryAfter } from './openai/map-openai-error.js';
-export { OpenAIChatModel, type OpenAIChatModelConfig } from './openai/openai-chat-model.js';
 export {
   type OpenAIChatModelId,
   type OpenAIChatOptions,
@@ -90,7 +59,6 @@ export {
 export {
   createOpenAICompatible,
   DEFAULT_OPENAI_BASE_URL,
-  isLoopbackUrl,
   type OpenAICompatibleProvider,
   type OpenAICompatibleSettings,
 } from './openai/openai-compatible-provider.js';

@@ -1,6 +1,13 @@
 import {
   BUILTIN_TASKS,
   type ChatMessage,
+  type PathStep,
+  parseTask,
+  type SampleFields,
+  STAGE_SCHEMA_NAMES,
+  type TaskDefinition,
+} from '@treesynth/core';
+import {
   checkCriterion,
   coveragePrompt,
   coverageSchema,
@@ -8,15 +15,10 @@ import {
   criterionSchema,
   genericTask,
   leafPrompt,
-  type PathStep,
-  parseTask,
   pivotPrompt,
-  type SampleFields,
-  STAGE_SCHEMA_NAMES,
   samplesSchema,
-  type TaskDefinition,
   toJsonSchema,
-} from '@treesynth/core';
+} from '@treesynth/core/internal';
 import { describe, expect, it } from 'vitest';
 import { type AnswerOptions, answerChatRequest, type ChatCompletion } from './answer-request.js';
 import { parseMarkers } from './sample-markers.js';

@@ -1,15 +1,12 @@
 import {
-  createRandom,
-  estimateTokens,
-  hash32,
   PromptFormatError,
   readSchemaHint,
   readStageRequest,
   type StageName,
   type StageRequest,
-  stableStringify,
   staticPrefixLength,
 } from '@treesynth/core';
+import { createRandom, estimateTokens, hash32, stableStringify } from '@treesynth/core/internal';
 import { chooseRouteOption } from './route-answer.js';
 import { type ContentFaultKind, corruptContent } from './simulator-faults.js';
 import { chooseCriterion, completeValues, writeSamples } from './stage-answers.js';

@@ -1,4 +1,4 @@
-import { normalizeName } from '@treesynth/core';
+import { normalizeName } from '@treesynth/core/internal';
 
 /** One hidden attribute of a task's data, with every value it can take. */
 export interface WorldDimension {

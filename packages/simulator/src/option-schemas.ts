@@ -1,4 +1,3 @@
-import { ConfigError, formatZodError } from '@treesynth/core';
 import { z } from 'zod';
 
 /** Longest wait the simulator holds (a day): Node's timers fire at once past about 24.8 days. */
@@ -36,15 +35,3 @@ export const seedSchema = z
   .int(expected('an integer'))
   .min(0, expected('an integer from 0 to 4294967295'))
   .max(0xffff_ffff, expected('an integer from 0 to 4294967295'));
-
-/** Validates options against `schema`; the first problem is a ConfigError naming the option (`faults.rate429`). */
-export function parseOptions<Schema extends z.ZodType>(
-  schema: Schema,
-  options: unknown,
-  prefix = '',
-): z.output<Schema> {
-  const parsed = schema.safeParse(options);
-  if (parsed.success) return parsed.data;
-  const { path, message } = formatZodError(parsed.error);
-  throw new ConfigError({ path: [prefix, path].filter(Boolean).join('.'), message });
-}

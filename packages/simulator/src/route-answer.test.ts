@@ -1,11 +1,5 @@
-import {
-  type ChatMessage,
-  parseTask,
-  routePrompt,
-  routeSchema,
-  STAGE_SCHEMA_NAMES,
-  toJsonSchema,
-} from '@treesynth/core';
+import { type ChatMessage, parseTask, STAGE_SCHEMA_NAMES } from '@treesynth/core';
+import { routePrompt, routeSchema, toJsonSchema } from '@treesynth/core/internal';
 import { describe, expect, it } from 'vitest';
 import { answerChatRequest } from './answer-request.js';
 import {

@@ -1,4 +1,4 @@
-import { hash32 } from '@treesynth/core';
+import { hash32 } from '@treesynth/core/internal';
 
 /**
  * Markers a test puts in a sample's text to make the simulated router answer with a value that is

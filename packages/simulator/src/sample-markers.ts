@@ -1,4 +1,4 @@
-import { normalizeName } from '@treesynth/core';
+import { normalizeName } from '@treesynth/core/internal';
 
 /**
  * Every simulated sample carries its attributes in its main text, as a marker block followed by the

@@ -4,7 +4,6 @@ import { join } from 'node:path';
 import {
   BUILTIN_TASKS,
   type EngineConfigInput,
-  normalizeName,
   type PathStep,
   parseEngineConfig,
   parseTask,
@@ -12,6 +11,7 @@ import {
   runTreeSynth,
   type TaskDefinition,
 } from '@treesynth/core';
+import { normalizeName } from '@treesynth/core/internal';
 import { createOpenAICompatible } from '@treesynth/providers';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parseMarkers } from './sample-markers.js';

@@ -8,17 +8,19 @@ import {
   BUILTIN_TASKS,
   type ChatMessage,
   ConfigError,
+  parseTask,
+  STAGE_SCHEMA_NAMES,
+} from '@treesynth/core';
+import {
   coveragePrompt,
   coverageSchema,
   criterionPrompt,
   criterionSchema,
   extractJson,
   leafPrompt,
-  parseTask,
-  STAGE_SCHEMA_NAMES,
   samplesSchema,
   toJsonSchema,
-} from '@treesynth/core';
+} from '@treesynth/core/internal';
 import { createOpenAICompatible } from '@treesynth/providers';
 import { describe, expect, it } from 'vitest';
 import type { z } from 'zod';

@@ -1,6 +1,6 @@
-import { createRandom, hash32 } from '@treesynth/core';
+import { createRandom, hash32, parseOptions, pathUnder } from '@treesynth/core/internal';
 import { z } from 'zod';
-import { millisecondsSchema, parseOptions, rateSchema, secondsSchema, seedSchema } from './option-schemas.js';
+import { millisecondsSchema, rateSchema, secondsSchema, seedSchema } from './option-schemas.js';
 
 /**
  * Faults the simulator injects, each with its chance per request attempt; the rates add up to at
@@ -104,7 +104,7 @@ export interface FaultDraw {
 
 /** Validate fault options (rates in [0, 1] that sum to at most 1), naming the field that is wrong. */
 export function planFaults(faults: SimulatorFaults = {}, simulatorSeed = 0): FaultPlan {
-  const checked = parseOptions(simulatorFaultsSchema, faults, 'faults');
+  const checked = parseOptions(simulatorFaultsSchema, faults, pathUnder('faults'));
   const rates = Object.fromEntries(
     FAULT_KINDS.map((kind) => [kind, checked[RATE_OPTION[kind]] ?? 0]),
   ) as Record<SimulatorFaultKind, number>;

@@ -1,4 +1,5 @@
-import { normalizeName, type PathStep, pick, type SampleFields } from '@treesynth/core';
+import type { PathStep, SampleFields } from '@treesynth/core';
+import { normalizeName, pick } from '@treesynth/core/internal';
 import { createDraft, findDimension, type LatentWorld, type WorldDimension } from './latent-world.js';
 import { drawTag, formatMarkers, parseMarkers } from './sample-markers.js';
 

@@ -1,13 +1,6 @@
 import { Agent, request as httpRequest } from 'node:http';
-import {
-  BUILTIN_TASKS,
-  ConfigError,
-  parseTask,
-  pivotPrompt,
-  STAGE_SCHEMA_NAMES,
-  samplesSchema,
-  toJsonSchema,
-} from '@treesynth/core';
+import { BUILTIN_TASKS, ConfigError, parseTask, STAGE_SCHEMA_NAMES } from '@treesynth/core';
+import { pivotPrompt, samplesSchema, toJsonSchema } from '@treesynth/core/internal';
 import OpenAI from 'openai';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type Simulator, type SimulatorStats, startSimulator } from './start-simulator.js';

@@ -1,13 +1,13 @@
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { ConfigError, createRandom, hash32, sha256, stableStringify } from '@treesynth/core';
+import { ConfigError } from '@treesynth/core';
+import { createRandom, hash32, parseOptions, sha256, stableStringify } from '@treesynth/core/internal';
 import {
   type ApiErrorBody,
   answerChatRequest,
   invalidRequest,
   type SimulatorStage,
 } from './answer-request.js';
-import { parseOptions } from './option-schemas.js';
 import {
   drawFault,
   FAULT_KINDS,

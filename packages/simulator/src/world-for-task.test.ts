@@ -1,4 +1,5 @@
-import { BUILTIN_TASKS, isVagueValue, MATH_SUBJECTS, normalizeName } from '@treesynth/core';
+import { BUILTIN_TASKS } from '@treesynth/core';
+import { isVagueValue, MATH_SUBJECTS, normalizeName } from '@treesynth/core/internal';
 import { describe, expect, it } from 'vitest';
 import type { LatentWorld } from './latent-world.js';
 import { recognizeTask, worldForTask } from './world-for-task.js';

@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { compareSampleIds, RunStore } from '@treesynth/core';
+import { RunStore } from '@treesynth/core';
+import { compareSampleIds } from '@treesynth/core/internal';
 import { startSimulator } from '@treesynth/simulator';
 import { defineCommand, integerOption, stringOption, wholeNumber } from '../command.js';
 import { EXIT } from '../exit-codes.js';

@@ -1,6 +1,6 @@
 import { statSync } from 'node:fs';
 import { resolve } from 'node:path';
-import { checkOutputPath } from '@treesynth/core';
+import { checkOutputPath } from '@treesynth/core/internal';
 import { buildReport, buildReportOptionsSchema, writeReport } from '@treesynth/eval';
 import { defineCommand, integerOption, stringOption } from '../command.js';
 import { compareOptionsFromFlags, DATASET_OPTIONS } from '../compare-flags.js';

@@ -1,12 +1,12 @@
 import { existsSync, readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
+import { RunStoreError } from '@treesynth/core';
 import {
   isOwnTemporaryFile,
   RUN_LOCK_FILE,
-  RunStoreError,
   stableStringify,
   writeFileAtomic,
-} from '@treesynth/core';
+} from '@treesynth/core/internal';
 import { z } from 'zod';
 import { readJsonThrough } from './read-json-through.js';
 

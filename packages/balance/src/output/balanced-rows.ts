@@ -1,10 +1,5 @@
-import {
-  type DatasetRow,
-  type PathStep,
-  primaryField,
-  type SampleRecord,
-  type TaskDefinition,
-} from '@treesynth/core';
+import type { PathStep, SampleRecord, TaskDefinition } from '@treesynth/core';
+import { type DatasetRow, primaryField } from '@treesynth/core/internal';
 import type { Route } from '../routing/route-types.js';
 
 /**

@@ -1,4 +1,5 @@
-import { gini, normalizedEntropy, type PartitionTree } from '@treesynth/core';
+import type { PartitionTree } from '@treesynth/core';
+import { gini, normalizedEntropy } from '@treesynth/core/internal';
 import { z } from 'zod';
 
 /** Leaf distribution of a set of rows, as `plan.json` and the result give it. */

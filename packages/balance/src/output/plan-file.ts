@@ -1,4 +1,4 @@
-import { type DatasetRow, type RowProblem, writeFileAtomic } from '@treesynth/core';
+import { type DatasetRow, type RowProblem, writeFileAtomic } from '@treesynth/core/internal';
 import { z } from 'zod';
 import type { BalancePlan } from '../plan/balance-plan.js';
 import type { SynthesisResult } from '../plan/synthesize-shortfalls.js';

@@ -1,4 +1,5 @@
-import { ConfigError, readJsonFile } from '@treesynth/core';
+import { ConfigError } from '@treesynth/core';
+import { readJsonFile } from '@treesynth/core/internal';
 import type { z } from 'zod';
 
 /** A JSON file read back through the schema of the code that wrote it; anything else names the file. */

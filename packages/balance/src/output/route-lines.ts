@@ -1,4 +1,5 @@
-import type { DatasetRow, PathStep, RowProblem } from '@treesynth/core';
+import type { PathStep } from '@treesynth/core';
+import type { DatasetRow, RowProblem } from '@treesynth/core/internal';
 import type { Route } from '../routing/route-types.js';
 
 /** One line of `routes.jsonl`: where one input row went (or why it went nowhere). */

@@ -1,5 +1,6 @@
 import { join } from 'node:path';
-import { type DatasetFile, type PartitionTree, type TaskDefinition, writeFileAtomic } from '@treesynth/core';
+import type { DatasetFile, PartitionTree, TaskDefinition } from '@treesynth/core';
+import { writeFileAtomic } from '@treesynth/core/internal';
 import type { ParsedBalanceOptions } from '../balance-options.js';
 import type { BalancePlan } from '../plan/balance-plan.js';
 import type { SynthesisResult } from '../plan/synthesize-shortfalls.js';

@@ -1,4 +1,5 @@
-import { ConfigError, infiniteDepth, type PartitionTree, spreadBudget } from '@treesynth/core';
+import { ConfigError, infiniteDepth, type PartitionTree } from '@treesynth/core';
+import { spreadBudget } from '@treesynth/core/internal';
 import type { Route } from '../routing/route-types.js';
 import { downsample } from './downsample.js';
 import { leafLabel, leafTargets, type TargetSpec } from './leaf-targets.js';

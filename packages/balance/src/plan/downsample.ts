@@ -1,4 +1,4 @@
-import { seededSample } from '@treesynth/core';
+import { seededSample } from '@treesynth/core/internal';
 
 /**
  * Keep `keep` of `items`, drawn without replacement by a generator seeded with `seed`; the kept items

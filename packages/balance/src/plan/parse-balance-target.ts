@@ -1,5 +1,6 @@
 import { existsSync } from 'node:fs';
-import { ConfigError, readJsonFile, type TreeNode } from '@treesynth/core';
+import { ConfigError, type TreeNode } from '@treesynth/core';
+import { readJsonFile } from '@treesynth/core/internal';
 import { parseTargetCounts, type TargetSpec } from './leaf-targets.js';
 
 /** A balance's `target` option, parsed; a counts file is checked against the tree once the tree is known. */

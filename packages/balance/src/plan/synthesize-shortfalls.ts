@@ -1,24 +1,15 @@
 import { setMaxListeners } from 'node:events';
 import {
   ApiCallError,
-  builtinStages,
   type ChatCallOptions,
   type ChatModel,
   type ChatResult,
-  callSizes,
-  cleanFields,
-  createRandom,
-  drawPath,
   type EngineConfig,
-  generateObject,
-  hash32,
   type Logger,
   type PartitionTree,
   parseEngineConfig,
-  primaryField,
   type SampleFields,
   type SampleRecord,
-  Scheduler,
   type StageContext,
   type Stages,
   StructuredOutputError,
@@ -26,8 +17,19 @@ import {
   type TaskDefinition,
   type TreeNode,
   type UsageReport,
-  UsageTracker,
 } from '@treesynth/core';
+import {
+  builtinStages,
+  callSizes,
+  cleanFields,
+  createRandom,
+  drawPath,
+  generateObject,
+  hash32,
+  primaryField,
+  Scheduler,
+  UsageTracker,
+} from '@treesynth/core/internal';
 
 export interface SynthesisProgress {
   /** Leaves whose requests are settled (filled, or out of calls). */

@@ -3,10 +3,10 @@ import {
   type NodeSplit,
   PartitionTree,
   parseTask,
-  ROOT_ID,
   type SampleFields,
   type TaskDefinition,
 } from '@treesynth/core';
+import { ROOT_ID } from '@treesynth/core/internal';
 
 export const fruitTask: TaskDefinition = parseTask({
   name: 'fruit',

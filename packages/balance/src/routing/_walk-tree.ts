@@ -1,4 +1,5 @@
-import { AbortedError, type PartitionTree, type PathStep, ROOT_ID, type TreeNode } from '@treesynth/core';
+import { AbortedError, type PartitionTree, type PathStep, type TreeNode } from '@treesynth/core';
+import { ROOT_ID } from '@treesynth/core/internal';
 import type { LevelDecision, RouteProgress } from './route-types.js';
 
 /** One value a split node offers, and the child a sample taking it goes to. */

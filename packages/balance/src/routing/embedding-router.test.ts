@@ -1,4 +1,5 @@
-import { ConfigError, PartitionTree, ROOT_ID } from '@treesynth/core';
+import { ConfigError, PartitionTree } from '@treesynth/core';
+import { ROOT_ID } from '@treesynth/core/internal';
 import { describe, expect, it } from 'vitest';
 import { fruitTask, keywordEmbedder, oneLevelTree, split } from './_test-trees.fixture.js';
 import { createRouter } from './create-router.js';

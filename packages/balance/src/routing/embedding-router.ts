@@ -3,12 +3,12 @@ import {
   type Embedder,
   type NodeStep,
   type PartitionTree,
-  primaryField,
   type SampleFields,
   type TaskDefinition,
   type TreeNode,
   wrapEmbedder,
 } from '@treesynth/core';
+import { primaryField } from '@treesynth/core/internal';
 import { dot, dotRows, mean, norm, subtract, unit } from './_vectors.js';
 import { type SplitView, splitView, type Walker, walkTree } from './_walk-tree.js';
 import type { LevelDecision, Route, RouteOptions, Router, RouterStats } from './route-types.js';

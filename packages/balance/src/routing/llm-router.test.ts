@@ -1,11 +1,8 @@
-import { type ChatModel, PartitionTree, ROOT_ID, STAGE_SCHEMA_NAMES } from '@treesynth/core';
+import { type ChatModel, PartitionTree, STAGE_SCHEMA_NAMES } from '@treesynth/core';
+import { ROOT_ID } from '@treesynth/core/internal';
 import { createOpenAICompatible } from '@treesynth/providers';
-import {
-  ROUTE_INVALID_MARKER,
-  ROUTE_INVALID_ONCE_MARKER,
-  type Simulator,
-  startSimulator,
-} from '@treesynth/simulator';
+import { type Simulator, startSimulator } from '@treesynth/simulator';
+import { ROUTE_INVALID_MARKER, ROUTE_INVALID_ONCE_MARKER } from '@treesynth/simulator/internal';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { fruitTask, keywordEmbedder, split } from './_test-trees.fixture.js';
 import { createRouter } from './create-router.js';

@@ -3,18 +3,15 @@ import {
   type ChatMessage,
   type ChatModel,
   ConfigError,
-  generateObject,
-  hash32,
   type Logger,
   type PartitionTree,
   type PathStep,
-  routePrompt,
-  routeSchema,
   STAGE_SCHEMA_NAMES,
   StructuredOutputError,
   silentLogger,
   type TaskDefinition,
 } from '@treesynth/core';
+import { generateObject, hash32, routePrompt, routeSchema } from '@treesynth/core/internal';
 import { createLimit } from './_limit.js';
 import { type NodeOutcome, type SplitView, walkTree } from './_walk-tree.js';
 import { toRoute } from './embedding-router.js';

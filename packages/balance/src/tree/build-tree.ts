@@ -5,10 +5,9 @@ import {
   type RunProgress,
   RunStore,
   runTreeSynth,
-  sha256,
-  stableStringify,
   type TaskDefinition,
 } from '@treesynth/core';
+import { sha256, stableStringify } from '@treesynth/core/internal';
 
 export interface BuildTreeOptions {
   /** The tree run's folder (`<balance folder>/tree`): created, or resumed when it holds a run. */

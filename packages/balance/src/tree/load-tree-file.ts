@@ -1,13 +1,7 @@
 import { existsSync, statSync } from 'node:fs';
 import { dirname, join } from 'node:path';
-import {
-  ConfigError,
-  PartitionTree,
-  RUN_FILES,
-  readJsonFile,
-  readRunManifest,
-  type TaskDefinition,
-} from '@treesynth/core';
+import { ConfigError, PartitionTree, readRunManifest, type TaskDefinition } from '@treesynth/core';
+import { RUN_FILES, readJsonFile } from '@treesynth/core/internal';
 
 /**
  * A finished tree.json (or a run folder holding one), checked; its task is `task` when given, else

@@ -1,6 +1,5 @@
 import { z } from 'zod';
-import { ConfigError } from '../errors/config-error.js';
-import { formatZodError } from './format-zod-error.js';
+import { parseOptions, pathUnder } from './parse-options.js';
 
 /** The largest dataset one run may be asked for. */
 const MAX_SAMPLES = 100_000_000;
@@ -62,19 +61,10 @@ export type EngineConfigFile = EngineConfigInput & { stages?: unknown };
  * range) and return it as written, without defaults, so it can be merged under the command's flags.
  */
 export function parseEngineConfigFile(input: unknown, file: string): EngineConfigFile {
-  const parsed = engineConfigFileSchema.safeParse(input);
-  if (!parsed.success) {
-    const { path, message } = formatZodError(parsed.error);
-    throw new ConfigError({ path: path ? `${file}: ${path}` : file, message });
-  }
+  parseOptions(engineConfigFileSchema, input, pathUnder(file, ': '));
   return input as EngineConfigFile;
 }
 
 export function parseEngineConfig(input: unknown, source = 'config'): EngineConfig {
-  const parsed = engineConfigSchema.safeParse(input ?? {});
-  if (!parsed.success) {
-    const { path, message } = formatZodError(parsed.error);
-    throw new ConfigError({ path: path ? `${source}.${path}` : source, message });
-  }
-  return parsed.data;
+  return parseOptions(engineConfigSchema, input ?? {}, pathUnder(source));
 }

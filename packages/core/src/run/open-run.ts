@@ -7,8 +7,8 @@ import {
   parseEngineConfig,
   parseEngineConfigFile,
 } from '../config/engine-config.js';
-import { formatZodError } from '../config/format-zod-error.js';
 import { type OptionNamer, optionName } from '../config/option-name.js';
+import { parseOptions } from '../config/parse-options.js';
 import { readJsonFile } from '../config/read-json-file.js';
 import { type RunProgress, type RunSummary, runTreeSynth } from '../engine/tree-synth-engine.js';
 import { ConfigError } from '../errors/config-error.js';
@@ -93,14 +93,9 @@ export interface OpenedRun {
   close(): Promise<void>;
 }
 
-function parseOptions(input: OpenRunOptions) {
-  const parsed = openRunOptionsSchema.safeParse(input);
-  if (!parsed.success) {
-    const { path, message } = formatZodError(parsed.error);
-    const name = typeof input.optionName === 'function' ? input.optionName : optionName;
-    throw new ConfigError({ path: /^\w+$/.test(path) ? name(path) : path, message });
-  }
-  return parsed.data;
+function parseOpenRunOptions(input: OpenRunOptions) {
+  const name = typeof input.optionName === 'function' ? input.optionName : optionName;
+  return parseOptions(openRunOptionsSchema, input, (path) => (/^\w+$/.test(path) ? name(path) : path));
 }
 
 /** The config: the resumed run's, under the config file's, under `config`. */
@@ -130,7 +125,7 @@ function mergeConfig(
  * locked until the run ends or `close()`.
  */
 export async function openRun(input: OpenRunOptions): Promise<OpenedRun> {
-  const options = parseOptions(input);
+  const options = parseOpenRunOptions(input);
   const name = options.optionName ?? optionName;
   const logger = options.logger ?? silentLogger;
   if (options.resume && !options.out)

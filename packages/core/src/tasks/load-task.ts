@@ -1,4 +1,4 @@
-import { formatZodError } from '../config/format-zod-error.js';
+import { parseOptions, pathUnder } from '../config/parse-options.js';
 import { readJsonFile } from '../config/read-json-file.js';
 import { ConfigError } from '../errors/config-error.js';
 import { codeTask } from './builtin/code.js';
@@ -19,12 +19,7 @@ export type BuiltinTaskName = 'gsm8k' | 'math' | 'code' | 'tom' | 'generic';
 
 /** Validate a task object, reporting the field path of the first problem. */
 export function parseTask(input: unknown, source = 'task'): TaskDefinition {
-  const parsed = taskDefinitionSchema.safeParse(input);
-  if (!parsed.success) {
-    const { path, message } = formatZodError(parsed.error);
-    throw new ConfigError({ path: path ? `${source}: ${path}` : source, message });
-  }
-  return parsed.data;
+  return parseOptions(taskDefinitionSchema, input, pathUnder(source, ': '));
 }
 
 /**

@@ -1,4 +1,5 @@
-import { type Embedder, hash32 } from '@treesynth/core';
+import type { Embedder } from '@treesynth/core';
+import { hash32 } from '@treesynth/core/internal';
 
 /** A real, deterministic Embedder for tests: each word adds 1 to one of 64 hashed dimensions. */
 export function wordEmbedder(): Embedder & { calls: string[][] } {

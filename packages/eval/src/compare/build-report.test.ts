@@ -1,7 +1,8 @@
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { ConfigError, compareSampleIds } from '@treesynth/core';
+import { ConfigError } from '@treesynth/core';
+import { compareSampleIds } from '@treesynth/core/internal';
 import { afterAll, describe, expect, it } from 'vitest';
 import { buildReport, compareDatasets, writeReport } from '../index.js';
 import { writeRunFolder } from './_run-folder.fixture.js';

@@ -1,6 +1,6 @@
+import { parseOptions } from '@treesynth/core/internal';
 import { z } from 'zod';
 import type { ReportDataset, ReportInput } from '../report/report-input.js';
-import { parseOptions } from './_parse-options.js';
 import {
   compareDatasetsOptionsSchema,
   comparisonTable,

@@ -1,9 +1,9 @@
 import { type Embedder, wrapEmbedder } from '@treesynth/core';
+import { parseOptions } from '@treesynth/core/internal';
 import { z } from 'zod';
 import { type DiversityMetrics, type DiversityReport, diversityReport } from '../metrics/diversity-report.js';
 import { type EmbeddingMatrix, embeddingMatrixFromRows } from '../metrics/embedding-matrix.js';
 import type { LeafPairwiseCosine } from '../metrics/mean-pairwise-cosine.js';
-import { parseOptions } from './_parse-options.js';
 import { type CompareProgress, seconds } from './compare-progress.js';
 import { datasetInputSchema, type LoadedDataset, loadDataset } from './load-dataset.js';
 import { type MetricTable, metricTable } from './metric-table.js';

@@ -3,13 +3,11 @@ import { basename, extname } from 'node:path';
 import {
   ConfigError,
   type DatasetFile,
-  describeProblems,
   readDatasetFile,
   readRunFolder,
   type SerializedTree,
-  seededSample,
-  textRows,
 } from '@treesynth/core';
+import { describeProblems, seededSample, textRows } from '@treesynth/core/internal';
 import { z } from 'zod';
 
 /** A dataset to compare: a run folder or JSONL/JSON file (`path`), or records in memory (`rows`). */

@@ -1,4 +1,4 @@
-import { createRandom } from '@treesynth/core';
+import { createRandom } from '@treesynth/core/internal';
 import { describe, expect, it } from 'vitest';
 import { clusterEntropy, defaultClusterCount } from './cluster-entropy.js';
 import { type EmbeddingMatrix, normalizeRows } from './embedding-matrix.js';

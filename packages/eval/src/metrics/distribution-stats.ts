@@ -1,6 +1,6 @@
-import { gini } from '@treesynth/core';
+import { gini } from '@treesynth/core/internal';
 
-export { gini, normalizedEntropy } from '@treesynth/core';
+export { gini, normalizedEntropy } from '@treesynth/core/internal';
 
 /** The q-quantile (0 ≤ q ≤ 1) of values sorted ascending, interpolated linearly (NumPy's default). */
 export function quantileSorted(sorted: ArrayLike<number>, q: number): number {

@@ -1,4 +1,4 @@
-import { createRandom } from '@treesynth/core';
+import { createRandom } from '@treesynth/core/internal';
 import { hashString, lshBanding, minHashSignature, mix32, sortedJaccard } from './_min-hash.js';
 import { tokenizeWords } from './tokenize-words.js';
 

@@ -1,4 +1,4 @@
-import { createRandom } from '@treesynth/core';
+import { createRandom } from '@treesynth/core/internal';
 import { createDotBlocks, type DotBlocks } from './_dot-blocks.js';
 import { dot } from './_dot-kernel.js';
 import type { EmbeddingMatrix } from './embedding-matrix.js';

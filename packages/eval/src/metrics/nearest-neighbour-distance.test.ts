@@ -1,4 +1,4 @@
-import { seededSample } from '@treesynth/core';
+import { seededSample } from '@treesynth/core/internal';
 import { describe, expect, it } from 'vitest';
 import type { EmbeddingMatrix } from './embedding-matrix.js';
 import { nearestNeighbourDistance } from './nearest-neighbour-distance.js';

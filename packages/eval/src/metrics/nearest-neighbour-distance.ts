@@ -1,4 +1,4 @@
-import { seededSample } from '@treesynth/core';
+import { seededSample } from '@treesynth/core/internal';
 import { createDotBlocks } from './_dot-blocks.js';
 import type { EmbeddingMatrix } from './embedding-matrix.js';
 

@@ -1,4 +1,4 @@
-import { seededSample } from '@treesynth/core';
+import { seededSample } from '@treesynth/core/internal';
 import { tokenizeWords } from './tokenize-words.js';
 
 export interface SelfBleuOptions {

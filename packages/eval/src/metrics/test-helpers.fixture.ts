@@ -1,4 +1,5 @@
-import { createRandom, type NodeSplit } from '@treesynth/core';
+import type { NodeSplit } from '@treesynth/core';
+import { createRandom } from '@treesynth/core/internal';
 import { type EmbeddingMatrix, normalizeRows } from './embedding-matrix.js';
 
 /** Random unit rows from a seeded Gaussian-ish generator (sum of uniforms), for tests. */

@@ -1,4 +1,4 @@
-import { createRandom } from '@treesynth/core';
+import { createRandom } from '@treesynth/core/internal';
 import type { ReportInput, ReportTreeNode } from './report-input.js';
 
 /** Untrusted strings that must show as text and never run, used throughout the report's tests. */

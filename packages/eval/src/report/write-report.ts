@@ -1,6 +1,6 @@
 import { mkdir } from 'node:fs/promises';
 import { dirname } from 'node:path';
-import { writeFileAtomic } from '@treesynth/core';
+import { writeFileAtomic } from '@treesynth/core/internal';
 import { renderReport } from './render-report.js';
 import type { ReportInput } from './report-input.js';
 

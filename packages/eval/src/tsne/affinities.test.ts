@@ -1,4 +1,4 @@
-import { createRandom } from '@treesynth/core';
+import { createRandom } from '@treesynth/core/internal';
 import { afterAll, describe, expect, it } from 'vitest';
 import { calibrateAffinities, ENTROPY_TOLERANCE, symmetrizeAffinities } from './affinities.js';
 import { nearestNeighbours } from './nearest-neighbours.js';

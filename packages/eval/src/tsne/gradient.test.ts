@@ -1,4 +1,4 @@
-import { createRandom } from '@treesynth/core';
+import { createRandom } from '@treesynth/core/internal';
 import { describe, expect, it } from 'vitest';
 import {
   buildSpaceTree,

@@ -1,4 +1,4 @@
-import { createRandom } from '@treesynth/core';
+import { createRandom } from '@treesynth/core/internal';
 import { kMeans } from '../metrics/k-means.js';
 import { heapOffer } from './kernels.js';
 import { sharedFloat64, sharedInt32 } from './shared-arrays.js';

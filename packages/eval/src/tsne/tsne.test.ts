@@ -1,6 +1,7 @@
 import { spawnSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
-import { AbortedError, createRandom } from '@treesynth/core';
+import { AbortedError } from '@treesynth/core';
+import { createRandom } from '@treesynth/core/internal';
 import { describe, expect, it } from 'vitest';
 import { tsne } from './tsne.js';
 

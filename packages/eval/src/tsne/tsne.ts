@@ -1,5 +1,6 @@
 import { availableParallelism } from 'node:os';
-import { AbortedError, createRandom } from '@treesynth/core';
+import { AbortedError } from '@treesynth/core';
+import { createRandom } from '@treesynth/core/internal';
 import { type Affinities, calibrateAffinities, symmetrizeAffinities } from './affinities.js';
 import { type NeighbourMethod, nearestNeighbours } from './nearest-neighbours.js';
 import { computePrincipalComponents } from './principal-components.js';

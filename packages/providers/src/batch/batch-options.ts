@@ -1,4 +1,4 @@
-import { ConfigError, formatZodError, type Logger, type RunProgress } from '@treesynth/core';
+import type { Logger, RunProgress } from '@treesynth/core';
 import { z } from 'zod';
 
 /** Where an export writes the requests, inside the run folder, unless `file` says otherwise. */
@@ -27,13 +27,3 @@ export const ingestBatchOptionsSchema = exportBatchOptionsSchema.extend({
 
 export type ExportBatchOptions = z.input<typeof exportBatchOptionsSchema>;
 export type IngestBatchOptions = z.input<typeof ingestBatchOptionsSchema>;
-
-/** Validates options; the first problem is a ConfigError naming the option. */
-export function parseBatchOptions<Schema extends z.ZodType>(
-  schema: Schema,
-  options: unknown,
-): z.output<Schema> {
-  const parsed = schema.safeParse(options);
-  if (parsed.success) return parsed.data;
-  throw new ConfigError(formatZodError(parsed.error));
-}

@@ -12,15 +12,14 @@ import {
   type ChatModel,
   ConfigError,
   type Logger,
-  RUN_FILES,
   type RunProgress,
   RunStore,
   type RunSummary,
   runTreeSynth,
   silentLogger,
   wrapChatModel,
-  writeFileAtomic,
 } from '@treesynth/core';
+import { RUN_FILES, writeFileAtomic } from '@treesynth/core/internal';
 import { cacheMiddleware } from '../middleware/cache-middleware.js';
 import { type CostEstimate, estimateCost } from '../pricing/estimate-cost.js';
 import { writeUsageFile } from '../pricing/usage-file.js';

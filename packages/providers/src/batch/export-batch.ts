@@ -1,4 +1,5 @@
-import { type ExportBatchOptions, exportBatchOptionsSchema, parseBatchOptions } from './batch-options.js';
+import { parseOptions } from '@treesynth/core/internal';
+import { type ExportBatchOptions, exportBatchOptionsSchema } from './batch-options.js';
 import { batchPass, type ExportBatchResult } from './batch-pass.js';
 
 /**
@@ -8,5 +9,5 @@ import { batchPass, type ExportBatchResult } from './batch-pass.js';
  * run's event log; the run is left `awaiting-batch`. No live call is made.
  */
 export async function exportBatch(options: ExportBatchOptions): Promise<ExportBatchResult> {
-  return batchPass(parseBatchOptions(exportBatchOptionsSchema, options));
+  return batchPass(parseOptions(exportBatchOptionsSchema, options));
 }

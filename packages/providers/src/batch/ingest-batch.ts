@@ -1,5 +1,6 @@
+import { parseOptions } from '@treesynth/core/internal';
 import type { BatchIngestReport } from './batch-jobs.js';
-import { type IngestBatchOptions, ingestBatchOptionsSchema, parseBatchOptions } from './batch-options.js';
+import { type IngestBatchOptions, ingestBatchOptionsSchema } from './batch-options.js';
 import { batchPass, type ExportBatchResult } from './batch-pass.js';
 
 export interface IngestBatchResult extends ExportBatchResult {
@@ -16,6 +17,6 @@ export interface IngestBatchResult extends ExportBatchResult {
  * live call is, and the calls still missing (failed in the batch) are written to `file` again.
  */
 export async function ingestBatch(options: IngestBatchOptions): Promise<IngestBatchResult> {
-  const result = await batchPass(parseBatchOptions(ingestBatchOptionsSchema, options));
+  const result = await batchPass(parseOptions(ingestBatchOptionsSchema, options));
   return { ...result, ingested: result.ingested! };
 }

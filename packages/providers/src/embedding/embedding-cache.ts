@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import { existsSync, mkdirSync, readdirSync, readFileSync, statSync, truncateSync } from 'node:fs';
 import { open } from 'node:fs/promises';
 import { join } from 'node:path';
-import { sha256 } from '@treesynth/core';
+import { sha256 } from '@treesynth/core/internal';
 
 const KEY_BYTES = 32;
 

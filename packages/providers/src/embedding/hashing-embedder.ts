@@ -1,4 +1,5 @@
-import { type Embedder, type EmbedOptions, type EmbedResult, wordTokens } from '@treesynth/core';
+import type { Embedder, EmbedOptions, EmbedResult } from '@treesynth/core';
+import { wordTokens } from '@treesynth/core/internal';
 
 export interface HashingEmbedderOptions {
   /** Vector length (default 1024). */

@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { ConfigError, type Embedder } from '@treesynth/core';
 import * as embedders from '@treesynth/embedders';
+import { writeEmbeddingTableModel } from '@treesynth/embedders/internal';
 import { describe, expect, it } from 'vitest';
 import { createEmbedder } from './create-embedder.js';
 import { createLocalEmbedder, type LoadEmbedders } from './local-embedder.js';
@@ -34,7 +35,7 @@ describe('createEmbedder with the local embedders of @treesynth/embedders', () =
   it('loads the package on first use and embeds through it', async () => {
     const folder = mkdtempSync(join(tmpdir(), 'local-model-'));
     const table = Float32Array.from({ length: 4 * 3 }, (_, index) => index + 1);
-    embedders.writeEmbeddingTableModel(folder, {
+    writeEmbeddingTableModel(folder, {
       tokens: ['[PAD]', '[UNK]', 'red', 'blue'],
       table,
       dimensions: 3,

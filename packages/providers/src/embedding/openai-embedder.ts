@@ -1,4 +1,5 @@
-import { type Embedder, type EmbedOptions, type EmbedResult, throwIfAborted } from '@treesynth/core';
+import type { Embedder, EmbedOptions, EmbedResult } from '@treesynth/core';
+import { throwIfAborted } from '@treesynth/core/internal';
 import type OpenAI from 'openai';
 import { querySecrets } from '../openai/base-url.js';
 import { mapOpenAIError } from '../openai/map-openai-error.js';

@@ -6,11 +6,9 @@ import {
   type ChatModel,
   type ChatModelMiddleware,
   type ChatResult,
-  sha256,
-  stableStringify,
   TreeSynthError,
-  writeFileAtomic,
 } from '@treesynth/core';
+import { sha256, stableStringify, writeFileAtomic } from '@treesynth/core/internal';
 
 export interface CacheMiddlewareOptions {
   /** Folder of the cache; entries are `dir/ab/<sha256>.json`. Created on first write. */

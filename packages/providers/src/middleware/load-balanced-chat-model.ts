@@ -5,8 +5,8 @@ import {
   type ChatModel,
   type ChatResult,
   ConfigError,
-  throwIfAborted,
 } from '@treesynth/core';
+import { throwIfAborted } from '@treesynth/core/internal';
 
 export interface LoadBalancedChatModelOptions {
   /** The endpoints, e.g. one `provider.chat(id)` per vLLM server of the same model. */

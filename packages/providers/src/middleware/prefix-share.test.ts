@@ -1,12 +1,11 @@
 import {
   type ChatMessage,
-  leafPrompt,
   loadTask,
   type PathStep,
-  pivotPrompt,
   STAGE_SCHEMA_NAMES,
   wrapChatModel,
 } from '@treesynth/core';
+import { leafPrompt, pivotPrompt } from '@treesynth/core/internal';
 import { ScriptedChatModel } from '@treesynth/core/test';
 import { describe, expect, it } from 'vitest';
 import { prefixShare, prefixShareMiddleware } from './prefix-share.js';

@@ -1,11 +1,5 @@
-import {
-  AbortedError,
-  type ChatCallOptions,
-  type ChatModelMiddleware,
-  ConfigError,
-  estimateTokens,
-  throwIfAborted,
-} from '@treesynth/core';
+import { AbortedError, type ChatCallOptions, type ChatModelMiddleware, ConfigError } from '@treesynth/core';
+import { estimateTokens, throwIfAborted } from '@treesynth/core/internal';
 import { TokenBucket } from './token-bucket.js';
 
 export interface RateLimitMiddlewareOptions {

@@ -5,10 +5,9 @@ import {
   type ChatModelMiddleware,
   type ChatResult,
   ConfigError,
-  sleep,
   TreeSynthError,
-  throwIfAborted,
 } from '@treesynth/core';
+import { sleep, throwIfAborted } from '@treesynth/core/internal';
 
 export interface RetryEvent {
   /** The attempt that failed, from 1. */

@@ -1,4 +1,5 @@
-import { ConfigError, isSecretParameter, redactUrl } from '@treesynth/core';
+import { ConfigError } from '@treesynth/core';
+import { isSecretParameter, redactUrl } from '@treesynth/core/internal';
 
 /** An endpoint's base URL taken apart: where requests go, and the query every request carries. */
 export interface BaseUrl {

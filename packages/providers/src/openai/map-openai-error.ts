@@ -1,4 +1,5 @@
-import { AbortedError, ApiCallError, scrubSecrets } from '@treesynth/core';
+import { AbortedError, ApiCallError } from '@treesynth/core';
+import { scrubSecrets } from '@treesynth/core/internal';
 import { APIConnectionError, APIConnectionTimeoutError, APIError, APIUserAbortError } from 'openai';
 
 /** What an error message may say about the call, and what it must never say. */

@@ -5,10 +5,9 @@ import {
   type ChatMessage,
   type ChatModel,
   type ChatResult,
-  redactUrl,
   schemaHint,
-  throwIfAborted,
 } from '@treesynth/core';
+import { redactUrl, throwIfAborted } from '@treesynth/core/internal';
 import type OpenAI from 'openai';
 import { querySecrets } from './base-url.js';
 import { chatRequestBody, chatResultFromCompletion } from './chat-completion-mapping.js';

@@ -1,4 +1,5 @@
-import { ConfigError, formatZodError, redactUrl } from '@treesynth/core';
+import { ConfigError } from '@treesynth/core';
+import { parseOptions, pathUnder, redactUrl } from '@treesynth/core/internal';
 import { OpenAIEmbedder } from '../embedding/openai-embedder.js';
 import { endpointUrl, parseBaseUrl } from './base-url.js';
 import { OpenAIChatModel } from './openai-chat-model.js';
@@ -73,12 +74,8 @@ export function createOpenAICompatible(settings: OpenAICompatibleSettings = {}):
     name,
     baseURL: redactUrl(endpointUrl(base, '')),
     chat(modelId, options = {}) {
-      const checked = openaiChatOptionsSchema.safeParse(options);
-      if (!checked.success) {
-        const { path, message } = formatZodError(checked.error);
-        throw new ConfigError({ path: path ? `chat options.${path}` : 'chat options', message });
-      }
-      return new OpenAIChatModel(modelId, checked.data, config);
+      const checked = parseOptions(openaiChatOptionsSchema, options, pathUnder('chat options'));
+      return new OpenAIChatModel(modelId, checked, config);
     },
     embedding(modelId, options = {}) {
       return new OpenAIEmbedder(modelId, { ...config, ...options });

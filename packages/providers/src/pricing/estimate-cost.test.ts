@@ -1,4 +1,5 @@
-import { ConfigError, UsageTracker } from '@treesynth/core';
+import { ConfigError } from '@treesynth/core';
+import { UsageTracker } from '@treesynth/core/internal';
 import { describe, expect, it } from 'vitest';
 import { estimateCost, tokenCost } from './estimate-cost.js';
 import { BUILTIN_PRICES, findPrice, parsePriceFile } from './price-table.js';

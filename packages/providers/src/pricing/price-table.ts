@@ -1,4 +1,4 @@
-import { ConfigError, formatZodError } from '@treesynth/core';
+import { parseOptions, pathUnder } from '@treesynth/core/internal';
 import { z } from 'zod';
 
 /** Prices of one model in USD per 1M tokens. */
@@ -43,12 +43,7 @@ export const BUILTIN_PRICES: Readonly<PriceTable> = Object.freeze({
 
 /** Check a parsed price file; a `ConfigError` names the file and the field that is wrong. */
 export function parsePriceFile(value: unknown, file = 'prices'): PriceTable {
-  const checked = priceFileSchema.safeParse(value);
-  if (!checked.success) {
-    const { path, message } = formatZodError(checked.error);
-    throw new ConfigError({ path: path ? `${file}: ${path}` : file, message });
-  }
-  return checked.data;
+  return parseOptions(priceFileSchema, value, pathUnder(file, ': '));
 }
 
 /** A price found for a model id: the table key it matched and whether it came from the overrides. */

@@ -1,4 +1,4 @@
-import { createRandom } from '@treesynth/core';
+import { createRandom } from '@treesynth/core/internal';
 import { drawInteger, type LatentWorld, type SampleDraft } from '../latent-world.js';
 import { functionNames } from './large-values.js';
 

@@ -1,4 +1,4 @@
-import { createRandom } from '@treesynth/core';
+import { createRandom } from '@treesynth/core/internal';
 import type { LatentWorld, SampleDraft, WorldDimension } from '../latent-world.js';
 import { objectNames, personNames, placeNames, shuffled } from './large-values.js';
 

@@ -1,4 +1,4 @@
-import { createRandom, pick } from '@treesynth/core';
+import { createRandom, pick } from '@treesynth/core/internal';
 import { drawInteger, type LatentWorld, type SampleDraft } from '../latent-world.js';
 import { objectNames, personNames } from './large-values.js';
 

@@ -1,4 +1,4 @@
-import { createRandom, MATH_SUBJECTS } from '@treesynth/core';
+import { createRandom, MATH_SUBJECTS } from '@treesynth/core/internal';
 import { drawInteger, type LatentWorld, type SampleDraft } from '../latent-world.js';
 import { featuredNumbers } from './large-values.js';
 

@@ -1,4 +1,4 @@
-import { createRandom } from '@treesynth/core';
+import { createRandom } from '@treesynth/core/internal';
 import type { LatentWorld, SampleDraft } from '../latent-world.js';
 import { objectNames, personNames } from './large-values.js';
 
