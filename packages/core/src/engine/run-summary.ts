@@ -5,6 +5,7 @@ import type { PathStep } from '../spec/sample.js';
 import type { RunStatus } from '../store/run-store.js';
 import type { TaskDefinition } from '../tasks/task-definition.js';
 import { drawPath, type LeafReason, type PartitionTree } from '../tree/partition-tree.js';
+import { estimateTokens } from '../util/estimate-tokens.js';
 import { callSizes, naturalDemand, spreadBudget } from './budget.js';
 import type { BudgetNote, EngineState, SamplesRepair } from './engine-state.js';
 import type { UsageReport } from './usage-tracker.js';
@@ -180,9 +181,9 @@ export function estimateStageTwo(
       .reduce((sum, length) => sum + length, 0);
     estimate.leafCalls += sizes.length;
     estimate.samples += targets[index]!;
-    estimate.promptTokens += Math.ceil(promptChars / 4) * sizes.length;
+    estimate.promptTokens += estimateTokens(promptChars) * sizes.length;
     // Each call asks for its own size (see `LeafSampler`): the answers hold the leaf's target in all.
-    estimate.completionTokens += Math.ceil((sampleChars * targets[index]!) / 4);
+    estimate.completionTokens += estimateTokens(sampleChars * targets[index]!);
   });
   return estimate;
 }
