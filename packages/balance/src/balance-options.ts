@@ -41,10 +41,11 @@ const positive = z.number().int().min(1);
  * (`field`, `router`, `target`, `out`), never a CLI flag.
  */
 export const balanceOptionsSchema = z.object({
-  /** The dataset: JSONL (one object a line) or a JSON array of objects. Only ever read. */
-  data: z.string().min(1),
-  /** The field of each row that holds the text. */
-  field: z.string({ error: 'which field of each row holds the text? e.g. question' }).min(1),
+  data: z.string().min(1).describe('the dataset: JSONL (one object a line) or a JSON array; only ever read'),
+  field: z
+    .string({ error: 'which field of each row holds the text? e.g. question' })
+    .min(1)
+    .describe('the field of each row that holds the text, e.g. question'),
   /** Build the tree (stage one only) in `<out>/tree` for this task: a built-in name, a task file, or a definition. */
   task: z
     .union([z.string().min(1), z.custom<TaskDefinition>((value) => typeof value === 'object')])
@@ -52,27 +53,40 @@ export const balanceOptionsSchema = z.object({
   /** The generic task's description and requirements (with `task: 'generic'`). */
   description: z.string().optional(),
   requirements: z.array(z.string()).optional(),
-  /** Use this tree.json (or the run folder holding one) instead of building a tree. */
-  tree: z.string().min(1).optional(),
+  tree: z
+    .string()
+    .min(1)
+    .optional()
+    .describe(
+      'use this tree.json (or run folder) instead of building one; its task comes from the run.json beside it or the task option',
+    ),
   router: z
     .string()
     .default('embedding')
     .refine((value) => (ROUTER_KINDS as readonly string[]).includes(value), {
       error: (issue) => `unknown router "${String(issue.input)}"; use ${ROUTER_KINDS.join(', ')}`,
     })
-    .transform((value) => value as RouterKind),
-  /** Hybrid router: ask the LLM where the embedding margin is below this. */
+    .transform((value) => value as RouterKind)
+    .describe(
+      'embedding (fast, offline), llm (one call per row and level), hybrid (LLM where the embedding margin is small)',
+    ),
   marginThreshold: z
     .number()
     .min(0, 'expected a number from 0 to 2')
     .max(2, 'expected a number from 0 to 2')
-    .optional(),
-  /** `uniform`, `paper`, a total spread uniformly, or a .json file of per-leaf counts. */
-  target: z.union([z.string(), positive]).default('uniform'),
-  /** The balance folder; default `runs/balance-<data file name>`. */
-  out: z.string().optional(),
-  /** Route and plan only: write plan.json and routes.jsonl, synthesize nothing. */
-  dryRun: z.boolean().default(false),
+    .optional()
+    .describe('hybrid router: ask the LLM where the embedding margin is below this (from 0 to 2)'),
+  target: z
+    .union([z.string(), positive])
+    .default('uniform')
+    .describe(
+      'rows per leaf: uniform (the routed rows spread evenly), paper (∝ 10·5^k, k infinite steps), N (N rows spread evenly), or a JSON file of per-leaf counts',
+    ),
+  out: z.string().optional().describe('the balance folder (default: runs/balance-<data file name>)'),
+  dryRun: z
+    .boolean()
+    .default(false)
+    .describe('route and plan only: write plan.json and routes.jsonl, synthesize nothing'),
   /** Routing (embedding and hybrid routers). */
   embedder: embedderSchema.optional(),
   /** Tree building, LLM routing and synthesis. */
@@ -84,8 +98,8 @@ export const balanceOptionsSchema = z.object({
   pivots: positive.optional(),
   samplesPerCall: positive.optional(),
   concurrency: positive.optional(),
-  maxSynthesized: count.optional(),
-  maxSynthesizedPerLeaf: count.optional(),
+  maxSynthesized: count.optional().describe('synthesize at most this many samples in all'),
+  maxSynthesizedPerLeaf: count.optional().describe('synthesize at most this many samples in one leaf'),
   /** Writes report.html (e.g. with @treesynth/eval's renderer); without it no report is written. */
   writeReport: z.custom<(file: string, input: BalanceReportInput) => Promise<void>>().optional(),
   /** Strings removed from the error balance.json records (API keys). */

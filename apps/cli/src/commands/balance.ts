@@ -1,84 +1,35 @@
-import { balanceDataset } from '@treesynth/balance';
+import { balanceDataset, balanceOptionsSchema } from '@treesynth/balance';
 import { ConfigError } from '@treesynth/core';
 import { writeReport } from '@treesynth/eval';
 import { balanceModels } from '../balance-models.js';
 import { balanceReportInput } from '../balance-report.js';
 import { formatBalanceSummary } from '../balance-summary.js';
-import {
-  defineCommand,
-  integerOption,
-  numberOption,
-  type OptionSpec,
-  type ParsedValues,
-  stringOption,
-  wholeNumber,
-} from '../command.js';
+import { defineCommand, type OptionSpec, type ParsedValues, stringOption } from '../command.js';
 import { EXIT } from '../exit-codes.js';
 import { interruptSignal } from '../interrupt.js';
 import { createProgressReporter } from '../progress.js';
+import { schemaNumber, schemaOption } from '../schema-options.js';
 import { JOB_OPTIONS, numberFlag } from './job-options.js';
 
+const FIELDS = balanceOptionsSchema.shape;
+
 const BALANCE_OPTIONS = {
-  data: {
-    type: 'string',
-    value: '<file>',
-    description: 'the dataset: JSONL (one object a line) or a JSON array',
-  },
-  field: {
-    type: 'string',
-    value: '<name>',
-    description: 'the field of each row that holds the text, e.g. question',
-  },
+  data: schemaOption(FIELDS.data, { value: '<file>' }),
+  field: schemaOption(FIELDS.field, { value: '<name>' }),
   task: {
     ...JOB_OPTIONS.task,
     description: `${JOB_OPTIONS.task.description}: builds the tree (stage one only) in <out>/tree`,
   },
   description: JOB_OPTIONS.description,
   requirement: JOB_OPTIONS.requirement,
-  tree: {
-    type: 'string',
-    value: '<file|dir>',
-    description:
-      'use this tree.json (or run folder) instead of building one; its task comes from the run.json beside it or --task',
-  },
-  router: {
-    type: 'string',
-    value: '<kind>',
-    description:
-      'embedding (fast, offline), llm (one call per row and level), hybrid (LLM where the embedding margin is small)',
-    default: 'embedding',
-  },
-  margin: {
-    type: 'string',
-    value: '<x>',
-    description: 'hybrid: ask the LLM where the embedding margin is below this (default 0.05)',
-  },
-  target: {
-    type: 'string',
-    value: '<t>',
-    description:
-      'rows per leaf: uniform (the routed rows spread evenly), paper (∝ 10·5^k, k infinite steps), N (N rows spread evenly), or a JSON file of per-leaf counts',
-    default: 'uniform',
-  },
-  out: {
-    type: 'string',
-    value: '<dir>',
-    description: 'output folder (default: runs/balance-<data file name>)',
-  },
-  'dry-run': {
-    type: 'boolean',
-    description: 'route and plan only: write plan.json and routes.jsonl, synthesize nothing',
-  },
-  'max-synthesized': {
-    type: 'string',
-    value: '<n>',
-    description: 'synthesize at most this many samples in all',
-  },
-  'max-synthesized-per-leaf': {
-    type: 'string',
-    value: '<n>',
-    description: 'synthesize at most this many samples in one leaf',
-  },
+  tree: schemaOption(FIELDS.tree, { value: '<file|dir>' }),
+  router: schemaOption(FIELDS.router, { value: '<kind>' }),
+  margin: schemaOption(FIELDS.marginThreshold, { value: '<x>' }),
+  target: schemaOption(FIELDS.target, { value: '<t>' }),
+  out: schemaOption(FIELDS.out, { value: '<dir>' }),
+  'dry-run': schemaOption(FIELDS.dryRun),
+  'max-synthesized': schemaOption(FIELDS.maxSynthesized),
+  'max-synthesized-per-leaf': schemaOption(FIELDS.maxSynthesizedPerLeaf),
   embedder: {
     type: 'string',
     value: '<spec>',
@@ -175,8 +126,7 @@ export const balanceCommand = defineCommand({
         requirements: listOption(values.requirement),
         tree: stringOption(values, 'tree'),
         router: stringOption(values, 'router'),
-        // Its range is the options schema's to check.
-        marginThreshold: numberOption(values, 'margin'),
+        marginThreshold: schemaNumber(values, 'margin', FIELDS.marginThreshold),
         target: stringOption(values, 'target'),
         out: stringOption(values, 'out'),
         dryRun: values['dry-run'] === true,
@@ -188,8 +138,8 @@ export const balanceCommand = defineCommand({
         pivots: numberFlag(values, 'pivots'),
         samplesPerCall: numberFlag(values, 'samples-per-call'),
         concurrency: numberFlag(values, 'concurrency'),
-        maxSynthesized: integerOption(values, 'max-synthesized', wholeNumber(0)),
-        maxSynthesizedPerLeaf: integerOption(values, 'max-synthesized-per-leaf', wholeNumber(0)),
+        maxSynthesized: schemaNumber(values, 'max-synthesized', FIELDS.maxSynthesized),
+        maxSynthesizedPerLeaf: schemaNumber(values, 'max-synthesized-per-leaf', FIELDS.maxSynthesizedPerLeaf),
         writeReport: (file, input) => writeReport(file, balanceReportInput(input)),
         secrets: [process.env.OPENAI_API_KEY],
         signal: interrupt.signal,
