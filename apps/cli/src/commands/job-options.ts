@@ -1,12 +1,26 @@
-import {
-  callLimitsSchema,
-  engineConfigSchema,
-  synthesisConfigSchema,
-  treeConfigSchema,
-} from '@treesynth/core';
+import { engineConfigSchema, synthesisConfigSchema, treeConfigSchema } from '@treesynth/core';
+import { callStackOptionsSchema } from '@treesynth/providers';
 import type { OptionSpec, ParsedValues } from '../command.js';
 import { integerOption, stringOption } from '../command.js';
 import type { JobRequest } from '../run-job.js';
+import { schemaOption } from '../schema-options.js';
+
+/**
+ * The setting each number flag fills: its zod schema is the one source of the flag's description,
+ * default and bounds.
+ */
+export const NUMBER_FLAGS = {
+  depth: treeConfigSchema.shape.depth,
+  pivots: treeConfigSchema.shape.pivots,
+  'samples-per-call': synthesisConfigSchema.shape.samplesPerCall,
+  concurrency: engineConfigSchema.shape.concurrency,
+  'max-samples': engineConfigSchema.shape.maxSamples,
+  seed: engineConfigSchema.shape.seed,
+  'timeout-ms': callStackOptionsSchema.shape.timeoutMs,
+  'max-attempts': callStackOptionsSchema.shape.maxAttempts,
+  rpm: callStackOptionsSchema.shape.requestsPerMinute,
+  tpm: callStackOptionsSchema.shape.tokensPerMinute,
+} as const;
 
 /** Options shared by `run` and `tree`. */
 export const JOB_OPTIONS = {
@@ -34,8 +48,8 @@ export const JOB_OPTIONS = {
     description:
       'OpenAI-compatible endpoint; repeat for several servers of one model (load-balanced, with failover) (default: $OPENAI_BASE_URL or OpenAI)',
   },
-  rpm: { type: 'string', value: '<n>', description: 'requests per minute allowed at the endpoint(s)' },
-  tpm: { type: 'string', value: '<n>', description: 'tokens per minute allowed at the endpoint(s)' },
+  rpm: schemaOption(NUMBER_FLAGS.rpm),
+  tpm: schemaOption(NUMBER_FLAGS.tpm),
   prices: {
     type: 'string',
     value: '<file>',
@@ -48,34 +62,17 @@ export const JOB_OPTIONS = {
     value: '<file>',
     description: 'engine config JSON (tree, synthesis, ...); flags override it',
   },
-  depth: { type: 'string', value: '<n>', description: 'partition levels below the root', default: '4' },
-  pivots: { type: 'string', value: '<n>', description: 'pivot samples per node', default: '10' },
-  'samples-per-call': {
-    type: 'string',
-    value: '<n>',
-    description: 'samples asked for in one leaf call',
-    default: '10',
-  },
-  concurrency: { type: 'string', value: '<n>', description: 'model calls in flight at once', default: '16' },
-  'max-samples': {
-    type: 'string',
-    value: '<n>',
+  depth: schemaOption(NUMBER_FLAGS.depth),
+  pivots: schemaOption(NUMBER_FLAGS.pivots),
+  'samples-per-call': schemaOption(NUMBER_FLAGS['samples-per-call']),
+  concurrency: schemaOption(NUMBER_FLAGS.concurrency),
+  'max-samples': schemaOption(NUMBER_FLAGS['max-samples'], {
     description:
       'cap the dataset, spread evenly over leaves; a resume may raise it (rows kept, leaves topped up)',
-  },
-  seed: { type: 'string', value: '<n>', description: 'seed for every random choice', default: '0' },
-  'timeout-ms': {
-    type: 'string',
-    value: '<ms>',
-    description: 'give up on one attempt of a call after this long',
-    default: '120000',
-  },
-  'max-attempts': {
-    type: 'string',
-    value: '<n>',
-    description: 'attempts per call on 429, 5xx, timeouts and resets',
-    default: '5',
-  },
+  }),
+  seed: schemaOption(NUMBER_FLAGS.seed),
+  'timeout-ms': schemaOption(NUMBER_FLAGS['timeout-ms'], { value: '<ms>' }),
+  'max-attempts': schemaOption(NUMBER_FLAGS['max-attempts']),
   'no-cache': {
     type: 'boolean',
     description: 'do not keep model answers in <out>/cache (resume then pays again)',
@@ -83,20 +80,6 @@ export const JOB_OPTIONS = {
   json: { type: 'boolean', description: 'print the summary as JSON on stdout' },
   quiet: { type: 'boolean', short: 'q', description: 'no progress on stderr' },
 } satisfies Record<string, OptionSpec>;
-
-/** The setting each number flag fills: its zod schema is the one source of the flag's bounds. */
-export const NUMBER_FLAGS = {
-  depth: treeConfigSchema.shape.depth,
-  pivots: treeConfigSchema.shape.pivots,
-  'samples-per-call': synthesisConfigSchema.shape.samplesPerCall,
-  concurrency: engineConfigSchema.shape.concurrency,
-  'max-samples': engineConfigSchema.shape.maxSamples,
-  seed: engineConfigSchema.shape.seed,
-  'timeout-ms': callLimitsSchema.shape.timeoutMs,
-  'max-attempts': callLimitsSchema.shape.maxAttempts,
-  rpm: callLimitsSchema.shape.requestsPerMinute,
-  tpm: callLimitsSchema.shape.tokensPerMinute,
-} as const;
 
 /** A number flag of NUMBER_FLAGS, checked against its setting's bounds. */
 export function numberFlag(values: ParsedValues, flag: keyof typeof NUMBER_FLAGS): number | undefined {

@@ -7,13 +7,36 @@ import { z } from 'zod';
  */
 export const callLimitsSchema = z
   .object({
-    /** Time one attempt of a call may take: up to a day. */
-    timeoutMs: z.number().int().min(1).max(86_400_000).optional(),
-    /** Attempts per call, the first included. */
-    maxAttempts: z.number().int().min(1).max(100).optional(),
-    requestsPerMinute: z.number().int().min(1).max(10_000_000).optional(),
+    /** Up to a day. */
+    timeoutMs: z
+      .number()
+      .int()
+      .min(1)
+      .max(86_400_000)
+      .optional()
+      .describe('give up on one attempt of a call after this long'),
+    maxAttempts: z
+      .number()
+      .int()
+      .min(1)
+      .max(100)
+      .optional()
+      .describe('attempts per call (the first included) on 429, 5xx, timeouts and resets'),
+    requestsPerMinute: z
+      .number()
+      .int()
+      .min(1)
+      .max(10_000_000)
+      .optional()
+      .describe('requests per minute allowed at the endpoint(s)'),
     /** Below 1 000 no request fits: each is charged at least its expected completion. */
-    tokensPerMinute: z.number().int().min(1_000).max(10_000_000_000).optional(),
+    tokensPerMinute: z
+      .number()
+      .int()
+      .min(1_000)
+      .max(10_000_000_000)
+      .optional()
+      .describe('tokens per minute allowed at the endpoint(s)'),
   })
   .strict();
 

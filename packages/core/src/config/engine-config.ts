@@ -7,10 +7,8 @@ const MAX_SAMPLES = 100_000_000;
 /** Stage one: how the tree is built (docs/architecture.md, "From a task to a dataset"). Defaults follow the reference implementation. */
 export const treeConfigSchema = z
   .object({
-    /** Partition levels below the root. */
-    depth: z.number().int().min(0).max(10).default(4),
-    /** Pivot samples asked for at each node. */
-    pivots: z.number().int().min(2).max(100).default(10),
+    depth: z.number().int().min(0).max(10).default(4).describe('partition levels below the root'),
+    pivots: z.number().int().min(2).max(100).default(10).describe('pivot samples per node'),
     pivotTemperature: z.number().min(0).max(2).default(0.7),
     criterionTemperature: z.number().min(0).max(2).default(1.0),
     /** Criterion answers tried before a node gives up and becomes a leaf. */
@@ -26,7 +24,13 @@ export const treeConfigSchema = z
 /** Stage two: how leaves are sampled (docs/architecture.md, "From a task to a dataset"). */
 export const synthesisConfigSchema = z
   .object({
-    samplesPerCall: z.number().int().min(1).max(100).default(10),
+    samplesPerCall: z
+      .number()
+      .int()
+      .min(1)
+      .max(100)
+      .default(10)
+      .describe('samples asked for in one leaf call'),
     temperature: z.number().min(0).max(2).default(1.0),
     /** A leaf under k infinite nodes gets base^k calls. */
     infiniteMultiplierBase: z.number().int().min(1).max(100).default(10),
@@ -37,12 +41,16 @@ export const engineConfigSchema = z
   .object({
     tree: treeConfigSchema.default(treeConfigSchema.parse({})),
     synthesis: synthesisConfigSchema.default(synthesisConfigSchema.parse({})),
-    /** Cap on the dataset size; samples are spread evenly over the leaves when it binds. */
-    maxSamples: z.number().int().min(1).max(MAX_SAMPLES).optional(),
-    /** Seeds every random choice; 32 bits, the range of the seeded generators. */
-    seed: z.number().int().min(0).max(0xffff_ffff).default(0),
-    /** Model calls in flight at once, over all stages. */
-    concurrency: z.number().int().min(1).max(4096).default(16),
+    maxSamples: z
+      .number()
+      .int()
+      .min(1)
+      .max(MAX_SAMPLES)
+      .optional()
+      .describe('cap the dataset, spread evenly over leaves when it binds'),
+    /** 32 bits, the range of the seeded generators. */
+    seed: z.number().int().min(0).max(0xffff_ffff).default(0).describe('seed for every random choice'),
+    concurrency: z.number().int().min(1).max(4096).default(16).describe('model calls in flight at once'),
     /** Extra calls allowed after an answer that is not valid JSON for its schema. */
     structuredRepairs: z.number().int().min(0).max(5).default(1),
   })
