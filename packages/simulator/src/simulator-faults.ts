@@ -10,26 +10,31 @@ import { millisecondsSchema, rateSchema, secondsSchema, seedSchema } from './opt
  */
 export const simulatorFaultsSchema = z
   .object({
-    /** Chance of a 429 with a `Retry-After` header and an OpenAI-style rate-limit body. */
-    rate429: rateSchema.optional(),
-    /** Seconds sent in `Retry-After` with a 429. Default 1. */
-    retryAfterSeconds: secondsSchema.optional(),
-    /** Chance of a 500 with an OpenAI-style server-error body. */
-    rate500: rateSchema.optional(),
-    /** Chance of a 503 (overloaded) with an OpenAI-style body. */
-    rate503: rateSchema.optional(),
-    /** Chance that the request is held open for `hangMs`, then answered 504. */
-    rateHang: rateSchema.optional(),
-    /** How long a hung request is held. Default 10 minutes: past any sensible client timeout. */
-    hangMs: millisecondsSchema.optional(),
-    /** Chance of a 200 whose content is the valid answer cut in the middle (`finish_reason: length`). */
-    rateTruncated: rateSchema.optional(),
-    /** Chance of a 200 whose content is broken JSON (single quotes, unbalanced braces). */
-    rateMalformed: rateSchema.optional(),
-    /** Chance of a 200 whose content is valid JSON that breaks the schema (a field missing or mistyped). */
-    rateSchemaViolation: rateSchema.optional(),
-    /** Seed of the fault stream. Default: the simulator seed. */
-    seed: seedSchema.optional(),
+    /** With an OpenAI-style rate-limit body. */
+    rate429: rateSchema.optional().describe('chance per request of a 429 with Retry-After'),
+    /** Default 1. */
+    retryAfterSeconds: secondsSchema.optional().describe('seconds in the Retry-After header of a 429'),
+    /** With an OpenAI-style server-error body. */
+    rate500: rateSchema.optional().describe('chance per request of a 500'),
+    /** Overloaded, with an OpenAI-style body. */
+    rate503: rateSchema.optional().describe('chance per request of a 503'),
+    rateHang: rateSchema
+      .optional()
+      .describe('chance per request of holding it open for the hang time, then a 504'),
+    /** Default 10 minutes: past any sensible client timeout. */
+    hangMs: millisecondsSchema.optional().describe('how long a hung request is held'),
+    /** `finish_reason: length`. */
+    rateTruncated: rateSchema
+      .optional()
+      .describe('chance per request of a 200 whose JSON is cut in the middle'),
+    rateMalformed: rateSchema
+      .optional()
+      .describe('chance per request of a 200 with broken JSON (single quotes, unbalanced braces)'),
+    /** A field missing or mistyped. */
+    rateSchemaViolation: rateSchema
+      .optional()
+      .describe('chance per request of a 200 with valid JSON that breaks the schema'),
+    seed: seedSchema.optional().describe('seed of the fault stream (default: the simulator seed)'),
   })
   .superRefine((faults, context) => {
     const sum = Object.values(RATE_OPTION).reduce((total, option) => total + (faults[option] ?? 0), 0);

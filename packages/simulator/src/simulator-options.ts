@@ -5,25 +5,25 @@ import { type SimulatorFaultKind, simulatorFaultsSchema } from './simulator-faul
 
 /** The options of `startSimulator`: the one source of its defaults and limits. Errors name the option. */
 export const simulatorOptionsSchema = z.object({
-  /** Seed of the latent worlds. Default 0. */
-  seed: seedSchema.default(0),
+  seed: seedSchema.default(0).describe('seed of the latent world'),
   /** Chance that a criterion answer picks a large (open-ended) dimension while one is left. Default 0.15. */
   openEndedRate: rateSchema.optional(),
-  /** Port on the loopback address; 0 picks a free one. Default 0. */
-  port: portSchema.default(0),
-  /** A loopback address; anything else is refused. Default `127.0.0.1`. */
+  port: portSchema.default(0).describe('port on the loopback address (0 picks a free one)'),
+  /** Anything but a loopback address is refused. */
   host: z
     .string()
     .default('127.0.0.1')
     .refine(isLoopbackHost, {
       error: (issue) => `the simulator only listens on loopback, not on ${String(issue.input)}`,
-    }),
+    })
+    .describe('loopback address to bind'),
   /** Delay before each answer: fixed, or drawn per request (deterministically) from a range. */
   latencyMs: z
     .union([millisecondsSchema, z.object({ min: millisecondsSchema, max: millisecondsSchema })], {
       error: 'expected whole milliseconds from 0 to 86400000 (a day), or { min, max } of them',
     })
-    .default(0),
+    .default(0)
+    .describe('delay before each answer'),
   /** Faults to inject, each with its chance per request attempt. None by default. */
   faults: simulatorFaultsSchema.optional(),
   /**

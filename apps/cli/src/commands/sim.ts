@@ -4,9 +4,15 @@ import {
   simulatorOptionsSchema,
   startSimulator,
 } from '@treesynth/simulator';
-import { defineCommand, integerOption, numberOption, stringOption } from '../command.js';
+import { defineCommand, stringOption } from '../command.js';
 import { EXIT } from '../exit-codes.js';
 import { withFlags } from '../option-flags.js';
+import { schemaNumber, schemaOption } from '../schema-options.js';
+
+const OPTIONS = simulatorOptionsSchema.shape;
+const FAULTS = simulatorFaultsSchema.shape;
+/** The CLI's port, a fixed one other commands can be pointed at (the package's default picks a free one). */
+const DEFAULT_PORT = 8787;
 
 /** Fault rate flags and the `faults` option each sets. */
 const FAULT_FLAGS = {
@@ -36,74 +42,19 @@ export const simCommand = defineCommand({
   usage:
     'treesynth sim [--port P] [--seed S] [--latency-ms L] [--fault-429 R] [--fault-500 R] [--fault-hang R] ...',
   options: {
-    port: {
-      type: 'string',
-      value: '<port>',
-      description: 'port on 127.0.0.1 (0 picks a free one)',
-      default: '8787',
-    },
-    host: { type: 'string', value: '<addr>', description: 'loopback address to bind', default: '127.0.0.1' },
-    seed: { type: 'string', value: '<n>', description: 'seed of the latent world', default: '0' },
-    'latency-ms': { type: 'string', value: '<ms>', description: 'delay before each answer', default: '0' },
-    'fault-429': {
-      type: 'string',
-      value: '<rate>',
-      description: 'chance per request of a 429 with Retry-After',
-      default: '0',
-    },
-    'retry-after': {
-      type: 'string',
-      value: '<s>',
-      description: 'seconds in the Retry-After header of a 429',
-      default: '1',
-    },
-    'fault-500': {
-      type: 'string',
-      value: '<rate>',
-      description: 'chance per request of a 500',
-      default: '0',
-    },
-    'fault-503': {
-      type: 'string',
-      value: '<rate>',
-      description: 'chance per request of a 503',
-      default: '0',
-    },
-    'fault-hang': {
-      type: 'string',
-      value: '<rate>',
-      description: 'chance per request of holding it open for --hang-ms, then a 504',
-      default: '0',
-    },
-    'hang-ms': {
-      type: 'string',
-      value: '<ms>',
-      description: 'how long a hung request is held',
-      default: '600000',
-    },
-    'fault-truncated': {
-      type: 'string',
-      value: '<rate>',
-      description: 'chance per request of a 200 whose JSON is cut in the middle',
-      default: '0',
-    },
-    'fault-malformed': {
-      type: 'string',
-      value: '<rate>',
-      description: 'chance per request of a 200 with broken JSON (single quotes, unbalanced braces)',
-      default: '0',
-    },
-    'fault-schema': {
-      type: 'string',
-      value: '<rate>',
-      description: 'chance per request of a 200 with valid JSON that breaks the schema',
-      default: '0',
-    },
-    'fault-seed': {
-      type: 'string',
-      value: '<n>',
-      description: 'seed of the fault stream (default: --seed)',
-    },
+    port: schemaOption(OPTIONS.port, { value: '<port>', default: String(DEFAULT_PORT) }),
+    host: schemaOption(OPTIONS.host, { value: '<addr>' }),
+    seed: schemaOption(OPTIONS.seed),
+    'latency-ms': schemaOption(OPTIONS.latencyMs, { value: '<ms>' }),
+    ...Object.fromEntries(
+      Object.entries(FAULT_FLAGS).map(([flag, option]) => [
+        flag,
+        schemaOption(FAULTS[option], { value: '<rate>' }),
+      ]),
+    ),
+    'retry-after': schemaOption(FAULTS.retryAfterSeconds, { value: '<s>', default: '1' }),
+    'hang-ms': schemaOption(FAULTS.hangMs, { value: '<ms>', default: '600000' }),
+    'fault-seed': schemaOption(FAULTS.seed),
   },
   notes: [
     'Answers TreeSynth stage requests from a hidden, seeded world of attributes; GET /stats counts requests,',
@@ -118,17 +69,18 @@ export const simCommand = defineCommand({
   ],
   async run(values) {
     const faults: SimulatorFaults = {
-      retryAfterSeconds: numberOption(values, 'retry-after'),
-      hangMs: integerOption(values, 'hang-ms', simulatorFaultsSchema.shape.hangMs),
-      seed: integerOption(values, 'fault-seed', simulatorFaultsSchema.shape.seed),
+      retryAfterSeconds: schemaNumber(values, 'retry-after', FAULTS.retryAfterSeconds),
+      hangMs: schemaNumber(values, 'hang-ms', FAULTS.hangMs),
+      seed: schemaNumber(values, 'fault-seed', FAULTS.seed),
     };
-    for (const [flag, option] of Object.entries(FAULT_FLAGS)) faults[option] = numberOption(values, flag);
+    for (const [flag, option] of Object.entries(FAULT_FLAGS))
+      faults[option] = schemaNumber(values, flag, FAULTS[option]);
     const simulator = await startSimulator({
-      port: integerOption(values, 'port', simulatorOptionsSchema.shape.port) ?? 8787,
+      port: schemaNumber(values, 'port', OPTIONS.port) ?? DEFAULT_PORT,
       host: stringOption(values, 'host'),
-      seed: integerOption(values, 'seed', simulatorOptionsSchema.shape.seed),
+      seed: schemaNumber(values, 'seed', OPTIONS.seed),
       // The bounds of every wait the simulator holds.
-      latencyMs: integerOption(values, 'latency-ms', simulatorFaultsSchema.shape.hangMs),
+      latencyMs: schemaNumber(values, 'latency-ms', FAULTS.hangMs),
       faults,
     }).catch((error: unknown) => {
       // port, host, seed, latencyMs: the dispatcher names their flags.
