@@ -12,7 +12,10 @@ import {
   EMBEDDER_SPECS,
   embeddingCacheMiddleware,
 } from '@treesynth/providers';
-import { integerOption, type OptionSpec, type ParsedValues, stringOption } from './command.js';
+import { type OptionSpec, type ParsedValues, stringOption } from './command.js';
+import { schemaNumber, schemaOption } from './schema-options.js';
+
+const FIELDS = compareDatasetsOptionsSchema.shape;
 
 /** The flags `eval diversity` and `report` share. */
 export const DATASET_OPTIONS = {
@@ -22,18 +25,9 @@ export const DATASET_OPTIONS = {
     description: `embedder for the embedding metrics: ${EMBEDDER_SPECS.join(', ')}, or none`,
     default: DEFAULT_OFFLINE_EMBEDDER,
   },
-  field: {
-    type: 'string',
-    value: '<name>',
-    description:
-      'field holding the text (default: a run’s task field; for files the first of question, problem, prompt, text, …)',
-  },
-  limit: {
-    type: 'string',
-    value: '<n>',
-    description: 'use at most n rows of each dataset, drawn with the seed',
-  },
-  seed: { type: 'string', value: '<n>', description: 'seed of every sampled metric', default: '0' },
+  field: schemaOption(FIELDS.field, { value: '<name>' }),
+  limit: schemaOption(FIELDS.limit),
+  seed: schemaOption(FIELDS.seed),
   'cache-dir': {
     type: 'string',
     value: '<dir>',
@@ -41,7 +35,7 @@ export const DATASET_OPTIONS = {
   },
   json: { type: 'boolean', description: 'print JSON on stdout instead of the table' },
   quiet: { type: 'boolean', short: 'q', description: 'no progress on stderr' },
-} as const satisfies Record<string, OptionSpec>;
+} satisfies Record<string, OptionSpec>;
 
 /**
  * `name=path` names a dataset in tables and plots; otherwise its folder or file name is used. A
@@ -65,9 +59,8 @@ export function compareOptionsFromFlags(
   values: ParsedValues,
   sources: readonly string[],
 ): { options: CompareDatasetsOptions; close(): Promise<void> } {
-  const shape = compareDatasetsOptionsSchema.shape;
-  const limit = integerOption(values, 'limit', shape.limit);
-  const seed = integerOption(values, 'seed', shape.seed);
+  const limit = schemaNumber(values, 'limit', FIELDS.limit);
+  const seed = schemaNumber(values, 'seed', FIELDS.seed);
   const field = stringOption(values, 'field');
   const cacheDir = stringOption(values, 'cache-dir');
   if (cacheDir !== undefined) checkOutputPath(cacheDir, { flag: '--cache-dir', kind: 'folder' });

@@ -2,12 +2,13 @@ import { statSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { checkOutputPath } from '@treesynth/core/internal';
 import { buildReport, buildReportOptionsSchema, writeReport } from '@treesynth/eval';
-import { defineCommand, integerOption, stringOption } from '../command.js';
+import { defineCommand, stringOption } from '../command.js';
 import { compareOptionsFromFlags, DATASET_OPTIONS } from '../compare-flags.js';
 import { EXIT } from '../exit-codes.js';
 import { interruptSignal } from '../interrupt.js';
+import { schemaNumber, schemaOption } from '../schema-options.js';
 
-const MAX_POINTS = buildReportOptionsSchema.shape.maxPoints;
+const FIELDS = buildReportOptionsSchema.shape;
 
 /** `<run>/report.html` for a single run folder, else `./treesynth-report.html`. */
 function defaultOut(sources: readonly string[]): string {
@@ -27,13 +28,8 @@ export const reportCommand = defineCommand({
       value: '<file.html>',
       description: 'where to write it (default: <run>/report.html for one run, else ./treesynth-report.html)',
     },
-    title: { type: 'string', value: '<text>', description: 'the page title' },
-    'max-points': {
-      type: 'string',
-      value: '<n>',
-      description: 'points in the t-SNE map, shared over the datasets; 0 leaves the map out',
-      default: String(MAX_POINTS.def.defaultValue),
-    },
+    title: schemaOption(FIELDS.title, { value: '<text>' }),
+    'max-points': schemaOption(FIELDS.maxPoints),
     ...DATASET_OPTIONS,
   },
   notes: [
@@ -46,7 +42,7 @@ export const reportCommand = defineCommand({
     'treesynth report human=../shared/data/gsm8k/train.jsonl treesynth=runs/demo --out compare.html',
   ],
   async run(values, positionals) {
-    const maxPoints = integerOption(values, 'max-points', MAX_POINTS);
+    const maxPoints = schemaNumber(values, 'max-points', FIELDS.maxPoints);
     const title = stringOption(values, 'title');
     const given = stringOption(values, 'out');
     const out = resolve(given ?? defaultOut(positionals));

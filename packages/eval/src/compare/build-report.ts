@@ -12,10 +12,14 @@ import { reportTree } from './report-tree.js';
 
 /** The options of `buildReport`: those of `compareDatasets` and the page's own. */
 export const buildReportOptionsSchema = compareDatasetsOptionsSchema.extend({
-  /** Points in the t-SNE map, shared over the datasets; 0 leaves the map out. */
-  maxPoints: z.number().int().min(0).max(1_000_000).default(20_000),
-  /** The page title; default `TreeSynth report: a vs b`. */
-  title: z.string().min(1).optional(),
+  maxPoints: z
+    .number()
+    .int()
+    .min(0)
+    .max(1_000_000)
+    .default(20_000)
+    .describe('points in the t-SNE map, shared over the datasets; 0 leaves the map out'),
+  title: z.string().min(1).optional().describe('the page title (default: TreeSynth report: a vs b)'),
   /** When the numbers were computed; default now. */
   generatedAt: z.date().optional(),
 });

@@ -19,12 +19,28 @@ export const compareDatasetsOptionsSchema = z.strictObject({
   datasets: z.array(datasetInputSchema).min(1, 'name at least one run folder or dataset file'),
   /** Embeds every dataset for the embedding metrics; without one, the text metrics only. */
   embedder: embedderSchema.optional(),
-  /** The text field; default: a run's task field, or for files the first of TEXT_FIELD_GUESSES. */
-  field: z.string().min(1).optional(),
-  /** Use at most this many rows of each dataset, drawn with `seed` (their order kept). */
-  limit: z.number().int().min(2).optional(),
-  /** The seed of the row draw and of every sampled metric. */
-  seed: z.number().int().min(0).max(4_294_967_295).default(0),
+  /** For files the guesses are TEXT_FIELD_GUESSES. */
+  field: z
+    .string()
+    .min(1)
+    .optional()
+    .describe(
+      'field holding the text (default: a run’s task field; for files the first of question, problem, prompt, text, …)',
+    ),
+  /** Their order kept. */
+  limit: z
+    .number()
+    .int()
+    .min(2)
+    .optional()
+    .describe('use at most n rows of each dataset, drawn with the seed'),
+  seed: z
+    .number()
+    .int()
+    .min(0)
+    .max(4_294_967_295)
+    .default(0)
+    .describe('seed of the row draw and of every sampled metric'),
   signal: z
     .custom<AbortSignal>((value) => value instanceof AbortSignal, 'expected an AbortSignal')
     .optional(),
