@@ -1,9 +1,9 @@
 import { ConfigError } from '@treesynth/core';
 import {
-  BATCH_REQUESTS_FILE,
   type BatchIngestReport,
   type ExportBatchResult,
   exportBatch,
+  exportBatchOptionsSchema,
   ingestBatch,
 } from '@treesynth/providers';
 import { defineCommand, stringOption } from '../command.js';
@@ -11,6 +11,7 @@ import { EXIT } from '../exit-codes.js';
 import { formatSummary } from '../format-summary.js';
 import { interruptSignal } from '../interrupt.js';
 import { createProgressReporter } from '../progress.js';
+import { schemaOption } from '../schema-options.js';
 
 function describeIngest(results: string, report: BatchIngestReport): string {
   const already = report.alreadyStored > 0 ? `, ${report.alreadyStored} ingested before` : '';
@@ -30,11 +31,7 @@ export const batchCommand = defineCommand({
     'Hand the leaf calls of a run to a batch job (OpenAI Batch, vLLM batch runner) and feed the results back.',
   usage: 'treesynth batch export <run> [--file FILE] | treesynth batch ingest <run> <results.jsonl>',
   options: {
-    file: {
-      type: 'string',
-      value: '<file>',
-      description: `where export writes the requests (default: <run>/${BATCH_REQUESTS_FILE})`,
-    },
+    file: schemaOption(exportBatchOptionsSchema.shape.file, { value: '<file>' }),
     json: { type: 'boolean', description: 'print the summary as JSON on stdout' },
     quiet: { type: 'boolean', short: 'q', description: 'no progress on stderr' },
   },

@@ -11,8 +11,12 @@ export const BATCH_REQUESTS_FILE = 'batch-requests.jsonl';
 export const exportBatchOptionsSchema = z.object({
   /** The run folder; its tree must be complete (a tree-only run). */
   dir: z.string({ error: 'which run folder?' }).min(1, 'which run folder?'),
-  /** Where the requests are written: never one of the run's own files. Default `<dir>/batch-requests.jsonl`. */
-  file: z.string().min(1).optional(),
+  /** Never one of the run's own files. */
+  file: z
+    .string()
+    .min(1)
+    .optional()
+    .describe(`where export writes the requests (default: <run>/${BATCH_REQUESTS_FILE})`),
   signal: z.custom<AbortSignal>().optional(),
   logger: z.custom<Logger>().optional(),
   /** The batch pass's progress, in the engine's shape. */
