@@ -85,11 +85,6 @@ export function formatHelp(spec: CommandSpec): string {
   ].join('\n');
 }
 
-/** A whole number in [min, max], for flags no package schema covers. */
-export function wholeNumber(min: number, max = Number.MAX_SAFE_INTEGER): z.ZodNumber {
-  return z.number().int().min(min).max(max);
-}
-
 /** The bounds of a number schema, through `.default()` and `.optional()` wrappers. */
 function numberBounds(schema: z.ZodType): { min: number; max: number } {
   let inner: unknown = schema;

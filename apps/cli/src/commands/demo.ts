@@ -2,13 +2,19 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { RunStore } from '@treesynth/core';
 import { compareSampleIds } from '@treesynth/core/internal';
-import { startSimulator } from '@treesynth/simulator';
-import { defineCommand, integerOption, stringOption, wholeNumber } from '../command.js';
+import { simulatorFaultsSchema, startSimulator } from '@treesynth/simulator';
+import { defineCommand, stringOption } from '../command.js';
 import { EXIT } from '../exit-codes.js';
 import { formatSummary } from '../format-summary.js';
 import { interruptSignal } from '../interrupt.js';
 import { runJob } from '../run-job.js';
-import { numberFlag } from './job-options.js';
+import { schemaNumber, schemaOption } from '../schema-options.js';
+import { NUMBER_FLAGS, numberFlag } from './job-options.js';
+
+/** The demo's own settings: a small, fast run. */
+const DEMO = { depth: 3, concurrency: 32, latencyMs: 5 } as const;
+/** The bounds of every wait the simulator holds. */
+const LATENCY_MS = simulatorFaultsSchema.shape.hangMs;
 
 export const demoCommand = defineCommand({
   name: 'demo',
@@ -22,15 +28,14 @@ export const demoCommand = defineCommand({
       description: 'run folder; an existing demo run there is resumed',
       default: 'runs/demo',
     },
-    seed: { type: 'string', value: '<n>', description: 'seed of the simulator and the run', default: '0' },
-    depth: { type: 'string', value: '<n>', description: 'partition levels below the root', default: '3' },
-    concurrency: {
-      type: 'string',
-      value: '<n>',
-      description: 'model calls in flight at once',
-      default: '32',
-    },
-    'latency-ms': { type: 'string', value: '<ms>', description: 'simulated latency per call', default: '5' },
+    seed: schemaOption(NUMBER_FLAGS.seed, { description: 'seed of the simulator and the run' }),
+    depth: schemaOption(NUMBER_FLAGS.depth, { default: String(DEMO.depth) }),
+    concurrency: schemaOption(NUMBER_FLAGS.concurrency, { default: String(DEMO.concurrency) }),
+    'latency-ms': schemaOption(LATENCY_MS, {
+      value: '<ms>',
+      description: 'simulated latency per call',
+      default: String(DEMO.latencyMs),
+    }),
     json: { type: 'boolean', description: 'print the summary as JSON on stdout' },
     quiet: { type: 'boolean', short: 'q', description: 'no progress on stderr' },
   },
@@ -42,7 +47,7 @@ export const demoCommand = defineCommand({
     const seed = numberFlag(values, 'seed') ?? 0;
     const simulator = await startSimulator({
       seed,
-      latencyMs: integerOption(values, 'latency-ms', wholeNumber(0, 86_400_000)) ?? 5,
+      latencyMs: schemaNumber(values, 'latency-ms', LATENCY_MS) ?? DEMO.latencyMs,
     });
     const interrupt = interruptSignal();
     try {
@@ -57,9 +62,9 @@ export const demoCommand = defineCommand({
         out,
         resume: RunStore.exists(out),
         overrides: {
-          depth: numberFlag(values, 'depth') ?? 3,
+          depth: numberFlag(values, 'depth') ?? DEMO.depth,
           seed,
-          concurrency: numberFlag(values, 'concurrency') ?? 32,
+          concurrency: numberFlag(values, 'concurrency') ?? DEMO.concurrency,
         },
         treeOnly: false,
         quiet: values.quiet === true,
