@@ -1,4 +1,9 @@
-import { engineConfigSchema, synthesisConfigSchema, treeConfigSchema } from '@treesynth/core';
+import {
+  engineConfigSchema,
+  openRunOptionsSchema,
+  synthesisConfigSchema,
+  treeConfigSchema,
+} from '@treesynth/core';
 import { callStackOptionsSchema } from '@treesynth/providers';
 import type { OptionSpec, ParsedValues } from '../command.js';
 import { integerOption, stringOption } from '../command.js';
@@ -22,24 +27,17 @@ export const NUMBER_FLAGS = {
   tpm: callStackOptionsSchema.shape.tokensPerMinute,
 } as const;
 
+const RUN = openRunOptionsSchema.shape;
+
 /** Options shared by `run` and `tree`. */
 export const JOB_OPTIONS = {
-  task: {
-    type: 'string',
-    value: '<name|file>',
-    description: 'gsm8k, math, code, tom, generic, or a task JSON file',
-  },
-  description: {
-    type: 'string',
+  task: schemaOption(RUN.task, { value: '<name|file>' }),
+  description: schemaOption(RUN.description, { value: '<text>' }),
+  requirement: schemaOption(RUN.requirements, {
     value: '<text>',
-    description: 'one-line task description (with --task generic)',
-  },
-  requirement: {
-    type: 'string',
     multiple: true,
-    value: '<text>',
     description: 'a rule every sample follows (generic; repeatable)',
-  },
+  }),
   model: { type: 'string', value: '<id>', description: 'model id at the endpoint, e.g. gpt-4o-mini' },
   'base-url': {
     type: 'string',
@@ -55,13 +53,12 @@ export const JOB_OPTIONS = {
     value: '<file>',
     description: 'price file {"<model>": {"prompt", "cachedPrompt", "completion"}} in USD per 1M tokens',
   },
-  out: { type: 'string', value: '<dir>', description: 'run folder (default: runs/<task>-seed<seed>)' },
-  resume: { type: 'boolean', description: 'continue the run in --out where it stopped' },
-  config: {
-    type: 'string',
+  out: schemaOption(RUN.out, { value: '<dir>' }),
+  resume: schemaOption(RUN.resume),
+  config: schemaOption(RUN.configFile, {
     value: '<file>',
     description: 'engine config JSON (tree, synthesis, ...); flags override it',
-  },
+  }),
   depth: schemaOption(NUMBER_FLAGS.depth),
   pivots: schemaOption(NUMBER_FLAGS.pivots),
   'samples-per-call': schemaOption(NUMBER_FLAGS['samples-per-call']),

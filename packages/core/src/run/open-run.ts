@@ -43,17 +43,25 @@ const isChatModel = (value: unknown): value is ChatModel =>
 
 export const openRunOptionsSchema = z
   .object({
-    /** The run folder; default `runs/<task>-seed<seed>`. Required with `resume`. */
-    out: z.string().optional(),
-    /** Continue the run in `out` (or start it there when it has none yet). */
-    resume: z.boolean().default(false),
-    /** A built-in task name, a task JSON file, or a task object; on resume, default the run's task. */
-    task: z.union([z.string(), taskDefinitionSchema]).optional(),
-    /** For the `generic` task: what the data is. */
-    description: z.string().optional(),
-    requirements: z.array(z.string()).optional(),
-    /** A JSON config file (engine config, plus `stages`: module paths relative to the file). */
-    configFile: z.string().optional(),
+    /** Required with `resume`. */
+    out: z.string().optional().describe('run folder (default: runs/<task>-seed<seed>)'),
+    /** Or start it there when it has none yet. */
+    resume: z.boolean().default(false).describe('continue the run in the run folder where it stopped'),
+    /** Or a task object; on resume, default the run's task. */
+    task: z
+      .union([z.string(), taskDefinitionSchema])
+      .optional()
+      .describe('gsm8k, math, code, tom, generic, or a task JSON file'),
+    description: z.string().optional().describe('one-line task description (for the generic task)'),
+    requirements: z
+      .array(z.string())
+      .optional()
+      .describe('a rule every sample follows (for the generic task; one per entry)'),
+    /** `stages` are module paths relative to the file. */
+    configFile: z
+      .string()
+      .optional()
+      .describe('engine config JSON (tree, synthesis, stages, ...); settings given here override it'),
     /** Engine settings over the config file and the resumed run's settings. */
     config: z.custom<EngineConfigInput>((value) => typeof value === 'object' && value !== null).optional(),
     /** The chat model, or a function that builds it from the stored run's model (on resume). */
