@@ -75,7 +75,9 @@ export const balanceOptionsSchema = z.object({
     .min(0, 'expected a number from 0 to 2')
     .max(2, 'expected a number from 0 to 2')
     .optional()
-    .describe('hybrid router: ask the LLM where the embedding margin is below this (from 0 to 2)'),
+    .describe(
+      'hybrid router: ask the LLM where the embedding margin is below this, from 0 to 2 (default 0.05)',
+    ),
   target: z
     .union([z.string(), positive])
     .default('uniform')
