@@ -8,7 +8,6 @@ import {
   type Logger,
   type PartitionTree,
   parseEngineConfig,
-  type SampleFields,
   type SampleRecord,
   type StageContext,
   type Stages,
