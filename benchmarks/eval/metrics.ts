@@ -26,8 +26,8 @@ import { cpus, loadavg, tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
-import { type NodeSplit, PartitionTree } from '@treesynth/core';
-import { createRandom } from '@treesynth/core/internal';
+import { PartitionTree } from '@treesynth/core';
+import { createRandom, fixedSplit } from '@treesynth/core/internal';
 import { createUseLiteEmbedder } from '@treesynth/embedders';
 import {
   clusterEntropy,
@@ -138,29 +138,24 @@ function hashEmbed(texts: readonly string[], columns: number): EmbeddingMatrix {
   return normalizeRows({ data, rows: texts.length, dims: columns });
 }
 
-const SPLIT: Omit<NodeSplit, 'dimension' | 'values'> = {
-  infinite: false,
-  fixed: true,
-  pivots: [],
-  assignments: [],
-  coverageRounds: 0,
-  rejections: [],
-};
-
 /** A 20 × 25 = 500-leaf tree and leaf ids for `count` samples, Zipf-like over the leaves. */
 function syntheticRun(count: number, seed: string): { tree: PartitionTree; leafIds: string[] } {
   const tree = new PartitionTree();
-  const topics = tree.applySplit(tree.root.id, {
-    ...SPLIT,
-    dimension: 'topic',
-    values: Array.from({ length: 20 }, (_, i) => `topic ${i}`),
-  });
+  const topics = tree.applySplit(
+    tree.root.id,
+    fixedSplit(
+      'topic',
+      Array.from({ length: 20 }, (_, i) => `topic ${i}`),
+    ),
+  );
   for (const topic of topics) {
-    const levels = tree.applySplit(topic.id, {
-      ...SPLIT,
-      dimension: 'level',
-      values: Array.from({ length: 25 }, (_, i) => `level ${i}`),
-    });
+    const levels = tree.applySplit(
+      topic.id,
+      fixedSplit(
+        'level',
+        Array.from({ length: 25 }, (_, i) => `level ${i}`),
+      ),
+    );
     for (const level of levels) tree.markLeaf(level.id, 'max-depth');
   }
   const leaves = tree.leaves();

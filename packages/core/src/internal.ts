@@ -29,6 +29,7 @@ export { genericTask } from './tasks/builtin/generic.js';
 export { MATH_SUBJECTS } from './tasks/builtin/math.js';
 export { cleanFields } from './tasks/clean-fields.js';
 export { primaryField } from './tasks/task-definition.js';
+export { fixedSplit } from './tree/fixed-split.js';
 export { normalizeName, ROOT_ID } from './tree/node-id.js';
 export { drawPath } from './tree/partition-tree.js';
 export { gini, normalizedEntropy } from './util/count-statistics.js';

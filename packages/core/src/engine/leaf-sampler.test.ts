@@ -4,6 +4,7 @@ import type { EngineConfigInput } from '../config/engine-config.js';
 import { STAGE_SCHEMA_NAMES } from '../prompts/prompt-layout.js';
 import type { ChatCallOptions } from '../spec/chat-model.js';
 import { ScriptedChatModel } from '../test/scripted-chat-model.js';
+import { fixedSplit } from '../tree/fixed-split.js';
 import type { TreeNode } from '../tree/partition-tree.js';
 import {
   readAllEvents,
@@ -15,7 +16,6 @@ import {
 } from './engine-runtime.fixture.js';
 import { createEngineState, type EngineState, recordMade } from './engine-state.js';
 import { LeafSampler } from './leaf-sampler.js';
-import { fixedSplit } from './tree-builder.js';
 
 /** A state whose tree is the root split into `count` leaves. */
 function stateWithLeaves(count: number): { state: EngineState; leaves: TreeNode[] } {

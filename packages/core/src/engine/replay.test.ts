@@ -5,11 +5,11 @@ import type { Logger } from '../spec/logger.js';
 import type { RunEvent } from '../store/run-events.js';
 import type { RunStore } from '../store/run-store.js';
 import { ScriptedChatModel } from '../test/scripted-chat-model.js';
+import { fixedSplit } from '../tree/fixed-split.js';
 import { PartitionTree } from '../tree/partition-tree.js';
 import { testConfig, testStore, toyReply, toyTask } from './engine-runtime.fixture.js';
 import { createEngineState } from './engine-state.js';
 import { repairNote, replayRun } from './replay.js';
-import { fixedSplit } from './tree-builder.js';
 import { runTreeSynth } from './tree-synth-engine.js';
 
 const split = fixedSplit('colour', ['red', 'blue']);

@@ -1,9 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import { TreeSynthError } from '../errors/treesynth-error.js';
+import { fixedSplit } from '../tree/fixed-split.js';
 import { testConfig, toyTask } from './engine-runtime.fixture.js';
 import { createEngineState, type EngineState } from './engine-state.js';
 import { estimateStageTwo, type OutcomeInput, runOutcome, summarizeRun } from './run-summary.js';
-import { fixedSplit } from './tree-builder.js';
 
 /** Root split on `kind` into three leaves (two at max depth, one without a criterion), one split infinite. */
 function finishedState(pivots: object[] = []): EngineState {

@@ -4,6 +4,7 @@ import type { PathStep, SampleFields } from '../spec/sample.js';
 import type { CoverageOutput, CriterionOutput, StageContext } from '../spec/stage.js';
 import type { RunEvent } from '../store/run-events.js';
 import { cleanFields } from '../tasks/clean-fields.js';
+import { fixedSplit } from '../tree/fixed-split.js';
 import {
   drawPath,
   type LeafReason,
@@ -13,20 +14,6 @@ import {
 } from '../tree/partition-tree.js';
 import { checkCriterion, mergeValues } from './check-criterion.js';
 import type { EngineRuntime } from './engine-runtime.js';
-
-/** A split fixed by the task: one child per value, no model calls. */
-export function fixedSplit(dimension: string, values: string[]): NodeSplit {
-  return {
-    dimension,
-    values,
-    infinite: false,
-    fixed: true,
-    pivots: [],
-    assignments: [],
-    coverageRounds: 0,
-    rejections: [],
-  };
-}
 
 /** Where one node's expansion stands: its draws, and the rejections noted so far. */
 interface Expansion {

@@ -1,5 +1,5 @@
 import { loadTask, PartitionTree, parseEngineConfig, RunStore, type SampleRecord } from '@treesynth/core';
-import { fixedSplit } from '../metrics/test-helpers.fixture.js';
+import { fixedSplit } from '@treesynth/core/internal';
 
 /**
  * Writes a small TreeSynth run folder through core's RunStore: a gsm8k task, a root split into

@@ -1,8 +1,9 @@
 import { ConfigError, PartitionTree } from '@treesynth/core';
+import { fixedSplit } from '@treesynth/core/internal';
 import { describe, expect, it } from 'vitest';
 import { diversityReport } from './diversity-report.js';
 import { meanPairwiseCosine } from './mean-pairwise-cosine.js';
-import { fixedSplit, randomUnitRows } from './test-helpers.fixture.js';
+import { randomUnitRows } from './test-helpers.fixture.js';
 
 function inputs(samples: number) {
   const tree = new PartitionTree();

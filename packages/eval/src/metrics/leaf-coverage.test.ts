@@ -1,7 +1,7 @@
 import { PartitionTree } from '@treesynth/core';
+import { fixedSplit as split } from '@treesynth/core/internal';
 import { describe, expect, it } from 'vitest';
 import { leafCoverage } from './leaf-coverage.js';
-import { fixedSplit as split } from './test-helpers.fixture.js';
 
 /** root → a, b, c; a → a1, a2: leaves a1, a2, b, c. */
 function smallTree(): { tree: PartitionTree; leaves: string[] } {

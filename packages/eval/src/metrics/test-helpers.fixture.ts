@@ -1,4 +1,3 @@
-import type { NodeSplit } from '@treesynth/core';
 import { createRandom } from '@treesynth/core/internal';
 import { type EmbeddingMatrix, normalizeRows } from './embedding-matrix.js';
 
@@ -42,18 +41,4 @@ export function basisClusters(count: number, copies: number, dims: number): Embe
     for (let copy = 0; copy < copies; copy++) data[(cluster * copies + copy) * dims + cluster] = 1;
   }
   return { data, rows: count * copies, dims };
-}
-
-/** A split fixed by the task (no pivots, no LLM calls), for building test trees. */
-export function fixedSplit(dimension: string, values: string[]): NodeSplit {
-  return {
-    dimension,
-    values,
-    infinite: false,
-    fixed: true,
-    pivots: [],
-    assignments: [],
-    coverageRounds: 0,
-    rejections: [],
-  };
 }
