@@ -1,4 +1,28 @@
 // Comparing datasets and building reports.
+
+// Benchmarks: the shipped test sets, and the interface every benchmark implements.
+export {
+  BENCHMARK_NAMES,
+  type BenchmarkDefinition,
+  type BenchmarkName,
+  type BenchProblem,
+  type BenchPrompt,
+  type LoadProblemsOptions,
+  type ProblemScore,
+  type PromptMode,
+  type ScoreContext,
+} from './bench/benchmark.js';
+export {
+  type BenchmarkSetName,
+  type BenchmarkSetRow,
+  benchmarkSetPath,
+  type Gsm8kRow,
+  type HumanEvalRow,
+  loadBenchmarkSet,
+  type MathRow,
+  type MbppRow,
+  type SanitizedMbppRow,
+} from './bench/benchmark-sets.js';
 export {
   type BuildReportOptions,
   type BuiltReport,
@@ -15,7 +39,6 @@ export {
 export type { CompareProgress } from './compare/compare-progress.js';
 export { type DatasetInput, datasetInputSchema } from './compare/load-dataset.js';
 export type { MetricId, MetricRow, MetricTable } from './compare/metric-table.js';
-
 // Diversity metrics.
 export {
   type ClusterEntropyOptions,
@@ -57,7 +80,6 @@ export {
 } from './metrics/nearest-neighbour-distance.js';
 export { type SelfBleuOptions, type SelfBleuResult, selfBleu } from './metrics/self-bleu.js';
 export { type VendiOptions, vendiScore } from './metrics/vendi-score.js';
-
 // HTML reports.
 export type {
   MetricDirection,
@@ -70,7 +92,7 @@ export type {
   ReportTreeNode,
 } from './report/report-input.js';
 export { writeReport } from './report/write-report.js';
-
+export type { CodeSandbox, ExecutionLimits, ExecutionResult } from './sandbox/execution-result.js';
 // t-SNE.
 export {
   EXACT_NEIGHBOURS_MAX_ROWS,
