@@ -1,4 +1,10 @@
-import { ConfigError, openRun, type RunSummary } from '@treesynth/core';
+import {
+  ConfigError,
+  createProgressReporter,
+  openRun,
+  type ProgressReporter,
+  type RunSummary,
+} from '@treesynth/core';
 import { readJsonFile } from '@treesynth/core/internal';
 import {
   type CostEstimate,
@@ -13,7 +19,6 @@ import {
 } from '@treesynth/providers';
 import { connectEndpoints, endpointURLs, withCallMiddleware } from './model-stack.js';
 import { flagForOption } from './option-flags.js';
-import { createProgressReporter } from './progress.js';
 
 export interface JobRequest {
   task?: string;
@@ -70,6 +75,7 @@ export async function runJob(request: JobRequest): Promise<JobResult> {
   const reporter = createProgressReporter({
     quiet: request.quiet,
     label: request.simulated ? 'treesynth (simulated LLM)' : 'treesynth',
+    debug: Boolean(process.env.TREESYNTH_DEBUG),
   });
   try {
     return await runJobWith(request, reporter);
@@ -78,10 +84,7 @@ export async function runJob(request: JobRequest): Promise<JobResult> {
   }
 }
 
-async function runJobWith(
-  request: JobRequest,
-  reporter: ReturnType<typeof createProgressReporter>,
-): Promise<JobResult> {
+async function runJobWith(request: JobRequest, reporter: ProgressReporter): Promise<JobResult> {
   const prices = request.pricesFile ? readPriceFile(request.pricesFile) : undefined;
   const { depth, pivots, samplesPerCall, concurrency, maxSamples, seed } = request.overrides;
   const opened = await openRun({

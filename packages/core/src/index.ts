@@ -59,7 +59,8 @@ export {
   staticPrefixLength,
 } from './prompts/prompt-format.js';
 export { STAGE_SCHEMA_NAMES } from './prompts/prompt-layout.js';
-
+// Reporting a run to people: its summary and its progress as text.
+export { formatRunSummary, type RunCostSummary, type RunSummaryExtras } from './run/format-run-summary.js';
 // Opening and resuming a run folder.
 export {
   type ModelConnector,
@@ -69,6 +70,12 @@ export {
   openRunOptionsSchema,
   type StoredModel,
 } from './run/open-run.js';
+export {
+  createProgressReporter,
+  formatProgress,
+  type ProgressReporter,
+  type ProgressReporterOptions,
+} from './run/progress-reporter.js';
 export { STAGE_NAMES, type StageModules, stageModulesSchema } from './run/stage-modules.js';
 
 // Spec: the interfaces every implementation depends on.

@@ -37,6 +37,7 @@ export {
   type DatasetScores,
 } from './compare/compare-datasets.js';
 export type { CompareProgress } from './compare/compare-progress.js';
+export { formatComparison, formatMetricTable } from './compare/format-comparison.js';
 export { type DatasetInput, datasetInputSchema } from './compare/load-dataset.js';
 export type { MetricId, MetricRow, MetricTable } from './compare/metric-table.js';
 // Diversity metrics.
@@ -80,6 +81,7 @@ export {
 } from './metrics/nearest-neighbour-distance.js';
 export { type SelfBleuOptions, type SelfBleuResult, selfBleu } from './metrics/self-bleu.js';
 export { type VendiOptions, vendiScore } from './metrics/vendi-score.js';
+export { balanceReportInput } from './report/balance-report-input.js';
 // HTML reports.
 export type {
   MetricDirection,

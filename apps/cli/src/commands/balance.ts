@@ -1,13 +1,10 @@
-import { balanceDataset, balanceOptionsSchema } from '@treesynth/balance';
-import { ConfigError } from '@treesynth/core';
-import { writeReport } from '@treesynth/eval';
+import { balanceDataset, balanceOptionsSchema, formatBalanceSummary } from '@treesynth/balance';
+import { ConfigError, createProgressReporter } from '@treesynth/core';
+import { balanceReportInput, writeReport } from '@treesynth/eval';
 import { balanceModels } from '../balance-models.js';
-import { balanceReportInput } from '../balance-report.js';
-import { formatBalanceSummary } from '../balance-summary.js';
 import { defineCommand, type OptionSpec, type ParsedValues, stringOption } from '../command.js';
 import { EXIT } from '../exit-codes.js';
 import { interruptSignal } from '../interrupt.js';
-import { createProgressReporter } from '../progress.js';
 import { schemaNumber, schemaOption } from '../schema-options.js';
 import { JOB_OPTIONS, numberFlag } from './job-options.js';
 
@@ -111,12 +108,8 @@ export const balanceCommand = defineCommand({
     const reporter = createProgressReporter({
       quiet,
       label: models.model.simulated ? 'treesynth balance (simulated LLM)' : 'treesynth balance',
+      debug: Boolean(process.env.TREESYNTH_DEBUG),
     });
-    let stopped = false;
-    const stop = () => {
-      if (!stopped) reporter.stop();
-      stopped = true;
-    };
     try {
       const result = await balanceDataset({
         data: required(values, 'data'),
@@ -146,20 +139,20 @@ export const balanceCommand = defineCommand({
         logger: reporter.logger,
         onProgress: reporter.update,
       });
-      stop();
+      reporter.stop();
       process.stdout.write(
         values.json === true ? `${JSON.stringify(result, null, 2)}\n` : formatBalanceSummary(result),
       );
       return EXIT.ok;
     } catch (error) {
       if (!interrupt.signal.aborted) throw error;
-      stop();
+      reporter.stop();
       process.stderr.write(
         'treesynth: balance interrupted; run the same command again to finish it (answers already received come from the cache)\n',
       );
       return EXIT.interrupted;
     } finally {
-      stop();
+      reporter.stop();
       await models.close();
       interrupt.dispose();
     }

@@ -1,4 +1,4 @@
-import { ConfigError } from '@treesynth/core';
+import { ConfigError, createProgressReporter } from '@treesynth/core';
 import {
   type BatchIngestReport,
   type ExportBatchResult,
@@ -8,10 +8,9 @@ import {
 } from '@treesynth/providers';
 import { defineCommand, stringOption } from '../command.js';
 import { EXIT } from '../exit-codes.js';
-import { formatSummary } from '../format-summary.js';
 import { interruptSignal } from '../interrupt.js';
-import { createProgressReporter } from '../progress.js';
 import { schemaOption } from '../schema-options.js';
+import { formatSummary } from './run.js';
 
 function describeIngest(results: string, report: BatchIngestReport): string {
   const already = report.alreadyStored > 0 ? `, ${report.alreadyStored} ingested before` : '';
@@ -68,7 +67,11 @@ export const batchCommand = defineCommand({
         message: 'which results file? treesynth batch ingest <run> <results.jsonl>',
       });
     const interrupt = interruptSignal();
-    const reporter = createProgressReporter({ quiet: values.quiet === true, label: 'treesynth batch' });
+    const reporter = createProgressReporter({
+      quiet: values.quiet === true,
+      label: 'treesynth batch',
+      debug: Boolean(process.env.TREESYNTH_DEBUG),
+    });
     const options = {
       dir,
       file: stringOption(values, 'file'),

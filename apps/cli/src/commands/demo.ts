@@ -5,11 +5,11 @@ import { compareSampleIds } from '@treesynth/core/internal';
 import { simulatorFaultsSchema, startSimulator } from '@treesynth/simulator';
 import { defineCommand, stringOption } from '../command.js';
 import { EXIT } from '../exit-codes.js';
-import { formatSummary } from '../format-summary.js';
 import { interruptSignal } from '../interrupt.js';
 import { runJob } from '../run-job.js';
 import { schemaNumber, schemaOption } from '../schema-options.js';
 import { NUMBER_FLAGS, numberFlag } from './job-options.js';
+import { formatSummary } from './run.js';
 
 /** The demo's own settings: a small, fast run. */
 const DEMO = { depth: 3, concurrency: 32, latencyMs: 5 } as const;

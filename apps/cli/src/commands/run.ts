@@ -1,9 +1,14 @@
+import { formatRunSummary, type RunSummary, type RunSummaryExtras } from '@treesynth/core';
 import { defineCommand, type ParsedValues } from '../command.js';
 import { EXIT } from '../exit-codes.js';
-import { formatSummary } from '../format-summary.js';
 import { interruptSignal } from '../interrupt.js';
 import { runJob } from '../run-job.js';
 import { JOB_OPTIONS, jobRequest } from './job-options.js';
+
+/** core's run summary, continued by the CLI's command. */
+export function formatSummary(dir: string, summary: RunSummary, extras: RunSummaryExtras = {}): string {
+  return formatRunSummary(dir, summary, { ...extras, resumeWith: `treesynth run --resume --out ${dir}` });
+}
 
 /** Shared by `run` and `tree`: run the job, print the summary, map the status to an exit code. */
 export async function executeJob(values: ParsedValues, treeOnly: boolean): Promise<number> {
