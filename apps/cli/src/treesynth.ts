@@ -89,6 +89,6 @@ export async function treesynth(argv: string[]): Promise<number> {
   }
   // Package errors name their option (`cacheDir`); the user gave a flag (`--cache-dir`).
   return command.run(values, positionals).catch((error: unknown) => {
-    throw withFlags(error, Object.keys(command.options));
+    throw withFlags(error, command);
   });
 }

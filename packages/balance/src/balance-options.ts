@@ -41,7 +41,10 @@ const positive = z.number().int().min(1);
  * (`field`, `router`, `target`, `out`), never a CLI flag.
  */
 export const balanceOptionsSchema = z.object({
-  data: z.string().min(1).describe('the dataset: JSONL (one object a line) or a JSON array; only ever read'),
+  data: z
+    .string({ error: 'which dataset? a JSONL file or a JSON array of rows, e.g. train.jsonl' })
+    .min(1)
+    .describe('the dataset: JSONL (one object a line) or a JSON array; only ever read'),
   field: z
     .string({ error: 'which field of each row holds the text? e.g. question' })
     .min(1)

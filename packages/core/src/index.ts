@@ -10,6 +10,7 @@ export {
   synthesisConfigSchema,
   treeConfigSchema,
 } from './config/engine-config.js';
+export type { OptionNamer } from './config/option-name.js';
 // Dataset readers: a JSONL/JSON/CSV file or a run folder (docs/eval.md).
 export { type DatasetFile, readDatasetFile } from './datasets/read-dataset-file.js';
 export { type RunFolderDataset, readRunFolder } from './datasets/read-run-folder.js';

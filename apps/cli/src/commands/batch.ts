@@ -6,7 +6,7 @@ import {
   exportBatchOptionsSchema,
   ingestBatch,
 } from '@treesynth/providers';
-import { defineCommand, stringOption } from '../command.js';
+import { defineCommand, OUTPUT_OPTIONS, stringOption } from '../command.js';
 import { EXIT } from '../exit-codes.js';
 import { interruptSignal } from '../interrupt.js';
 import { schemaOption } from '../schema-options.js';
@@ -31,8 +31,7 @@ export const batchCommand = defineCommand({
   usage: 'treesynth batch export <run> [--file FILE] | treesynth batch ingest <run> <results.jsonl>',
   options: {
     file: schemaOption(exportBatchOptionsSchema.shape.file, { value: '<file>' }),
-    json: { type: 'boolean', description: 'print the summary as JSON on stdout' },
-    quiet: { type: 'boolean', short: 'q', description: 'no progress on stderr' },
+    ...OUTPUT_OPTIONS,
   },
   notes: [
     'export: the run’s tree must be complete (treesynth tree). Writes every pending leaf call as an OpenAI Batch',

@@ -10,6 +10,7 @@ export const evalCommand = defineCommand({
   summary: 'Compare datasets side by side on every diversity metric.',
   usage: 'treesynth eval diversity <run-folder|file.jsonl|name=path>... [options]',
   options: DATASET_OPTIONS,
+  names: { datasets: '<files>' },
   notes: [
     'Each argument is a TreeSynth run folder (its samples.jsonl, with leaf metrics from tree.json) or a',
     'JSONL/JSON file of records; `name=path` sets the column name. Rows that are not JSON objects or',
