@@ -4,7 +4,7 @@ import { type EndpointModelSource, endpointModelSource } from '@treesynth/provid
 import { type Simulator, startSimulator } from '@treesynth/simulator';
 
 /** The model the offline default talks to: the built-in simulator, started in-process. */
-export const SIMULATED_MODEL = 'treesynth-sim';
+const SIMULATED_MODEL = 'treesynth-sim';
 
 /**
  * The chat model of `treesynth balance`: providers' endpoint model source (checked here, before the

@@ -36,7 +36,7 @@ export const DATASET_OPTIONS = {
  * `name=path` names a dataset in tables and plots; otherwise its folder or file name is used. A
  * prefix is a name only when it has no path separator, so paths containing `=` still work.
  */
-export function datasetInput(argument: string): DatasetInput {
+function datasetInput(argument: string): DatasetInput {
   const at = argument.indexOf('=');
   if (at > 0) {
     const name = argument.slice(0, at);
