@@ -1,5 +1,7 @@
 import {
+  type BaselineRequest,
   PromptFormatError,
+  readBaselineRequest,
   readSchemaHint,
   readStageRequest,
   type StageName,
@@ -7,13 +9,14 @@ import {
   staticPrefixLength,
 } from '@treesynth/core';
 import { createRandom, estimateTokens, hash32, stableStringify } from '@treesynth/core/internal';
+import { answerBaseline } from './baseline-answers.js';
 import { chooseRouteOption } from './route-answer.js';
 import { type ContentFaultKind, corruptContent } from './simulator-faults.js';
 import { chooseCriterion, completeValues, writeSamples } from './stage-answers.js';
 import { worldForTask } from './world-for-task.js';
 
 /** What a request asked for, recognised by its structured-output schema name. */
-export type SimulatorStage = StageName | 'other';
+export type SimulatorStage = StageName | BaselineRequest['kind'] | 'other';
 
 export interface AnswerOptions {
   /** Seed of the latent worlds. Default 0. */
@@ -115,16 +118,22 @@ export function answerChatRequest(
   const random = createRandom(hash32(key));
   const schema = readSchema(request.response_format, messages);
   let stageRequest: StageRequest | undefined;
+  let baselineRequest: BaselineRequest | undefined;
   try {
     stageRequest = schema && readStageRequest(messages, schema.name);
+    baselineRequest = schema && !stageRequest ? readBaselineRequest(messages, schema.name) : undefined;
   } catch (error) {
     if (PromptFormatError.isInstance(error)) return invalidRequest(error.message);
     throw error;
   }
-  const stage = stageRequest?.stage ?? 'other';
+  const stage = stageRequest?.stage ?? baselineRequest?.kind ?? 'other';
   const content = stageRequest
     ? JSON.stringify(answerStage(stageRequest, messages, schema?.schema, random, options))
-    : 'This is a simulated reply from the TreeSynth LLM simulator; no language model was called.';
+    : baselineRequest
+      ? JSON.stringify(
+          answerBaseline(baselineRequest, worldForTask(baselineRequest.task, options.seed ?? 0), random),
+        )
+      : 'This is a simulated reply from the TreeSynth LLM simulator; no language model was called.';
   const answer = completion(key, model, messages, content);
   if (fault && (stage !== 'other' || fault.kind === 'truncated')) {
     return {

@@ -212,7 +212,7 @@ export function schemaHint(name: string, schema: unknown): string {
 }
 
 /** The text without a schema hint appended to it (as `\n\n` + hint). */
-function withoutSchemaHint(text: string): string {
+export function withoutSchemaHint(text: string): string {
   const start = text.lastIndexOf(`\n\n${HINT_LEAD} ("`);
   return start >= 0 && readSchemaHint(text.slice(start)) ? text.slice(0, start) : text;
 }
