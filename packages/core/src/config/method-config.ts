@@ -63,6 +63,8 @@ export const METHOD_NAMES = ['treesynth', 'temperature', 'evol', 'persona'] as c
 export const experimentConfigSchema = z
   .object({
     name: z.string().min(1),
+    /** The task: a built-in name (gsm8k, math, code, tom) or a task JSON file. */
+    task: z.string().min(1),
     /** The benchmark the fine-tuned model is scored on (e.g. gsm8k, math, mbpp, humaneval, simpletom). */
     benchmarks: z.array(z.string().min(1)).min(1),
     methods: z.array(methodConfigSchema).min(1),
