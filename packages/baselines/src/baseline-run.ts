@@ -29,6 +29,7 @@ export class BaselineRun {
   private written = new Set<string>();
   private started = performance.now();
   private units = { planned: 0, done: 0 };
+  private note = '';
   private readonly before: { status: RunSummary['status'] | 'running'; error?: string };
 
   constructor(
@@ -89,8 +90,12 @@ export class BaselineRun {
     return this.contexts('leaf', key);
   }
 
-  /** Note details of the method in run.json (`extra.method`), e.g. where the personas came from. */
-  async describe(details: Record<string, unknown>): Promise<void> {
+  /**
+   * Note details of the method in run.json (`extra.method`), e.g. where the personas came from, and
+   * `note`, the same in a few words for the run's summary.
+   */
+  async describe(details: Record<string, unknown>, note: string): Promise<void> {
+    this.note = note;
     const { store } = this.context;
     await store.update({
       extra: { ...store.manifest.extra, method: { name: this.method.name, ...details } },
@@ -181,6 +186,7 @@ export class BaselineRun {
       usage,
       elapsedMs: Math.round(performance.now() - this.started),
       simulated: this.state.simulated,
+      method: { name: this.method.name, note: this.note || 'no details' },
     };
   }
 }

@@ -102,7 +102,11 @@ export const evolGenerator: Generator<RunStore, RunSummary> = {
         }
         await run.keep(records);
       }
-      await run.describe({ generations: method.generations, pool: pool.length, kept, eliminated });
+      const dropped = Object.entries(eliminated).map(([reason, count]) => `${reason} ${count}`);
+      await run.describe(
+        { generations: method.generations, pool: pool.length, kept, eliminated },
+        `${kept} evolved instructions from ${pool.length} seeds; eliminated: ${dropped.join(', ') || 'none'}`,
+      );
       if (kept < size)
         run.logger.warn(`evol: ${kept} of ${size} rows survived elimination in ${last} generations`);
     });

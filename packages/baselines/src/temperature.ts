@@ -20,7 +20,10 @@ export const temperatureGenerator: Generator<RunStore, RunSummary> = {
         dataSize(context.config, 'temperature'),
         context.config.synthesis.samplesPerCall,
       );
-      await run.describe({ temperature: method.temperature, calls: sizes.length });
+      await run.describe(
+        { temperature: method.temperature, calls: sizes.length },
+        `the task prompt alone, temperature ${method.temperature}, ${sizes.length} calls`,
+      );
       await run.each(sizes, async (count, index) => {
         const { samples } = await builtinStages.leaf.run(
           {
