@@ -52,7 +52,7 @@ const METHODS: Record<string, { flags: string[]; rows: number }> = {
   },
 };
 
-const base = ['run', '--task', 'gsm8k', '--model', 'sim', '--seed', '3', '--concurrency', '6', '--quiet'];
+const base = ['run', '--task', 'gsm8k', '--model', 'sim', '--seed', '3', '--quiet'];
 
 describe.each(Object.entries(METHODS))('treesynth run --method (%s)', (label, { flags, rows }) => {
   let simulator: Awaited<ReturnType<typeof startSimulator>>;
@@ -60,7 +60,16 @@ describe.each(Object.entries(METHODS))('treesynth run --method (%s)', (label, { 
   let referenceRequests = 0;
   let referenceEvents = 0;
   let referenceSummary = '';
-  const args = (out: string) => [...base, ...flags, '--out', out, '--base-url', simulator.url];
+  const args = (out: string) => [
+    ...base,
+    ...flags,
+    '--concurrency',
+    '6',
+    '--out',
+    out,
+    '--base-url',
+    simulator.url,
+  ];
   const name = label.split('-')[0]!;
 
   beforeAll(async () => {
@@ -179,4 +188,27 @@ describe('baseline input errors', () => {
     ]);
     expectOneLineError(result, /--max-samples/, result.code ?? undefined);
   });
+});
+
+describe('Ctrl-C during a baseline', () => {
+  it('stops cleanly: exit 130, marked interrupted, and --resume finishes it', async () => {
+    const simulator = await startSimulator({ seed: 2, latencyMs: { min: 10, max: 20 } });
+    try {
+      const dir = join(work, 'interrupted');
+      const args = [...base, '--method', 'temperature', '--max-samples', '600', '--out', dir];
+      const child = spawnCli([...args, '--concurrency', '2', '--base-url', simulator.url]);
+      const done = collect(child);
+      await waitFor(() => readSamples(dir).length >= 50 || child.exitCode !== null);
+      child.kill('SIGINT');
+      const stopped = await done;
+      expect(stopped.code, stopped.stderr).toBe(130);
+      expect(JSON.parse(readFileSync(join(dir, 'run.json'), 'utf8')).status).toBe('interrupted');
+      expect(readSamples(dir).length).toBeLessThan(600);
+      const resumed = await runCli([...args, '--resume', '--base-url', simulator.url]);
+      expect(resumed.code, resumed.stderr).toBe(0);
+      expect(readSamples(dir)).toHaveLength(600);
+    } finally {
+      await simulator.close();
+    }
+  }, 120_000);
 });

@@ -141,7 +141,9 @@ export class BaselineRun {
   /** End the session: run.json, events, usage.json; the summary in the TreeSynth engine's shape. */
   async finish(error?: unknown): Promise<RunSummary> {
     const { store } = this.context;
-    const aborted = this.signal.aborted && (error === undefined || AbortedError.isInstance(error));
+    const aborted =
+      this.signal.aborted &&
+      (error === undefined || error === this.signal.reason || AbortedError.isInstance(error));
     const fatal = error !== undefined && !aborted ? error : undefined;
     const status: RunSummary['status'] =
       fatal !== undefined
