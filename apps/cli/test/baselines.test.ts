@@ -190,6 +190,16 @@ describe('baseline input errors', () => {
   });
 });
 
+describe('baseline settings', () => {
+  it('a setting the method does not take, or an unknown method, names its flag', async () => {
+    const dead = ['--base-url', 'http://127.0.0.1:9/v1', '--max-samples', '5'];
+    const seedsForTemperature = await runCli([...base, '--method', 'temperature', '--seeds', seeds, ...dead]);
+    expectOneLineError(seedsForTemperature, /^treesynth: --seeds: not a setting of the temperature method/);
+    const unknown = await runCli([...base, '--method', 'magic', ...dead]);
+    expectOneLineError(unknown, /^treesynth: --method: .*'evol'/);
+  });
+});
+
 describe('Ctrl-C during a baseline', () => {
   it('stops cleanly: exit 130, marked interrupted, and --resume finishes it', async () => {
     const simulator = await startSimulator({ seed: 2, latencyMs: { min: 10, max: 20 } });
