@@ -191,6 +191,8 @@ export async function openRun(input: OpenRunOptions): Promise<OpenedRun> {
       command: options.treeOnly ? 'tree' : 'run',
       stages: stageModules,
       stageFingerprints: custom.fingerprint,
+      // The method's details: its generator adds to them (docs/baselines.md, provenance).
+      method: { name: method },
     };
     let store: RunStore;
     if (existing && manifest) {
