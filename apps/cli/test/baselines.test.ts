@@ -204,6 +204,32 @@ describe('baseline settings', () => {
   });
 });
 
+describe('a baseline against unusable answers', () => {
+  it('ends incomplete (exit 1); --resume asks the failed calls again past the cache and finishes', async () => {
+    const dir = join(work, 'faulty');
+    const args = [...base, '--method', 'evol', '--seeds', seeds, '--max-samples', '120', '--out', dir];
+    const faulty = await startSimulator({ seed: 9, faults: { rateSchemaViolation: 0.6 } });
+    const first = await runCli([...args, '--base-url', faulty.url]);
+    await faulty.close();
+    expect(first.code, first.stderr).toBe(1);
+    const run = JSON.parse(readFileSync(join(dir, 'run.json'), 'utf8'));
+    expect(run.status).toBe('incomplete');
+    const failed = readFileSync(join(dir, 'events.jsonl'), 'utf8').match(/"type":"leaf-call-failed"/g) ?? [];
+    expect(failed.length).toBeGreaterThan(0);
+    const clean = await startSimulator({ seed: 9 });
+    try {
+      const resumed = await runCli([...args, '--resume', '--base-url', clean.url]);
+      expect(resumed.code, resumed.stderr).toBe(0);
+      // Only the failed calls, and what depends on them, reach the endpoint again.
+      expect(clean.stats().total).toBeGreaterThanOrEqual(failed.length);
+      expect(JSON.parse(readFileSync(join(dir, 'run.json'), 'utf8')).status).toBe('complete');
+      expect(readSamples(dir).length).toBeGreaterThan(100);
+    } finally {
+      await clean.close();
+    }
+  }, 120_000);
+});
+
 describe('Ctrl-C during a baseline', () => {
   it('stops cleanly: exit 130, marked interrupted, and --resume finishes it', async () => {
     const simulator = await startSimulator({ seed: 2, latencyMs: { min: 10, max: 20 } });
