@@ -127,7 +127,7 @@ export class BaselineRun {
   async each<T>(
     items: readonly T[],
     key: (index: number) => string,
-    unit: (item: T, index: number) => Promise<number | void>,
+    unit: (item: T, index: number) => Promise<number>,
   ): Promise<void> {
     this.units.planned += items.length;
     this.state.leafCallsPlanned = this.units.planned;
@@ -137,7 +137,7 @@ export class BaselineRun {
         const split = callKey.lastIndexOf(':');
         const where = { leaf: callKey.slice(0, split), index: Number(callKey.slice(split + 1)) };
         try {
-          const rows = (await unit(item, index)) ?? 0;
+          const rows = await unit(item, index);
           this.units.done++;
           // Logged only to clear an earlier failure: a resume then serves this call from the cache again.
           if (this.failedBefore.has(callKey))

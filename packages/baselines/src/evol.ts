@@ -83,6 +83,7 @@ export const evolGenerator: Generator<RunStore, RunSummary> = {
             const reason = eliminationReason(parent.text, text);
             if (reason) eliminated[reason] = (eliminated[reason] ?? 0) + 1;
             else results[index] = { member: { text, id: `evol-g${generation}.${index}.0` }, operation };
+            return reason ? 0 : 1;
           },
         );
         // Survivors in pool order, cut at the data size: the same rows whatever order calls finished in.

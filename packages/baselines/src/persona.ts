@@ -40,6 +40,7 @@ async function generatePersonas(run: BaselineRun, method: PersonaMethod, size: n
         stage: 'persona',
       });
       byText[index] = object.personas.slice(0, method.personasPerText);
+      return 0; // personas, not rows
     },
   );
   const seen = new Set<string>();
@@ -113,6 +114,7 @@ export const personaGenerator: Generator<RunStore, RunSummary> = {
               method: { name: 'persona', personas: source, persona_index: index % personas.length },
             })),
           );
+          return Math.min(samples.length, 1);
         },
       );
     });
