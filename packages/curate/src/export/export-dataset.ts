@@ -82,9 +82,9 @@ export async function exportDataset(input: ExportOptions): Promise<ExportResult>
       system: options.system !== undefined,
     });
   }
-  const command =
-    options.command ??
-    `exportDataset(${stableStringify({ ...input, logger: undefined, hubToken: undefined })})`;
+  // Where the export went is not part of the dataset: the same data gives the same card.
+  const { logger: _logger, hubToken: _token, out: _out, pushToHub: _push, hubUrl: _hub, ...shown } = input;
+  const command = options.command ?? `exportDataset(${stableStringify(shown)})`;
   const curation = read.run ? readCurationSummary(read.run.folder) : undefined;
   files.set(
     CARD_FILE,
