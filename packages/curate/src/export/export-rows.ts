@@ -125,6 +125,11 @@ export async function readExportSource(source: string, options: ReadExportOption
     }
     rows.push(exportRow(id, row, promptFields, response));
   }
+  if (rows.length === 0)
+    throw new ConfigError({
+      path: data.file,
+      message: `no rows to export: all ${unanswered} lack "${responseField}"; answer them first or name another responseField`,
+    });
   rows.sort((a, b) => compareSampleIds(a.id, b.id));
   const runInfo = run
     ? { folder: run.folder, manifest: run.manifest, ...(run.tree ? { tree: run.tree } : {}) }
