@@ -75,6 +75,17 @@ afterAll(async () => {
 });
 
 describe('treesynth export', () => {
+  it('has help with an example, and says which format it wants', async () => {
+    const help = await runCli(['export', '--help']);
+    expect(help.code).toBe(0);
+    expect(help.stdout).toMatch(/Usage: treesynth export/);
+    expect(help.stdout).toMatch(/Examples:\n {2}treesynth export /);
+    expectOneLineError(
+      await runCli(['export', run]),
+      /^treesynth: --format: which format\? one of openai, messages/,
+    );
+  });
+
   it('exports a simulated run’s curated rows with a card that tells how they were made, the same bytes twice', async () => {
     const args = ['export', run, '--format', 'openai', '--split', 'train=0.9,validation=0.1', '--seed', '2'];
     const first = await runCli([...args, '--out', join(work, 'a'), '--json']);

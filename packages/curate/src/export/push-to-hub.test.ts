@@ -26,8 +26,8 @@ afterAll(async () => {
 });
 
 describe('pushToHub through exportDataset', () => {
-  it('creates the dataset repo (private) and commits the data, provenance, card and dataset_info, never the token', async () => {
-    const result = await exportDataset({
+  const pushArith = () =>
+    exportDataset({
       source: data,
       format: 'parquet',
       split: 'train=0.8,test=0.2',
@@ -36,6 +36,9 @@ describe('pushToHub through exportDataset', () => {
       hubUrl: hub.url,
       hubToken: TOKEN,
     });
+
+  it('creates the dataset repo (private) and commits the data, provenance, card and dataset_info, never the token', async () => {
+    const result = await pushArith();
     expect(result.pushed).toMatchObject({
       repo: 'me/arith',
       created: true,
@@ -64,15 +67,7 @@ describe('pushToHub through exportDataset', () => {
     for (const name of readdirSync(result.out))
       expect(readFileSync(join(result.out, name)).includes(TOKEN), name).toBe(false);
     // A second push to the existing repo commits again without creating it.
-    const again = await exportDataset({
-      source: data,
-      format: 'parquet',
-      split: 'train=0.8,test=0.2',
-      out: join(work, 'out'),
-      pushToHub: 'me/arith',
-      hubUrl: hub.url,
-      hubToken: TOKEN,
-    });
+    const again = await pushArith();
     expect(again.pushed?.created).toBe(false);
     expect(hub.created).toHaveLength(1);
   });
