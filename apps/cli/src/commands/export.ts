@@ -56,6 +56,7 @@ function summary(result: ExportResult): string {
         `  ${split.name}: ${split.rows} rows (${split.file}, provenance in ${split.name}.provenance.jsonl)`,
     ),
     `  prompt: ${result.promptFields.join(' + ')}; response: ${result.responseField}`,
+    ...result.emptySplits.map((split) => `  ${split}: no rows (too few rows for its share), not written`),
     ...(result.unanswered > 0
       ? [`  left out: ${result.unanswered} rows without "${result.responseField}"`]
       : []),

@@ -1,4 +1,12 @@
-import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import {
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  writeFileSync,
+} from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { tableFromIPC } from 'apache-arrow';
@@ -193,6 +201,86 @@ describe('exportDataset', () => {
     });
     const moved = [...splitOfIds(reseeded.out)].filter(([id, split]) => old.get(id) !== split).length;
     expect(moved).toBeGreaterThan(100);
+  });
+
+  it('reads balance-style rows: ids from provenance or content, Alpaca-style prompt fields, empty splits', async () => {
+    const balanced = writeRows('balanced.jsonl', [
+      {
+        instruction: 'Reverse a list.',
+        input: '[1, 2]',
+        output: 'xs[::-1]',
+        treesynth: { origin: 'original', line: 1 },
+      },
+      {
+        instruction: 'Reverse a list.',
+        input: '[1, 2]',
+        output: 'xs[::-1]',
+        treesynth: { origin: 'original', line: 2 },
+      },
+      {
+        instruction: 'Add two numbers.',
+        input: '',
+        output: 'a + b',
+        treesynth: { origin: 'synthesized', id: 'n1.0.0' },
+      },
+    ]);
+    const alpaca = await exportDataset({
+      source: balanced,
+      format: 'alpaca',
+      out: join(work, 'balanced-alpaca'),
+    });
+    expect(alpaca.promptFields).toEqual(['instruction', 'input']);
+    expect(alpaca.responseField).toBe('output');
+    const ids = lines(join(alpaca.out, 'train.provenance.jsonl')).map((line) => line.id as string);
+    // Two exact copies (provenance aside) share a content hash, told apart by ~2; the synthesized row keeps its id.
+    expect(ids).toHaveLength(3);
+    expect(ids).toContain('n1.0.0');
+    const hashed = ids.filter((id) => id !== 'n1.0.0').sort();
+    expect(hashed[0]).toMatch(/^h[0-9a-f]{16}$/);
+    expect(hashed[1]).toBe(`${hashed[0]}~2`);
+    expect(lines(join(alpaca.out, 'train.jsonl'))).toContainEqual({
+      instruction: 'Reverse a list.',
+      input: '[1, 2]',
+      output: 'xs[::-1]',
+    });
+    const chat = await exportDataset({
+      source: balanced,
+      format: 'openai',
+      out: join(work, 'balanced-openai'),
+    });
+    const users = lines(join(chat.out, 'train.jsonl')).map(
+      (line) => openAiLine.parse(line).messages[0]!.content,
+    );
+    expect(users).toContain('Reverse a list.\n\n[1, 2]');
+    expect(users).toContain('Add two numbers.');
+    // Three rows over ten splits leave most splits empty: those are not written, nor named in the card.
+    const many = Object.fromEntries(Array.from({ length: 10 }, (_, index) => [`s${index}`, 0.1]));
+    const parquet = await exportDataset({
+      source: balanced,
+      format: 'parquet',
+      split: many,
+      out: join(work, 'balanced-parquet'),
+    });
+    expect(parquet.emptySplits.length).toBeGreaterThanOrEqual(7);
+    expect(parquet.splits.length + parquet.emptySplits.length).toBe(10);
+    const frontMatter = readFileSync(join(parquet.out, 'README.md'), 'utf8').split('\n---\n')[0]!;
+    expect(frontMatter).toContain(`split: "${parquet.splits[0]!.name}"`);
+    for (const split of parquet.emptySplits) {
+      expect(existsSync(join(parquet.out, `${split}.parquet`))).toBe(false);
+      expect(frontMatter).not.toContain(`"${split}"`);
+    }
+    for (const split of parquet.splits) {
+      const table = tableFromIPC(
+        readParquet(new Uint8Array(readFileSync(join(parquet.out, split.file)))).intoIPCStream(),
+      );
+      expect(table.numRows).toBe(split.rows);
+      expect(table.schema.fields.map((field) => field.name)).toEqual([
+        'id',
+        'instruction',
+        'input',
+        'output',
+      ]);
+    }
   });
 
   it('refuses a row without its response, naming the row and the field, unless told to skip it', async () => {
