@@ -91,8 +91,8 @@ export async function readExportSource(source: string, options: ReadExportOption
   }
   if (data.problems.length > 0)
     throw new ConfigError({
-      path: data.file,
-      message: `cannot export: ${describeProblems(data.file, data.problems)}`,
+      path: '',
+      message: `${describeProblems(data.file, data.problems)}; export drops no row silently, so nothing was written`,
     });
   const promptFields = options.promptField ?? defaults.prompt;
   const responseField = options.responseField ?? defaults.response;
