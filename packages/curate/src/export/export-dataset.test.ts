@@ -377,6 +377,12 @@ describe('exportDataset', () => {
     await expect(
       exportDataset({ source: data, format: 'openai', responseField: 'solution' }),
     ).rejects.toThrow(/row leaf0\.0\.0 has no "solution"/);
+    const torn = join(work, 'torn.jsonl');
+    writeFileSync(torn, `${JSON.stringify(rows[0])}\n{"id": "leaf1.0.0", "quest`);
+    await expect(exportDataset({ source: torn, format: 'openai', out: join(work, 'torn') })).rejects.toThrow(
+      `${torn}: 1 bad row left out (line 2: not valid JSON); export drops no row silently, so nothing was written`,
+    );
+    expect(existsSync(join(work, 'torn'))).toBe(false);
     await expect(exportDataset({ source: data, format: 'openai', pushToHub: 'me/data' })).rejects.toThrow(
       /^hubToken: pushing to the hub needs a token: set HF_TOKEN/,
     );
