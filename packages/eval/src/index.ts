@@ -1,5 +1,28 @@
 // Comparing datasets and building reports.
 
+export {
+  type BenchComparison,
+  type CompareBenchOptions,
+  compareBench,
+  compareBenchOptionsSchema,
+} from './bench/bench-compare.js';
+export {
+  BENCH_FILES,
+  type BenchManifest,
+  type BenchmarkFigures,
+  type BenchRecord,
+  type BenchSummary,
+  benchManifestSchema,
+  benchRecordSchema,
+  benchSummarySchema,
+} from './bench/bench-files.js';
+export {
+  type BenchProgress,
+  formatBenchProgress,
+  type RunBenchOptions,
+  runBenchOptionsSchema,
+} from './bench/bench-options.js';
+export { formatBenchTable } from './bench/bench-summary.js';
 // Benchmarks: the shipped test sets, and the interface every benchmark implements.
 export {
   BENCHMARK_NAMES,
@@ -23,6 +46,7 @@ export {
   type MbppRow,
   type SanitizedMbppRow,
 } from './bench/benchmark-sets.js';
+export { type BenchResult, runBench } from './bench/run-bench.js';
 export {
   type BuildReportOptions,
   type BuiltReport,

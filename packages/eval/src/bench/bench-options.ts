@@ -16,6 +16,14 @@ export interface BenchProgress {
   elapsedMs: number;
 }
 
+/** A progress line: `12.3s  gsm8k 40/1319  calls 52 (12 cached)`. */
+export function formatBenchProgress(progress: BenchProgress): string {
+  const seconds = (progress.elapsedMs / 1000).toFixed(1);
+  const failed = progress.failed > 0 ? ` (${progress.failed} failed)` : '';
+  const cached = progress.cachedCalls > 0 ? ` (${progress.cachedCalls} cached)` : '';
+  return `${seconds}s  ${progress.benchmark} ${progress.done}/${progress.total}${failed}  calls ${progress.calls}${cached}`;
+}
+
 const object = (value: unknown) => typeof value === 'object' && value !== null;
 
 /** The options of `runBench`: the one source of its defaults and limits. Errors name the option. */
