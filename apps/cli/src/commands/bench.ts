@@ -49,9 +49,9 @@ async function evaluate(values: ParsedValues): Promise<number> {
     throw new ConfigError({ path: '--completion', message: 'choose --chat or --completion, not both' });
   const mode = values.completion === true ? 'completion' : 'chat';
   // Checked before the endpoint is called: a misspelt benchmark costs nothing.
-  const flagPath = (flag: string) => (path: string) => `--${flag}${path && ` ${path}`}`;
-  const benchmarks = parseOptions(BENCH.benchmarks, list(values, 'benchmarks'), flagPath('benchmarks'));
-  const k = parseOptions(BENCH.k, list(values, 'k')?.map(Number), flagPath('k'));
+  const benchmarks = parseOptions(BENCH.benchmarks, list(values, 'benchmarks'), () => '--benchmarks');
+  const whole = (item: string) => (/^\d+$/.test(item) ? Number(item) : item);
+  const k = parseOptions(BENCH.k, list(values, 'k')?.map(whole), () => '--k');
   const [baseURL] = endpointURLs(list(values, 'base-url'), process.env, DEFAULT_OPENAI_BASE_URL);
   const reporter = createProgressReporter({ quiet: values.quiet === true, label: 'treesynth bench' });
   const interrupt = interruptSignal();

@@ -22,14 +22,14 @@ export interface BenchComparison {
 /** Several result folders side by side, in the layout of `summary.md`. */
 export function compareBench(input: CompareBenchOptions): BenchComparison {
   const { dirs } = parseOptions(compareBenchOptionsSchema, input);
-  const loaded = dirs.map((dir, index) => {
+  const loaded = dirs.map((dir) => {
     if (!existsSync(dir) || !statSync(dir).isDirectory())
-      throw new ConfigError({ path: `dirs[${index}]`, message: `${dir}: no such folder` });
+      throw new ConfigError({ path: dir, message: 'no such result folder' });
     const summary = readBenchFile(dir, BENCH_FILES.summary, benchSummarySchema, 'bench summary');
     if (!summary)
       throw new ConfigError({
-        path: `dirs[${index}]`,
-        message: `${dir}: no ${BENCH_FILES.summary} (not a finished bench folder)`,
+        path: dir,
+        message: `no ${BENCH_FILES.summary} (not a finished bench folder)`,
       });
     return { dir, summary };
   });

@@ -42,7 +42,12 @@ export const runBenchOptionsSchema = z
       .default('chat')
       .describe('chat endpoints (instruct models) or /v1/completions with few-shot prompts (base models)'),
     benchmarks: z
-      .array(z.enum(BENCHMARK_NAMES, { error: `expected one of ${BENCHMARK_NAMES.join(', ')}` }))
+      .array(
+        z.enum(BENCHMARK_NAMES, {
+          error: (issue) =>
+            `"${String(issue.input)}" is not a benchmark; expected one of ${BENCHMARK_NAMES.join(', ')}`,
+        }),
+      )
       .min(1)
       .default([...BENCHMARK_NAMES])
       .describe('benchmarks to run, comma-separated'),
@@ -54,7 +59,12 @@ export const runBenchOptionsSchema = z
       .describe("few-shot examples (default: each benchmark's default for the mode)"),
     samples: z.number().int().min(1).max(1000).default(1).describe('outputs sampled per problem'),
     k: z
-      .array(z.number().int().min(1))
+      .array(
+        z
+          .number({ error: (issue) => `expected whole numbers >= 1, got "${String(issue.input)}"` })
+          .int({ error: (issue) => `expected whole numbers >= 1, got "${String(issue.input)}"` })
+          .min(1, { error: (issue) => `expected whole numbers >= 1, got "${String(issue.input)}"` }),
+      )
       .min(1)
       .optional()
       .describe('k values of pass@k, comma-separated (default: 1)'),
