@@ -47,6 +47,23 @@ export {
   type SanitizedMbppRow,
 } from './bench/benchmark-sets.js';
 export { type BenchResult, runBench } from './bench/run-bench.js';
+// Benchmark scorers: GSM8K and MATH (answer extraction and equivalence).
+export {
+  extractGsm8kAnswers,
+  type Gsm8kAnswers,
+  type Gsm8kProblem,
+  gsm8kBenchmark,
+  gsm8kGoldAnswer,
+  normalizeGsm8kNumber,
+} from './bench/gsm8k.js';
+export { MATH_SHOTS, type MathProblem, mathBenchmark } from './bench/math.js';
+export { extractBoxedAnswer, extractMathAnswer } from './bench/math-answer/extract-answer.js';
+export {
+  type MathEquivalenceOptions,
+  mathAnswersEquivalent,
+  mathEquivalenceOptionsSchema,
+} from './bench/math-answer/math-equivalence.js';
+export { normalizeMathAnswer } from './bench/math-answer/normalize-answer.js';
 export {
   type BuildReportOptions,
   type BuiltReport,

@@ -1,0 +1,108 @@
+/**
+ * The shape of a normalised MATH answer: a multiple-choice letter, a matrix, a union of pieces,
+ * a set, an ordered tuple or interval (its brackets kept), an unordered comma list, or one
+ * expression. Compared shape by shape in `mathAnswersEquivalent`.
+ */
+export type AnswerShape =
+  | { readonly kind: 'choice'; readonly letter: string }
+  | { readonly kind: 'matrix'; readonly rows: readonly (readonly AnswerShape[])[] }
+  | { readonly kind: 'union'; readonly items: readonly AnswerShape[] }
+  /** `\{a, b\}` and a bare `a, b` list are both unordered collections. */
+  | { readonly kind: 'collection'; readonly items: readonly AnswerShape[] }
+  /** Tuples `(a, b)`, intervals `[a, b)`, vectors `\langle a, b \rangle`: ordered, brackets kept. */
+  | {
+      readonly kind: 'sequence';
+      readonly open: string;
+      readonly close: string;
+      readonly items: readonly AnswerShape[];
+    }
+  | { readonly kind: 'expression'; readonly text: string };
+
+const OPENERS = new Set(['(', '[', '{']);
+const CLOSERS = new Set([')', ']', '}']);
+
+/**
+ * Splits `text` at each top-level occurrence of `separator` (outside any bracket, brace or
+ * `\langle ... \rangle`); brackets of different kinds count alike, so `[a,b)` is one group.
+ */
+export function splitTopLevel(text: string, separator: string): string[] {
+  const parts: string[] = [];
+  let depth = 0;
+  let start = 0;
+  for (let index = 0; index < text.length; index++) {
+    if (depth === 0 && text.startsWith(separator, index)) {
+      parts.push(text.slice(start, index));
+      start = index + separator.length;
+      index = start - 1;
+      continue;
+    }
+    const step = bracketStep(text, index);
+    depth += step.depth;
+    index += step.skip;
+  }
+  parts.push(text.slice(start));
+  return parts;
+}
+
+/** How the token at `index` changes the bracket depth, and how many extra characters it spans. */
+function bracketStep(text: string, index: number): { depth: number; skip: number } {
+  const char = text[index] ?? '';
+  if (char === '\\') {
+    if (text.startsWith('\\langle', index)) return { depth: 1, skip: 6 };
+    if (text.startsWith('\\rangle', index)) return { depth: -1, skip: 6 };
+    const next = text[index + 1] ?? '';
+    return { depth: next === '{' ? 1 : next === '}' ? -1 : 0, skip: 1 };
+  }
+  return { depth: OPENERS.has(char) ? 1 : CLOSERS.has(char) ? -1 : 0, skip: 0 };
+}
+
+/** True when the bracket that opens `text` at index 0 closes at its last character. */
+function isOneGroup(text: string, openLength: number, closeLength: number): boolean {
+  const inner = text.slice(openLength, text.length - closeLength);
+  let depth = 0;
+  for (let index = 0; index < inner.length; index++) {
+    const step = bracketStep(inner, index);
+    depth += step.depth;
+    index += step.skip;
+    if (depth < 0) return false;
+  }
+  return depth === 0;
+}
+
+const MATRIX = /^\\begin\{([pbvBV]?matrix|array)\}(?:\{[^{}]*\})?(.*)\\end\{\1\}$/s;
+const CHOICE = /^\(([A-E])\)|^([A-E])$/;
+
+/** The shape of an answer already passed through `normalizeMathAnswer`. */
+export function answerShape(text: string): AnswerShape {
+  const choice = CHOICE.exec(text);
+  if (choice !== null) return { kind: 'choice', letter: choice[1] ?? choice[2] ?? '' };
+  const matrix = MATRIX.exec(text);
+  if (matrix !== null) {
+    const rows = splitTopLevel((matrix[2] ?? '').replace(/\\\\$/, ''), '\\\\');
+    return { kind: 'matrix', rows: rows.map((row) => splitTopLevel(row, '&').map(answerShape)) };
+  }
+  const pieces = splitTopLevel(text, '\\cup');
+  if (pieces.length > 1) return { kind: 'union', items: pieces.map(answerShape) };
+  if (text.startsWith('\\{') && text.endsWith('\\}') && isOneGroup(text, 2, 2)) {
+    const inner = text.slice(2, -2);
+    return { kind: 'collection', items: inner === '' ? [] : splitTopLevel(inner, ',').map(answerShape) };
+  }
+  if (text.startsWith('\\langle') && text.endsWith('\\rangle') && isOneGroup(text, 7, 7)) {
+    return {
+      kind: 'sequence',
+      open: '<',
+      close: '>',
+      items: splitTopLevel(text.slice(7, -7), ',').map(answerShape),
+    };
+  }
+  const open = text[0] ?? '';
+  const close = text[text.length - 1] ?? '';
+  if ((open === '(' || open === '[') && (close === ')' || close === ']') && isOneGroup(text, 1, 1)) {
+    const items = splitTopLevel(text.slice(1, -1), ',');
+    if (items.length > 1) return { kind: 'sequence', open, close, items: items.map(answerShape) };
+    if (open === '(' && close === ')') return answerShape(text.slice(1, -1));
+  }
+  const items = splitTopLevel(text, ',');
+  if (items.length > 1) return { kind: 'collection', items: items.map(answerShape) };
+  return { kind: 'expression', text };
+}
