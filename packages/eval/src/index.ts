@@ -64,6 +64,19 @@ export {
   mathEquivalenceOptionsSchema,
 } from './bench/math-answer/math-equivalence.js';
 export { normalizeMathAnswer } from './bench/math-answer/normalize-answer.js';
+// Code benchmarks and the Python sandbox (docs/sandbox.md).
+export {
+  extractCodeBlock,
+  HUMANEVAL_STOP_SEQUENCES,
+  humanEvalSolution,
+  MBPP_BEGIN_MARKER,
+  MBPP_END_MARKER,
+  mbppSolution,
+  truncateAtStop,
+} from './bench/code-completion.js';
+export { type HumanEvalProblem, humanEval, humanEvalProgram } from './bench/humaneval.js';
+export { MBPP_TEST_RANGE, type MbppExample, type MbppProblem, mbpp, mbppProgram } from './bench/mbpp.js';
+export { passAtK } from './bench/pass-at-k.js';
 export {
   type BuildReportOptions,
   type BuiltReport,
@@ -133,7 +146,19 @@ export type {
   ReportTreeNode,
 } from './report/report-input.js';
 export { writeReport } from './report/write-report.js';
-export type { CodeSandbox, ExecutionLimits, ExecutionResult } from './sandbox/execution-result.js';
+export type {
+  CodeSandbox,
+  ExecutionLimits,
+  ExecutionResult,
+  SandboxRunOptions,
+} from './sandbox/execution-result.js';
+export type { SandboxIsolation } from './sandbox/isolation.js';
+export {
+  createPythonSandbox,
+  PythonSandbox,
+  type PythonSandboxOptions,
+  pythonSandboxOptionsSchema,
+} from './sandbox/python-sandbox.js';
 // t-SNE.
 export {
   EXACT_NEIGHBOURS_MAX_ROWS,
