@@ -1,4 +1,4 @@
-import { type BenchmarkName, loadBenchmarkSet } from '@treesynth/eval';
+import type { BenchmarkName } from '@treesynth/eval';
 
 /** A shipped benchmark problem as the simulator knows it: how to recognise it and its reference answer. */
 export interface BenchEntry {
@@ -38,6 +38,8 @@ export function loadBenchIndex(): Promise<BenchIndex> {
 }
 
 async function buildIndex(): Promise<BenchIndex> {
+  // Loaded here, not at the top: a simulator that never sees a benchmark prompt never loads eval.
+  const { loadBenchmarkSet } = await import('@treesynth/eval');
   const keys = new Map<string, { key: string; entry: BenchEntry }[]>();
   const add = (key: string, entry: BenchEntry) => {
     const normal = normalizeSpace(key);

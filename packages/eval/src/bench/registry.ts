@@ -5,11 +5,10 @@ import type { BenchmarkDefinition, BenchmarkName } from './benchmark.js';
  * MATH's answer-equivalence engine or the sandbox's code.
  */
 const LOADERS: Record<BenchmarkName, () => Promise<BenchmarkDefinition>> = {
-  gsm8k: async () => (await import('./gsm8k.js')).gsm8kBenchmark as unknown as BenchmarkDefinition,
-  math: async () => (await import('./math.js')).mathBenchmark as unknown as BenchmarkDefinition,
-  humaneval: async () =>
-    (await import('./humaneval.js')).humanEvalBenchmark as unknown as BenchmarkDefinition,
-  mbpp: async () => (await import('./mbpp.js')).mbppBenchmark as unknown as BenchmarkDefinition,
+  gsm8k: async () => (await import('./gsm8k.js')).gsm8kBenchmark,
+  math: async () => (await import('./math.js')).mathBenchmark,
+  humaneval: async () => (await import('./humaneval.js')).humanEval,
+  mbpp: async () => (await import('./mbpp.js')).mbpp,
 };
 
 /** The built-in definition of a benchmark. */

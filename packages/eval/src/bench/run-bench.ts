@@ -75,10 +75,9 @@ export async function runBench(input: RunBenchOptions): Promise<BenchResult> {
     const scoring = new Scheduler(Math.min(options.concurrency, availableParallelism()));
     for (const name of options.benchmarks) {
       const definition = definitions.get(name)!;
-      const problems = (await definition.problems({ sanitized: options.sanitized })).slice(
-        0,
-        options.maxProblems,
-      );
+      const problems = (
+        await definition.problems(name === 'mbpp' ? { sanitized: options.sanitized } : {})
+      ).slice(0, options.maxProblems);
       const file = join(options.out, BENCH_FILES.records(name));
       await repairTornTail(file);
       const records = new Map<string, BenchRecord>();
@@ -110,7 +109,8 @@ export async function runBench(input: RunBenchOptions): Promise<BenchResult> {
           await appender.append([record]);
           records.set(problem.id, record);
         } catch (error) {
-          if (options.signal?.aborted || isAbort(error)) throw error;
+          // A stop, or a setting the benchmark refuses (shots it does not have), ends the run.
+          if (options.signal?.aborted || isAbort(error) || isConfigError(error)) throw error;
           counters.failed++;
           counters.firstError ??= `${name} ${problem.id}: ${error instanceof Error ? error.message : String(error)}`;
         }
@@ -237,6 +237,10 @@ async function createSandbox(): Promise<CodeSandbox> {
 function noSandbox(): CodeSandbox {
   const refuse = () => Promise.reject(new Error('no sandbox: this benchmark does not run code'));
   return { run: refuse, close: async () => {} };
+}
+
+function isConfigError(error: unknown): boolean {
+  return TreeSynthError.isInstance(error) && error.code === 'config';
 }
 
 function isAbort(error: unknown): boolean {
