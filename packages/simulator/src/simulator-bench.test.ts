@@ -10,7 +10,7 @@ import { type Simulator, startSimulator } from './start-simulator.js';
 
 const SEED = 3;
 const ACCURACY = 0.6;
-const PROBLEMS = 8;
+const PROBLEMS = Number(process.env.BENCH_SIM_PROBLEMS ?? 8);
 const BENCHMARKS = ['gsm8k', 'math', 'humaneval', 'mbpp'] as const;
 
 /** The styles of docs/simulator.md, in draw order: how many, and which carry `#### n` (GSM8K strict). */
