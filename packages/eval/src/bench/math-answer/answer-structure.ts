@@ -1,13 +1,15 @@
+import { assignmentList, inequalityInterval, plusMinusPair, stripVariablePrefix } from './answer-forms.js';
+
 /**
- * The shape of a normalised MATH answer: a multiple-choice letter, a matrix, a union of pieces,
- * a set, an ordered tuple or interval (its brackets kept), an unordered comma list, or one
- * expression. Compared shape by shape in `mathAnswersEquivalent`.
+ * The shape of a normalised MATH answer: a multiple-choice letter, a matrix, an unordered
+ * collection (set, comma list, union), an ordered tuple or interval (its brackets kept), or one
+ * expression. A leading `x =` is dropped here; a list of assignments `x=2,y=3` is the tuple
+ * `(2,3)`; an inequality `x\geq2` is the interval `[2,\infty)`; `a\pm b` is the collection of both. Compared shape by shape in `mathAnswersEquivalent`.
  */
 export type AnswerShape =
   | { readonly kind: 'choice'; readonly letter: string }
   | { readonly kind: 'matrix'; readonly rows: readonly (readonly AnswerShape[])[] }
-  | { readonly kind: 'union'; readonly items: readonly AnswerShape[] }
-  /** `\{a, b\}` and a bare `a, b` list are both unordered collections. */
+  /** `\{a, b\}`, a bare `a, b` list and a union `A \cup B` are all unordered collections. */
   | { readonly kind: 'collection'; readonly items: readonly AnswerShape[] }
   /** Tuples `(a, b)`, intervals `[a, b)`, vectors `\langle a, b \rangle`: ordered, brackets kept. */
   | {
@@ -81,19 +83,25 @@ export function answerShape(text: string): AnswerShape {
     const rows = splitTopLevel((matrix[2] ?? '').replace(/\\\\$/, ''), '\\\\');
     return { kind: 'matrix', rows: rows.map((row) => splitTopLevel(row, '&').map(answerShape)) };
   }
+  const list = splitTopLevel(text, ',');
+  const assignments = list.length > 1 ? assignmentList(list) : null;
+  if (assignments !== null) {
+    const items = assignments.values.map(answerShape);
+    return assignments.ordered ? { kind: 'sequence', open: '(', close: ')', items } : collection(items);
+  }
+  return unprefixedShape(stripVariablePrefix(text));
+}
+
+function unprefixedShape(text: string): AnswerShape {
   const pieces = splitTopLevel(text, '\\cup');
-  if (pieces.length > 1) return { kind: 'union', items: pieces.map(answerShape) };
+  if (pieces.length > 1) return collection(pieces.map(answerShape));
   if (text.startsWith('\\{') && text.endsWith('\\}') && isOneGroup(text, 2, 2)) {
     const inner = text.slice(2, -2);
-    return { kind: 'collection', items: inner === '' ? [] : splitTopLevel(inner, ',').map(answerShape) };
+    return collection(inner === '' ? [] : splitTopLevel(inner, ',').map(answerShape));
   }
   if (text.startsWith('\\langle') && text.endsWith('\\rangle') && isOneGroup(text, 7, 7)) {
-    return {
-      kind: 'sequence',
-      open: '<',
-      close: '>',
-      items: splitTopLevel(text.slice(7, -7), ',').map(answerShape),
-    };
+    const items = splitTopLevel(text.slice(7, -7), ',').map(answerShape);
+    return { kind: 'sequence', open: '<', close: '>', items };
   }
   const open = text[0] ?? '';
   const close = text[text.length - 1] ?? '';
@@ -103,6 +111,18 @@ export function answerShape(text: string): AnswerShape {
     if (open === '(' && close === ')') return answerShape(text.slice(1, -1));
   }
   const items = splitTopLevel(text, ',');
-  if (items.length > 1) return { kind: 'collection', items: items.map(answerShape) };
-  return { kind: 'expression', text };
+  if (items.length > 1) return collection(items.map(answerShape));
+  const interval = inequalityInterval(text);
+  if (interval !== null) {
+    const items = [interval.low, interval.high].map(answerShape);
+    return { kind: 'sequence', open: interval.open, close: interval.close, items };
+  }
+  const pair = plusMinusPair(text);
+  if (pair !== null) return collection(pair.map(answerShape));
+  return { kind: 'expression', text: text.replace(/^\+/, '') };
+}
+
+/** An unordered collection; one item (`\{5\}`, the only solution) is that item. */
+function collection(items: readonly AnswerShape[]): AnswerShape {
+  return items.length === 1 && items[0] !== undefined ? items[0] : { kind: 'collection', items };
 }

@@ -8,8 +8,8 @@ import { numbersClose } from './numeric-value.js';
  *
  * Both sides are parsed; an equation `a = b` becomes `a − b`. Expressions without unknowns are
  * evaluated numerically (machine precision) and compared with the numeric tolerance; expressions
- * with unknowns are evaluated at three fixed points (each unknown gets a different positive
- * irrational-looking value, so `\sqrt{x}` and `\log x` stay real) and must agree at all three:
+ * with unknowns are evaluated at three fixed points (each unknown gets a different
+ * irrational-looking value, of mixed signs; complex values are compared as complex numbers) and must agree at all three:
  * a difference of polynomials or rational functions that is not identically zero vanishes at
  * three such points only by accident. When evaluation gives no number, the engine's own
  * `isEqual` decides (true only when it says true).
@@ -57,7 +57,8 @@ function parseLatex(ce: ComputeEngine, latex: string): Expression | null {
   return expression;
 }
 
-const SAMPLE_VALUES = [0.6180339887, Math.SQRT2, Math.E, 1.7320508076, 0.5772156649, 3.3166247904];
+/** Values given to unknowns: mixed signs, so `|x|` and `\sqrt{x^2}` are not taken for `x`. */
+const SAMPLE_VALUES = [0.6180339887, -Math.SQRT2, Math.E, -1.7320508076, 0.5772156649, -3.3166247904];
 
 /** Whether `a` and `b` (already normalised LaTeX) denote the same value for the CAS. */
 export function casEquivalent(a: string, b: string, options: CasOptions): boolean {
@@ -71,16 +72,14 @@ export function casEquivalent(a: string, b: string, options: CasOptions): boolea
 }
 
 function compare(ce: ComputeEngine, a: string, b: string, options: CasOptions): boolean {
-  let left = parseLatex(ce, a);
-  let right = parseLatex(ce, b);
+  const left = parseLatex(ce, a);
+  const right = parseLatex(ce, b);
   if (left === null || right === null) return false;
   const equations = Number(left.operator === 'Equal') + Number(right.operator === 'Equal');
   if (equations === 1) return false;
   if (equations === 2) {
-    left = difference(ce, left);
-    right = difference(ce, right);
-    // `x − y = 0` and `y − x = 0` are the same equation.
-    if (agreeAtPoints(left, ce.box(['Negate', right]), options) === true) return true;
+    // `a = b` and `c = d` are the same equation when a − b is a constant non-zero multiple of c − d.
+    return proportionalAtPoints(difference(ce, left), difference(ce, right), options);
   }
   const verdict = agreeAtPoints(left, right, options);
   if (verdict !== undefined) return verdict;
@@ -92,15 +91,36 @@ function difference(ce: ComputeEngine, equation: Expression): Expression {
   return lhs === undefined || rhs === undefined ? equation : ce.box(['Subtract', lhs, rhs]);
 }
 
+/** The unknowns of both sides, and their values at sample point `point`. */
+function samplePoint(unknowns: readonly string[], point: number): Record<string, number> {
+  const substitution: Record<string, number> = {};
+  unknowns.forEach((name, index) => {
+    substitution[name] = (SAMPLE_VALUES[(3 * index + point) % SAMPLE_VALUES.length] ?? 1) + index / 10;
+  });
+  return substitution;
+}
+
+function proportionalAtPoints(left: Expression, right: Expression, options: CasOptions): boolean {
+  const unknowns = [...new Set([...left.unknowns, ...right.unknowns])].sort();
+  let ratio: number | undefined;
+  for (let point = 0; point < 3; point++) {
+    const substitution = samplePoint(unknowns, point);
+    const x = left.subs(substitution).N();
+    const y = right.subs(substitution).N();
+    if (!isNumber(x) || !isNumber(y) || x.im !== 0 || y.im !== 0 || y.re === 0) return false;
+    const value = x.re / y.re;
+    if (ratio === undefined) ratio = value;
+    else if (!numbersClose(ratio, value, options.relativeTolerance, options.absoluteTolerance)) return false;
+  }
+  return ratio !== undefined && ratio !== 0;
+}
+
 /** true/false when both sides evaluate to numbers at every sample point, else undefined. */
 function agreeAtPoints(left: Expression, right: Expression, options: CasOptions): boolean | undefined {
   const unknowns = [...new Set([...left.unknowns, ...right.unknowns])].sort();
   const points = unknowns.length === 0 ? 1 : 3;
   for (let point = 0; point < points; point++) {
-    const substitution: Record<string, number> = {};
-    unknowns.forEach((name, index) => {
-      substitution[name] = (SAMPLE_VALUES[(index + 2 * point) % SAMPLE_VALUES.length] ?? 1) + point / 10;
-    });
+    const substitution = samplePoint(unknowns, point);
     const x = unknowns.length === 0 ? left.N() : left.subs(substitution).N();
     const y = unknowns.length === 0 ? right.N() : right.subs(substitution).N();
     if (!isNumber(x) || !isNumber(y)) return undefined;

@@ -72,8 +72,7 @@ function shapesEquivalent(a: AnswerShape, b: AnswerShape, options: ResolvedOptio
         a.rows.every((row, index) => pairwise(row, b.rows[index] ?? [], options))
       );
     case 'collection':
-    case 'union':
-      return b.kind === a.kind && unordered(a.items, b.items, options);
+      return b.kind === 'collection' && unordered(a.items, b.items, options);
   }
 }
 
@@ -91,11 +90,13 @@ function unordered(a: readonly AnswerShape[], b: readonly AnswerShape[], options
   return covers(a, b) && covers(b, a);
 }
 
+const INTEGER = /^-?\d+$/;
 const WORD = /^[A-Za-z][A-Za-z' -]*$/;
 
 function expressionsEquivalent(a: string, b: string, options: ResolvedOptions): boolean {
   if (a === b) return true;
   if (isWord(a) || isWord(b)) return a.toLowerCase() === b.toLowerCase();
+  if (INTEGER.test(a) && INTEGER.test(b)) return BigInt(a) === BigInt(b);
   const x = numericValue(a);
   const y = numericValue(b);
   if (x !== null && y !== null)

@@ -3,39 +3,61 @@ import { stripMathDelimiters } from './extract-answer.js';
 /**
  * Hendrycks-style string normalisation of a MATH answer, before any structural or numeric
  * comparison. Each rule has an example in docs/scoring.md; in order:
- * math delimiters and a final period; spacing commands (`\!`, `\,`, `\;`, `\quad`, `~`);
- * `\left`/`\right`/`\big`...; `\dfrac`/`\tfrac` → `\frac`; `\displaystyle`, `\mathbf` and similar
- * wrappers; degrees (`^\circ`, `^{\circ}`, `°`, `\degree`); `\%` and `%`; dollars (`\$`);
- * a trailing unit (`\text{ cm}`, `\mbox{...}`, `\mathrm{...}`, or words after a number);
- * a whole-answer `\text{...}` unwrapped; a leading `x =`, `y=`, `f(x) =`, `x \in`; thousands
- * separators (`10{,}000`, `10,\!000`, `1,000` when the whole answer is one such number);
- * `\frac12` → `\frac{1}{2}`, `\sqrt2` → `\sqrt{2}`; `\le`/`\ge` → `\leq`/`\geq`; all spaces.
+ * math delimiters and a final period; `−` → `-`, `∞`/`≤`/`≥` → `\infty`/`\leq`/`\geq`,
+ * `\mathbb{R}` and `\text{all real numbers}` → `(-\infty,\infty)`, `\varnothing` and `\{\}` →
+ * `\emptyset`, `\text{(B)}` → `(B)`; spacing commands (`\!`, `\,`, `\;`, `\quad`, `~`);
+ * `\text{ and }`/`\text{ or }` → `,`; `\left`/`\right`/`\big`...; `\dfrac`/`\tfrac` → `\frac`;
+ * `\displaystyle`, `\mathbf`, `\textbf` and similar wrappers; degrees (`^\circ`, `^{\circ}`, `°`,
+ * `\degree`); `\%` and `%`; dollars (`\$`); a whole-answer `\text{...}` unwrapped; a trailing
+ * unit (`\text{ cm}`, `\text{ cm}^2`, `\mbox{...}`, `\mathrm{...}`, or words after a number);
+ * `{,}` → `,`; `\frac12` → `\frac{1}{2}`, `\sqrt2` → `\sqrt{2}`; `\le`/`\ge` → `\leq`/`\geq`;
+ * spaces (one is kept after a command that a letter follows); thousands separators when the
+ * whole answer is one number (`10,000` → `10000`).
  */
 export function normalizeMathAnswer(answer: string): string {
-  let text = stripMathDelimiters(answer.replace(/\s+/g, ' '));
-  text = text.replace(/\\(?:[!,;:> ]|q?quad\b|thinspace\b|medspace\b)/g, ' ').replace(/~/g, ' ');
+  let text = stripMathDelimiters(answer.replace(/[\s~]+/g, ' '));
+  text = text
+    .replace(/[\u2212\u2013]/g, '-')
+    .replace(/∞/g, '\\infty')
+    .replace(/≤/g, '\\leq')
+    .replace(/≥/g, '\\geq');
+  text = text.replace(/\\mathbb\s*\{?R\}?|^\\text\{\s*all real numbers\s*\}$/g, '(-\\infty,\\infty)');
+  text = text.replace(/\\varnothing|^\\\{\s*\\\}$/g, '\\emptyset');
+  text = text.replace(/\\(?:text|textbf|mbox)\s*\{\s*\(([A-E])\)\s*\}/g, '($1)');
+  text = text.replace(SPACING, (match) => (match === '\\\\' ? match : ' '));
+  text = text.replace(/\s*\\(?:text|mbox)\s*\{\s*(?:and|or)\s*\}\s*/g, ',');
   text = text.replace(/\\(?:left|right|[bB]ig{1,2}[lr]?)(?![A-Za-z])\s*/g, '');
   text = text.replace(/\\[dt]frac(?![A-Za-z])/g, '\\frac');
   text = text.replace(/\\(?:displaystyle|textstyle)(?![A-Za-z])/g, '');
   text = unwrapCommand(text, /\\(?:mathbf|boldsymbol|bm|mathit|textbf|emph)\s*\{/);
   text = text.replace(/\^\s*\{?\s*\\circ\s*\}?|\\circ(?![A-Za-z])|°|\\degree(?![A-Za-z])/g, '');
-  text = text.replace(/\\?%/g, '').replace(/\\\$|\$/g, '');
+  text = text
+    .replace(/\\?%/g, '')
+    .replace(/\\\$|\$/g, '')
+    .replace(/\\(?:text|mbox|mathrm)\s*\{\s*\}/g, '');
   text = text.replace(/\s*\\(?:text|textrm|mbox|mathrm)\s*\{\s*(?:degrees?|units?)\s*\}/g, '');
-  text = stripTrailingUnit(text.trim());
   text = unwrapWholeText(text.trim());
-  text = text.replace(
-    /^(?:[A-Za-z](?:_\{?\w+\}?)?|\\[a-z]+|[A-Za-z]\([A-Za-z]\))\s*(?:=|\\in(?![A-Za-z]))\s*(?=\S)/,
-    '',
-  );
+  text = stripTrailingUnit(text.trim());
   text = text.replace(/\{,\}/g, ',');
-  text = text.replace(/\\(frac|dfrac)\s*(\d)\s*(\d)/g, '\\frac{$2}{$3}');
+  text = text.replace(/\\frac\s*(\d)\s*(\d)/g, '\\frac{$1}{$2}');
   text = text
     .replace(/\\frac\s*(\d)\s*\{/g, '\\frac{$1}{')
     .replace(/\\frac\s*(\{[^{}]*\})\s*(\d)/g, '\\frac$1{$2}');
   text = text.replace(/\\sqrt\s*(\d+|[a-zA-Z])/g, '\\sqrt{$1}');
   text = text.replace(/\\le(?![A-Za-z])/g, '\\leq').replace(/\\ge(?![A-Za-z])/g, '\\geq');
-  text = stripMathDelimiters(text.replace(/\s+/g, ''));
+  text = stripMathDelimiters(removeSpaces(text));
   return /^-?\d{1,3}(?:,\d{3})+(?:\.\d+)?$/.test(text) ? text.replaceAll(',', '') : text;
+}
+
+/** Spacing commands; `\\` (a matrix row break) is matched first so that it is kept. */
+const SPACING = /\\\\|\\(?:[!,;:> ]|q?quad(?![A-Za-z])|thinspace(?![A-Za-z])|medspace(?![A-Za-z]))/g;
+
+/** Removes whitespace, except one space after a command that a letter follows (`\cdot a`). */
+function removeSpaces(text: string): string {
+  return text.replace(/(\\[A-Za-z]+)?\s+/g, (match: string, command: string | undefined, offset: number) => {
+    if (command === undefined) return '';
+    return /[A-Za-z]/.test(text[offset + match.length] ?? '') ? `${command} ` : command;
+  });
 }
 
 /** Replaces `\command{content}` by `content` for every match of `open` (which ends at the `{`). */
@@ -76,7 +98,9 @@ function stripTrailingUnit(text: string): string {
     const inner = result.slice(last.index + last[0].length, end);
     const before = result.slice(0, last.index).trim();
     const isUnit = /^[\sA-Za-z.^{}\d\\]*$/.test(inner) && /[A-Za-z]{2,}|^\s*[a-z]\s*$/.test(inner);
-    if (end === result.length - 1 && isUnit && /[\d}]$/.test(before)) result = before;
+    const after = result.slice(end + 1).trim();
+    const quantity = /[\d})]$|\\pi$/.test(before);
+    if (end > 0 && /^(?:\^\{?[23]\}?)?$/.test(after) && isUnit && quantity) result = before;
   }
   const words = /^(.*?\d(?:\})?)\s+([A-Za-z]+(?:[\s-][A-Za-z]+)*\.?)(\^\{?\d\}?|\^\d)?$/.exec(result);
   if (words?.[1] !== undefined && !/\\[A-Za-z]+$/.test(words[1]) && !isLatexWord(words[2] ?? '')) {

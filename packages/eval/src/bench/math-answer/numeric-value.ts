@@ -39,13 +39,17 @@ export const RELATIVE_TOLERANCE = 1e-6;
 /** Absolute tolerance, for values near zero. */
 export const ABSOLUTE_TOLERANCE = 1e-9;
 
-/** |a − b| ≤ max(absolute, relative · max(|a|, |b|)); NaN and infinities compare by identity. */
+/**
+ * |a − b| ≤ max(absolute, relative · max(|a|, |b|)); two whole numbers below 2^53 must be equal
+ * exactly (so `2^{20}` is not `1048575`); NaN and infinities are never close.
+ */
 export function numbersClose(
   a: number,
   b: number,
   relative = RELATIVE_TOLERANCE,
   absolute = ABSOLUTE_TOLERANCE,
 ): boolean {
-  if (!Number.isFinite(a) || !Number.isFinite(b)) return a === b;
+  if (!Number.isFinite(a) || !Number.isFinite(b)) return false;
+  if (Number.isSafeInteger(a) && Number.isSafeInteger(b)) return a === b;
   return Math.abs(a - b) <= Math.max(absolute, relative * Math.max(Math.abs(a), Math.abs(b)));
 }
