@@ -59,6 +59,15 @@ def _ts_guard(root):
         return real_open(file, mode, *args, **kwargs)
     builtins.open = io.open = guarded_open
 
+    import _io
+    _io.open = guarded_open
+    class GuardedFileIO(io.FileIO):
+        def __init__(self, file, mode='r', *args, **kwargs):
+            if any(flag in mode for flag in 'wax+') and not inside(file):
+                refuse('writing %r outside the sandbox directory' % (file,))
+            super().__init__(file, mode, *args, **kwargs)
+    io.FileIO = _io.FileIO = GuardedFileIO
+
     write_flags = os.O_WRONLY | os.O_RDWR | os.O_CREAT | os.O_APPEND | os.O_TRUNC
     real_os_open = os.open
     def guarded_os_open(path, flags, mode=0o777, *, dir_fd=None):

@@ -123,20 +123,60 @@ describe.each(configs)('PythonSandbox ($name)', ({ options }) => {
   });
 
   it('keeps writes inside the run directory', async () => {
-    const target = join(outside, 'escaped.txt');
+    const target = join(outside, 'escaped');
     const program = [
-      `open(${JSON.stringify(target)}, 'w').write('out')`,
+      'import io, os, pathlib',
+      `target = ${JSON.stringify(target)}`,
+      'ways = {',
+      "    'open': lambda: open(target + '.open', 'w').write('x'),",
+      "    'pathlib': lambda: pathlib.Path(target + '.pathlib').write_text('x'),",
+      "    'FileIO': lambda: io.FileIO(target + '.fileio', 'w').write(b'x'),",
+      "    'os.open': lambda: os.close(os.open(target + '.osopen', os.O_WRONLY | os.O_CREAT)),",
+      "    'rename': lambda: (open('mine', 'w').write('x'), os.rename('mine', target + '.rename')),",
+      '}',
+      'for name, way in ways.items():',
+      '    try:',
+      '        way()',
+      "        print('wrote', name)",
+      '    except OSError as error:',
+      "        print('refused', name, type(error).__name__)",
       "open('inside.txt', 'w').write('in')",
       "print(open('inside.txt').read())",
     ].join('\n');
     const result = await sandbox.run(program);
+    expect(result.status).toBe('ok');
     // The OS stops it when the program runs as another uid; only the guard stops it otherwise.
     const blocked = guarded || isolation.uid !== null;
-    expect(existsSync(target)).toBe(!blocked);
-    expect(result.status).toBe(blocked ? 'failed' : 'ok');
-    if (blocked) expect(result.stderr).toMatch(/PermissionError/);
-    const inside = await sandbox.run("open('inside.txt', 'w').write('in')\nprint(open('inside.txt').read())");
-    expect(inside.stdout).toBe('in\n');
+    const files = ['open', 'pathlib', 'fileio', 'osopen', 'rename'].map((suffix) => `${target}.${suffix}`);
+    expect(files.filter((file) => existsSync(file))).toEqual(blocked ? [] : files);
+    expect(result.stdout.match(/^refused /gm) ?? []).toHaveLength(blocked ? 5 : 0);
+    expect(result.stdout.endsWith('in\n')).toBe(true);
+    await expectContained(sandbox, tempRoot);
+  });
+
+  it('caps the number of processes where the limit counts per run', async () => {
+    // Guarded, fork is refused outright; unguarded, RLIMIT_NPROC stops the fork loop. As root
+    // without a user namespace the limit does not apply, so that case is not run.
+    const limited = isolation.wrapper.includes('-rn') || isolation.uid !== null;
+    if (!guarded && !limited) return;
+    const program = [
+      'import os, time',
+      'children = 0',
+      'try:',
+      '    while children < 10000:',
+      '        if os.fork() == 0:',
+      '            time.sleep(30)',
+      '            os._exit(0)',
+      '        children += 1',
+      'except OSError as error:',
+      "    print('stopped after', children, flush=True)",
+    ].join('\n');
+    const result = await sandbox.run(program, { timeoutMs: 20_000 });
+    // The guard's PermissionError is an OSError too: guarded, the loop stops before the first fork.
+    const stopped = /stopped after (\d+)/.exec(result.stdout);
+    expect(stopped).not.toBeNull();
+    if (guarded) expect(Number(stopped?.[1])).toBe(0);
+    else expect(Number(stopped?.[1])).toBeLessThanOrEqual(64 * 2);
     await expectContained(sandbox, tempRoot);
   });
 
