@@ -3,11 +3,13 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { startSimulator } from '@treesynth/simulator';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { collect, countLines, expectOneLineError, runCli, spawnCli, waitFor } from './cli-harness.js';
+import { collect, countLines, expectOneLineError, ROOT, runCli, spawnCli, waitFor } from './cli-harness.js';
 
 /** What a record says about a problem, without `cached` (which differs between a fresh run and a resume). */
 function results(dir: string, benchmark: string): Map<string, unknown> {
-  const lines = readFileSync(join(dir, `${benchmark}.jsonl`), 'utf8').split('\n').filter(Boolean);
+  const lines = readFileSync(join(dir, `${benchmark}.jsonl`), 'utf8')
+    .split('\n')
+    .filter(Boolean);
   const rows = lines.map((line) => JSON.parse(line) as { id: string; cached?: unknown });
   expect(new Set(rows.map((row) => row.id)).size, `${benchmark}: one record per problem`).toBe(rows.length);
   return new Map(rows.map(({ cached: _cached, ...row }) => [row.id, row]));
@@ -106,4 +108,33 @@ describe('treesynth bench', () => {
     );
     expect(readFileSync(join(reference, 'gsm8k.jsonl'), 'utf8')).toBe(before);
   });
+
+  it('prints the table of the worked example in docs/bench.md, against `treesynth sim`', async () => {
+    const doc = readFileSync(join(ROOT, 'docs/bench.md'), 'utf8');
+    const example = doc.slice(doc.indexOf('## Worked example'));
+    const command = /```bash\n(?:.*\n)*?treesynth (bench .*)\n/.exec(example)?.[1];
+    const expected = /```text\n([\s\S]*?)```/.exec(example)?.[1];
+    expect(command).toBeDefined();
+    expect(expected).toBeDefined();
+    // The documented simulator, as its own process: `treesynth sim` with its defaults, on a free port.
+    const sim = spawnCli(['sim', '--port', '0']);
+    let banner = '';
+    sim.stdout?.on('data', (chunk: Buffer) => {
+      banner += chunk.toString();
+    });
+    try {
+      await waitFor(() => banner.includes('/v1'), 30_000);
+      const url = /(http:\/\/\S+\/v1)/.exec(banner)![1]!;
+      const args = command!
+        .split(/\s+/)
+        .map((arg) =>
+          arg === 'http://127.0.0.1:8787/v1' ? url : arg === 'bench/sim' ? join(work, 'doc') : arg,
+        );
+      const result = await runCli(args);
+      expect(result.code, result.stderr).toBe(0);
+      expect(result.stdout).toBe(expected);
+    } finally {
+      sim.kill('SIGTERM');
+    }
+  }, 120_000);
 });

@@ -1,7 +1,6 @@
 import { mkdirSync } from 'node:fs';
-import { availableParallelism } from 'node:os';
 import { join } from 'node:path';
-import { AbortedError, type ChatResult, TreeSynthError } from '@treesynth/core';
+import { AbortedError, TreeSynthError } from '@treesynth/core';
 import {
   JsonlAppender,
   parseOptions,
@@ -20,8 +19,9 @@ import {
 } from './bench-files.js';
 import { openBenchFolder } from './bench-folder.js';
 import { type ParsedRunBenchOptions, type RunBenchOptions, runBenchOptionsSchema } from './bench-options.js';
+import { type BenchCounters, solveProblem } from './bench-problem.js';
 import { averageFigures, benchmarkFigures, formatBenchTable } from './bench-summary.js';
-import type { BenchmarkDefinition, BenchmarkName, BenchProblem, BenchPrompt } from './benchmark.js';
+import type { BenchmarkDefinition, BenchmarkName, BenchProblem } from './benchmark.js';
 import { CODE_BENCHMARKS, loadBenchmarkDefinition } from './registry.js';
 
 export interface BenchResult {
@@ -47,6 +47,14 @@ export async function runBench(input: RunBenchOptions): Promise<BenchResult> {
   const options = parseOptions(runBenchOptionsSchema, input);
   mkdirSync(options.out, { recursive: true });
   const lock = RunLock.acquire(options.out);
+  try {
+    return await benchInFolder(options);
+  } finally {
+    lock.release();
+  }
+}
+
+async function benchInFolder(options: ParsedRunBenchOptions): Promise<BenchResult> {
   const definitions = new Map<BenchmarkName, BenchmarkDefinition>();
   for (const name of options.benchmarks)
     definitions.set(name, options.definitions?.[name] ?? (await loadBenchmarkDefinition(name)));
@@ -59,20 +67,17 @@ export async function runBench(input: RunBenchOptions): Promise<BenchResult> {
   const folder = await openBenchFolder(options, shots);
   let sandbox: CodeSandbox | undefined = options.sandbox;
   const ownSandbox = !sandbox && options.benchmarks.some((name) => CODE_BENCHMARKS.has(name));
-  const counters = {
+  const counters: BenchCounters & { failed: number; firstError?: string } = {
     calls: 0,
     cachedCalls: 0,
     simulated: false,
     failed: 0,
-    firstError: undefined as string | undefined,
   };
   const startedAt = Date.now();
   const figures: BenchSummary['benchmarks'] = {};
   try {
     if (ownSandbox) sandbox = await createSandbox();
     const scheduler = new Scheduler(options.concurrency);
-    // Programs run at most one per core, whatever the call concurrency.
-    const scoring = new Scheduler(Math.min(options.concurrency, availableParallelism()));
     for (const name of options.benchmarks) {
       const definition = definitions.get(name)!;
       const problems = (
@@ -102,7 +107,7 @@ export async function runBench(input: RunBenchOptions): Promise<BenchResult> {
             definition,
             shots[name]!,
             options,
-            { scheduler, scoring },
+            scheduler,
             counters,
             sandbox,
           );
@@ -134,7 +139,6 @@ export async function runBench(input: RunBenchOptions): Promise<BenchResult> {
     }
   } finally {
     if (ownSandbox) await sandbox?.close();
-    lock.release();
   }
   const summary: BenchSummary = {
     schemaVersion: 1,
@@ -159,84 +163,9 @@ export async function runBench(input: RunBenchOptions): Promise<BenchResult> {
   };
 }
 
-/** Ask for every sample of one problem, score each, and make its record. */
-async function solveProblem(
-  problem: BenchProblem,
-  definition: BenchmarkDefinition,
-  shots: number,
-  options: ParsedRunBenchOptions,
-  { scheduler, scoring }: { scheduler: Scheduler; scoring: Scheduler },
-  counters: { calls: number; cachedCalls: number; simulated: boolean },
-  sandbox: CodeSandbox | undefined,
-): Promise<BenchRecord> {
-  const prompt = definition.prompt(problem, { mode: options.mode, shots });
-  const temperature = options.temperature ?? (options.samples > 1 ? 0.8 : 0);
-  const results = await Promise.all(
-    Array.from({ length: options.samples }, (_, index) =>
-      scheduler.run(
-        'leaf',
-        async () => {
-          const result = await ask(prompt, options, {
-            temperature,
-            seed: options.seed + index,
-            callKey: `bench:${definition.name}:${problem.id}:${index}`,
-          });
-          counters.calls++;
-          if (result.cached) counters.cachedCalls++;
-          if (result.modelId?.startsWith('simulated/')) counters.simulated = true;
-          return result;
-        },
-        options.signal,
-      ),
-    ),
-  );
-  const context = { sandbox: sandbox ?? noSandbox(), ...(options.signal ? { signal: options.signal } : {}) };
-  const scores = [];
-  for (const result of results)
-    scores.push(
-      await scoring.run('leaf', () => definition.score(problem, result.text, context), options.signal),
-    );
-  const code = scores.some((score) => score.execution !== undefined);
-  return {
-    id: problem.id,
-    prompt:
-      prompt.mode === 'chat'
-        ? prompt.messages.map(({ role, content }) => ({ role, content }))
-        : prompt.prompt,
-    ...(prompt.stop && prompt.stop.length > 0 ? { stop: [...prompt.stop] } : {}),
-    outputs: results.map((result) => result.text),
-    extracted: scores.map((score) => score.extracted),
-    verdicts: scores.map((score) => ({ ...score.verdicts })),
-    ...(code ? { execution: scores.map((score) => score.execution ?? null) } : {}),
-    cached: results.map((result) => result.cached === true),
-  };
-}
-
-function ask(
-  prompt: BenchPrompt,
-  options: ParsedRunBenchOptions,
-  call: { temperature: number; seed: number; callKey: string },
-): Promise<ChatResult> {
-  const common = {
-    ...call,
-    maxTokens: options.maxTokens,
-    stage: 'bench',
-    ...(options.signal ? { signal: options.signal } : {}),
-    ...(prompt.stop && prompt.stop.length > 0 ? { stop: [...prompt.stop] } : {}),
-  };
-  if (prompt.mode === 'completion')
-    return options.completionModel!.doComplete({ ...common, prompt: prompt.prompt });
-  return options.model!.doGenerate({ ...common, messages: [...prompt.messages] });
-}
-
 async function createSandbox(): Promise<CodeSandbox> {
   const { createPythonSandbox } = await import('../sandbox/python-sandbox.js');
   return createPythonSandbox();
-}
-
-function noSandbox(): CodeSandbox {
-  const refuse = () => Promise.reject(new Error('no sandbox: this benchmark does not run code'));
-  return { run: refuse, close: async () => {} };
 }
 
 function isConfigError(error: unknown): boolean {
