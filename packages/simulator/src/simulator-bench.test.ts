@@ -2,8 +2,8 @@ import { createHash } from 'node:crypto';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { type BenchRecord, benchRecordSchema, runBench } from '@treesynth/eval';
 import { readJsonl } from '@treesynth/core/internal';
+import { type BenchRecord, benchRecordSchema, runBench } from '@treesynth/eval';
 import { createCompletionModelStack, createModelStack } from '@treesynth/providers';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type Simulator, startSimulator } from './start-simulator.js';
@@ -81,7 +81,14 @@ describe('runBench against the simulator over HTTP', () => {
   it('draws every sample on its own and reports pass@k over them', async () => {
     const out = mkdtempSync(join(tmpdir(), 'bench-sim-samples-'));
     const model = await createModelStack({ modelId: 'sim', baseURLs: [simulator.url] });
-    const result = await runBench({ model, out, benchmarks: ['gsm8k'], maxProblems: 6, samples: 4, k: [1, 4] });
+    const result = await runBench({
+      model,
+      out,
+      benchmarks: ['gsm8k'],
+      maxProblems: 6,
+      samples: 4,
+      k: [1, 4],
+    });
     const rows = await records(out, 'gsm8k');
     let pass1 = 0;
     let pass4 = 0;
