@@ -6,7 +6,6 @@ import {
   type BenchManifest,
   type BenchSettings,
   benchManifestSchema,
-  benchSummarySchema,
   readBenchFile,
   writeBenchFile,
 } from './bench-files.js';
@@ -17,8 +16,6 @@ export interface BenchFolder {
   manifest: BenchManifest;
   /** The k values reported. */
   k: number[];
-  /** Whether an earlier run of the folder was answered by the simulator. */
-  previouslySimulated(): boolean;
 }
 
 /** This package's version, for the manifest. */
@@ -72,9 +69,6 @@ export async function openBenchFolder(
   return {
     manifest,
     k,
-    previouslySimulated: () =>
-      readBenchFile(options.out, BENCH_FILES.summary, benchSummarySchema, 'bench summary')?.simulated ===
-      true,
   };
 }
 

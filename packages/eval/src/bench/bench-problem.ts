@@ -9,8 +9,6 @@ import type { BenchmarkDefinition, BenchProblem, BenchPrompt } from './benchmark
 export interface BenchCounters {
   calls: number;
   cachedCalls: number;
-  /** Some answer came from the TreeSynth simulator (its model id starts `simulated/`). */
-  simulated: boolean;
 }
 
 /** Ask for every sample of one problem, score each, and make its record. */
@@ -37,7 +35,6 @@ export async function solveProblem(
           });
           counters.calls++;
           if (result.cached) counters.cachedCalls++;
-          if (result.modelId?.startsWith('simulated/')) counters.simulated = true;
           return result;
         },
         options.signal,
@@ -60,6 +57,8 @@ export async function solveProblem(
     verdicts: scores.map((score) => ({ ...score.verdicts })),
     ...(code ? { execution: scores.map((score) => score.execution ?? null) } : {}),
     cached: results.map((result) => result.cached === true),
+    // The simulator names its model `simulated/<id>`: its answers are labelled wherever they show.
+    ...(results.some((result) => result.modelId?.startsWith('simulated/')) ? { simulated: true } : {}),
   };
 }
 
