@@ -19,6 +19,10 @@ describe('humanEval', () => {
     expect(humanEval.metrics).toEqual(['pass@1']);
   });
 
+  it('refuses the sanitized option, which only MBPP has', async () => {
+    await expect(humanEval.problems({ sanitized: true })).rejects.toThrow(/^sanitized: /);
+  });
+
   it('builds prompt + solution + test + check(entry_point)', () => {
     const problem = problems[0] as HumanEvalProblem;
     const program = humanEvalProgram(problem, `${problem.prompt}    return True\n`);

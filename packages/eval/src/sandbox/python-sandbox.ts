@@ -2,7 +2,7 @@ import { availableParallelism, tmpdir } from 'node:os';
 import { AbortedError, ConfigError } from '@treesynth/core';
 import { z } from 'zod';
 import type { CodeSandbox, ExecutionLimits, ExecutionResult, SandboxRunOptions } from './execution-result.js';
-import { probeIsolation, type SandboxIsolation } from './isolation.js';
+import { type ProbedSandbox, probeSandbox, type SandboxIsolation } from './isolation.js';
 import { type ResolvedLimits, type RunningProgram, startProgram } from './run-program.js';
 
 const limitsSchema = z.object({
@@ -59,7 +59,7 @@ export class PythonSandbox implements CodeSandbox {
   readonly poolSize: number;
   private readonly options: z.output<typeof pythonSandboxOptionsSchema>;
   private readonly tempRoot: string;
-  private isolationPromise: Promise<SandboxIsolation> | undefined;
+  private probe: Promise<ProbedSandbox> | undefined;
   private active = 0;
   private readonly waiting: Array<{ start: () => void; fail: (error: Error) => void }> = [];
   private readonly running = new Set<RunningProgram>();
@@ -80,8 +80,12 @@ export class PythonSandbox implements CodeSandbox {
   }
 
   /** The isolation in effect (probed on first use, once); rejects when the interpreter is missing. */
-  isolation(): Promise<SandboxIsolation> {
-    this.isolationPromise ??= probeIsolation({
+  async isolation(): Promise<SandboxIsolation> {
+    return (await this.probed()).isolation;
+  }
+
+  private probed(): Promise<ProbedSandbox> {
+    this.probe ??= probeSandbox({
       python: this.options.python,
       namespaces: this.options.namespaces,
       dropPrivileges: this.options.dropPrivileges,
@@ -89,7 +93,7 @@ export class PythonSandbox implements CodeSandbox {
       sitePackages: this.options.sitePackages,
       tempRoot: this.tempRoot,
     });
-    return this.isolationPromise;
+    return this.probe;
   }
 
   async run(
@@ -98,11 +102,12 @@ export class PythonSandbox implements CodeSandbox {
     options: SandboxRunOptions = {},
   ): Promise<ExecutionResult> {
     if (this.closed) throw new AbortedError('the sandbox is closed');
-    const isolation = await this.isolation();
+    const probed = await this.probed();
     await this.acquire(options.signal);
     try {
       if (this.closed) throw new AbortedError('the sandbox is closed');
-      const running = startProgram(program, isolation, this.resolve(limits, isolation), this.tempRoot);
+      const limitsForRun = this.resolve(limits, probed.isolation);
+      const running = startProgram(program, probed, limitsForRun, this.tempRoot);
       this.running.add(running);
       const onAbort = () => running.kill();
       options.signal?.addEventListener('abort', onAbort, { once: true });
