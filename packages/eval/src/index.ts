@@ -76,6 +76,7 @@ export {
 export { normalizeMathAnswer } from './bench/math-answer/normalize-answer.js';
 export { MBPP_TEST_RANGE, type MbppExample, type MbppProblem, mbpp, mbppProgram } from './bench/mbpp.js';
 export { passAtK } from './bench/pass-at-k.js';
+export { CODE_BENCHMARKS, loadBenchmarkDefinition } from './bench/registry.js';
 export { type BenchResult, runBench } from './bench/run-bench.js';
 export {
   type BuildReportOptions,

@@ -9,7 +9,7 @@ import {
   readBenchFile,
   writeBenchFile,
 } from './bench-files.js';
-import type { ParsedRunBenchOptions } from './bench-options.js';
+import { benchTemperature, type ParsedRunBenchOptions } from './bench-options.js';
 import type { BenchmarkName } from './benchmark.js';
 
 export interface BenchFolder {
@@ -39,7 +39,7 @@ export async function openBenchFolder(
     mode: options.mode,
     shots,
     samples: options.samples,
-    temperature: options.temperature ?? (options.samples > 1 ? 0.8 : 0),
+    temperature: benchTemperature(options),
     maxTokens: options.maxTokens,
     sanitized: options.sanitized,
     seed: options.seed,

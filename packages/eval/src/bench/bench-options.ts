@@ -119,3 +119,8 @@ export const runBenchOptionsSchema = z
 
 export type RunBenchOptions = z.input<typeof runBenchOptionsSchema>;
 export type ParsedRunBenchOptions = z.output<typeof runBenchOptionsSchema>;
+
+/** The sampling temperature a run uses: the option, else 0 (greedy), or 0.8 with several samples. */
+export function benchTemperature(options: Pick<ParsedRunBenchOptions, 'temperature' | 'samples'>): number {
+  return options.temperature ?? (options.samples > 1 ? 0.8 : 0);
+}

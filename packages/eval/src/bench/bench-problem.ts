@@ -2,7 +2,7 @@ import type { ChatResult } from '@treesynth/core';
 import type { Scheduler } from '@treesynth/core/internal';
 import type { CodeSandbox } from '../sandbox/execution-result.js';
 import type { BenchRecord } from './bench-files.js';
-import type { ParsedRunBenchOptions } from './bench-options.js';
+import { benchTemperature, type ParsedRunBenchOptions } from './bench-options.js';
 import type { BenchmarkDefinition, BenchProblem, BenchPrompt } from './benchmark.js';
 
 /** What one process of `runBench` counts across problems. */
@@ -22,7 +22,7 @@ export async function solveProblem(
   sandbox: CodeSandbox | undefined,
 ): Promise<BenchRecord> {
   const prompt = definition.prompt(problem, { mode: options.mode, shots });
-  const temperature = options.temperature ?? (options.samples > 1 ? 0.8 : 0);
+  const temperature = benchTemperature(options);
   const results = await Promise.all(
     Array.from({ length: options.samples }, (_, index) =>
       scheduler.run(
