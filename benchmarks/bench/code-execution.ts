@@ -19,7 +19,13 @@ import { execFileSync, spawn } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { availableParallelism, loadavg } from 'node:os';
 import { parseArgs } from 'node:util';
-import { createPythonSandbox, humanEval, humanEvalProgram, mbpp, mbppProgram } from '@treesynth/eval';
+import {
+  createPythonSandbox,
+  humanEvalBenchmark,
+  humanEvalProgram,
+  mbppBenchmark,
+  mbppProgram,
+} from '@treesynth/eval';
 
 const { values: flags } = parseArgs({
   options: {
@@ -33,10 +39,11 @@ const poolSize = flags.pool === undefined ? availableParallelism() : Number(flag
 const rounds = Number(flags.rounds);
 
 const programs: string[] = [];
-for (const problem of await humanEval.problems()) {
+for (const problem of await humanEvalBenchmark.problems()) {
   programs.push(humanEvalProgram(problem, `${problem.prompt}${problem.canonicalSolution}`));
 }
-for (const problem of await mbpp.problems()) programs.push(mbppProgram(problem, problem.referenceCode));
+for (const problem of await mbppBenchmark.problems())
+  programs.push(mbppProgram(problem, problem.referenceCode));
 
 const load = () =>
   loadavg()

@@ -65,7 +65,7 @@ export {
   gsm8kGoldAnswer,
   normalizeGsm8kNumber,
 } from './bench/gsm8k.js';
-export { type HumanEvalProblem, humanEval, humanEvalProgram } from './bench/humaneval.js';
+export { type HumanEvalProblem, humanEvalBenchmark, humanEvalProgram } from './bench/humaneval.js';
 export { MATH_SHOTS, type MathProblem, mathBenchmark } from './bench/math.js';
 export { extractBoxedAnswer, extractMathAnswer } from './bench/math-answer/extract-answer.js';
 export {
@@ -74,7 +74,13 @@ export {
   mathEquivalenceOptionsSchema,
 } from './bench/math-answer/math-equivalence.js';
 export { normalizeMathAnswer } from './bench/math-answer/normalize-answer.js';
-export { MBPP_TEST_RANGE, type MbppExample, type MbppProblem, mbpp, mbppProgram } from './bench/mbpp.js';
+export {
+  MBPP_TEST_RANGE,
+  type MbppExample,
+  type MbppProblem,
+  mbppBenchmark,
+  mbppProgram,
+} from './bench/mbpp.js';
 export { passAtK } from './bench/pass-at-k.js';
 export { CODE_BENCHMARKS, loadBenchmarkDefinition } from './bench/registry.js';
 export { type BenchResult, runBench } from './bench/run-bench.js';

@@ -109,6 +109,11 @@ describe('PythonSandbox pool and lifecycle', () => {
     expect(() => createPythonSandbox({ limits: { timeoutMs: -1 } })).toThrow(/^limits\.timeoutMs: /);
   });
 
+  it('names a per-run limit that is invalid', async () => {
+    const sandbox = open();
+    await expect(sandbox.run('print(1)', { cpuSeconds: 0 })).rejects.toThrow(/^limits\.cpuSeconds: /);
+  });
+
   it('records which isolation is in effect', async () => {
     const isolation = await open().isolation();
     expect(['namespace', 'none']).toContain(isolation.network);

@@ -28,6 +28,16 @@ const limitsSchema = z.object({
   maxProcesses: z.number().int().positive().default(64),
 });
 
+/** The per-run limits `run(program, limits)` accepts (the `ExecutionLimits` interface). */
+const runLimitsSchema = z
+  .object({
+    timeoutMs: z.number().int().positive().optional(),
+    cpuSeconds: z.number().positive().optional(),
+    memoryBytes: z.number().int().positive().optional(),
+    maxOutputBytes: z.number().int().positive().optional(),
+  })
+  .strict();
+
 export const pythonSandboxOptionsSchema = z
   .object({
     /** The interpreter: a name looked up on PATH or a path. */
@@ -66,17 +76,10 @@ export class PythonSandbox implements CodeSandbox {
   private closed = false;
 
   constructor(options: PythonSandboxOptions = {}) {
-    const parsed = pythonSandboxOptionsSchema.safeParse(options);
-    if (!parsed.success) {
-      const issue = parsed.error.issues[0];
-      throw new ConfigError({
-        path: issue?.path.join('.') || 'options',
-        message: issue?.message ?? 'invalid',
-      });
-    }
-    this.options = parsed.data;
-    this.poolSize = parsed.data.poolSize ?? Math.max(1, availableParallelism());
-    this.tempRoot = parsed.data.tempDir ?? tmpdir();
+    const parsed = parseOrThrow(pythonSandboxOptionsSchema, options, '');
+    this.options = parsed;
+    this.poolSize = parsed.poolSize ?? Math.max(1, availableParallelism());
+    this.tempRoot = parsed.tempDir ?? tmpdir();
   }
 
   /** The isolation in effect (probed on first use, once); rejects when the interpreter is missing. */
@@ -102,6 +105,7 @@ export class PythonSandbox implements CodeSandbox {
     options: SandboxRunOptions = {},
   ): Promise<ExecutionResult> {
     if (this.closed) throw new AbortedError('the sandbox is closed');
+    parseOrThrow(runLimitsSchema, limits, 'limits.');
     const probed = await this.probed();
     await this.acquire(options.signal);
     try {
@@ -180,6 +184,16 @@ export class PythonSandbox implements CodeSandbox {
     this.active -= 1;
     this.waiting.shift()?.start();
   }
+}
+
+function parseOrThrow<T extends z.ZodType>(schema: T, value: unknown, prefix: string): z.output<T> {
+  const parsed = schema.safeParse(value);
+  if (parsed.success) return parsed.data;
+  const issue = parsed.error.issues[0];
+  throw new ConfigError({
+    path: `${prefix}${issue?.path.join('.') ?? ''}` || 'options',
+    message: issue?.message ?? 'invalid',
+  });
 }
 
 /** A Python sandbox with the given options (validated; errors name the option). */
