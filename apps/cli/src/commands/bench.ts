@@ -1,18 +1,16 @@
 import { join } from 'node:path';
-import { ConfigError } from '@treesynth/core';
+import { ConfigError, createProgressReporter } from '@treesynth/core';
 import { parseOptions } from '@treesynth/core/internal';
 import { compareBench, formatBenchProgress, runBench, runBenchOptionsSchema } from '@treesynth/eval';
 import {
   callStackOptionsSchema,
   createCompletionModelStack,
   createModelStack,
-  DEFAULT_OPENAI_BASE_URL,
+  resolveBaseURLs,
 } from '@treesynth/providers';
 import { defineCommand, type ParsedValues, stringOption } from '../command.js';
 import { EXIT } from '../exit-codes.js';
 import { interruptSignal } from '../interrupt.js';
-import { endpointURLs } from '../model-stack.js';
-import { createProgressReporter } from '../progress.js';
 import { schemaNumber, schemaOption } from '../schema-options.js';
 
 const BENCH = runBenchOptionsSchema.shape;
@@ -52,7 +50,7 @@ async function evaluate(values: ParsedValues): Promise<number> {
   const benchmarks = parseOptions(BENCH.benchmarks, list(values, 'benchmarks'), () => '--benchmarks');
   const whole = (item: string) => (/^\d+$/.test(item) ? Number(item) : item);
   const k = parseOptions(BENCH.k, list(values, 'k')?.map(whole), () => '--k');
-  const [baseURL] = endpointURLs(list(values, 'base-url'), process.env, DEFAULT_OPENAI_BASE_URL);
+  const [baseURL] = resolveBaseURLs({ baseURLs: list(values, 'base-url'), env: process.env });
   const reporter = createProgressReporter({ quiet: values.quiet === true, label: 'treesynth bench' });
   const interrupt = interruptSignal();
   const stack = {
@@ -118,11 +116,12 @@ export const benchCommand = defineCommand({
   usage:
     'treesynth bench --model <id> --base-url <url> --out <dir> [options]\n       treesynth bench compare <dir>... [--json]',
   options: {
-    model: { type: 'string', value: '<id>', description: 'model id at the endpoint' },
+    model: { type: 'string', value: '<id>', description: 'model id at the endpoint', option: 'modelId' },
     'base-url': {
       type: 'string',
       value: '<url>',
       description: 'endpoint (default: $OPENAI_BASE_URL or OpenAI)',
+      option: 'baseURLs',
     },
     out: schemaOption(BENCH.out, { value: '<dir>' }),
     benchmarks: schemaOption(BENCH.benchmarks, { value: '<list>', default: 'gsm8k,math,humaneval,mbpp' }),
