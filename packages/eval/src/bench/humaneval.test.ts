@@ -47,16 +47,19 @@ describe('humanEval', () => {
     expect(() => humanEvalBenchmark.prompt(problem, { mode: 'chat', shots: 2 })).toThrow(/^shots: /);
   });
 
-  it('passes all 164 canonical solutions and almost none shifted by one problem', {
-    timeout: 180_000,
-  }, async () => {
+  it('passes all 164 canonical solutions', { timeout: 120_000 }, async () => {
     const gold = await Promise.all(
       problems.map((problem) => humanEvalBenchmark.score(problem, problem.canonicalSolution, { sandbox })),
     );
     const failedGold = problems.filter((_, index) => !gold[index]?.verdicts['pass@1']).map((p) => p.id);
+    console.log(`humaneval: gold ${164 - failedGold.length}/164`);
     expect(failedGold).toEqual([]);
     expect(gold[0]?.execution?.status).toBe('ok');
+  });
 
+  it("passes almost none when each problem gets the next problem's solution", {
+    timeout: 120_000,
+  }, async () => {
     const shifted = await Promise.all(
       problems.map((problem, index) => {
         const next = problems[(index + 1) % problems.length] as HumanEvalProblem;
@@ -64,7 +67,8 @@ describe('humanEval', () => {
       }),
     );
     const shiftedPasses = shifted.filter((score) => score.verdicts['pass@1']).length;
-    console.log(`humaneval: gold ${164 - failedGold.length}/164, shifted controls ${shiftedPasses}/164`);
+    console.log(`humaneval: shifted controls ${shiftedPasses}/164`);
+    expect(shifted[0]?.execution?.status).toBe('failed');
     expect(shiftedPasses / problems.length).toBeLessThan(0.05);
   });
 });

@@ -6,7 +6,10 @@ import { type ProbedSandbox, probeSandbox, type SandboxIsolation } from './isola
 import { type ResolvedLimits, type RunningProgram, startProgram } from './run-program.js';
 
 const limitsSchema = z.object({
-  timeoutMs: z.number().int().positive().default(10_000),
+  // CPU time is the limit a correct program meets on any machine, however loaded; the wall time is
+  // the backstop for programs that sleep or block, and is generous so that load alone (a shared
+  // 2-core machine at load 30 stretches 2.3 s of CPU, MBPP task 123, to 9 s) fails no one.
+  timeoutMs: z.number().int().positive().default(30_000),
   cpuSeconds: z.number().positive().default(10),
   memoryBytes: z
     .number()
