@@ -1,14 +1,13 @@
 import type { Embedder } from '@treesynth/core';
 import { loadBenchmarkSet } from '@treesynth/eval';
-import { createHashingEmbedder } from '@treesynth/providers';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { gsm8kTrainQuestions, replaceWords, shuffled } from './_test-rows.fixture.js';
+import { gsm8kTrainQuestions, replaceWords, shuffled, wordHashEmbedder } from './_test-rows.fixture.js';
 import { embeddingDuplicates } from './embedding-duplicates.js';
 import type { FilterRow } from './removal.js';
 
-/** The hashing embedder, recording how many texts each call got. */
+/** The test embedder, recording how many texts each call got. */
 function recordingEmbedder(): { embedder: Embedder; calls: number[] } {
-  const inner = createHashingEmbedder({ dimensions: 256 });
+  const inner = wordHashEmbedder(256);
   const calls: number[] = [];
   const embedder: Embedder = {
     ...inner,
@@ -51,7 +50,7 @@ describe('embeddingDuplicates', () => {
     expect(calls.every((size) => size <= 50)).toBe(true);
     expect(calls.reduce((a, b) => a + b, 0)).toBe(rows.length);
 
-    const { embeddings } = await createHashingEmbedder({ dimensions: 256 }).doEmbed({
+    const { embeddings } = await wordHashEmbedder(256).doEmbed({
       values: rows.map((row) => row.text),
     });
     const byId = new Map(rows.map((row, i) => [row.id, embeddings[i]!]));
@@ -86,7 +85,7 @@ describe('embeddingDuplicates', () => {
   });
 
   it('gives the same removals for any input order and names a bad option', async () => {
-    const embedder = createHashingEmbedder({ dimensions: 128 });
+    const embedder = wordHashEmbedder(128);
     const first = await embeddingDuplicates(rows, { embedder, threshold: 0.85, blockRows: 8 });
     expect(
       await embeddingDuplicates(shuffled(rows, 9), { embedder, threshold: 0.85, blockRows: 64 }),
