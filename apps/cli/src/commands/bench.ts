@@ -30,10 +30,12 @@ const NUMBERS = {
   tpm: CALLS.tokensPerMinute,
 } as const;
 
-/** A comma-separated flag as a list (`--k 1,10`). */
+/** A comma-separated flag as a list (`--k 1,10`); a repeatable one may also be given several times. */
 function list(values: ParsedValues, flag: string): string[] | undefined {
-  return stringOption(values, flag)
-    ?.split(',')
+  const raw = values[flag];
+  if (raw === undefined || typeof raw === 'boolean') return undefined;
+  return (Array.isArray(raw) ? raw : [raw])
+    .flatMap((item) => String(item).split(','))
     .map((item) => item.trim())
     .filter(Boolean);
 }
