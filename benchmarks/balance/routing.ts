@@ -31,6 +31,7 @@
  *     [--seeds 10] [--samples 100000] [--use-lite-workers 2]
  */
 import { readFileSync } from 'node:fs';
+import { loadavg } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
@@ -241,15 +242,29 @@ const variants: [
     centering?: 'balanced' | 'batch' | 'none';
     standardize?: boolean;
     descriptions?: Record<string, string>;
+    selfTraining?: boolean;
   },
 ][] = [
   ['raw cosine, names', { centering: 'none' }],
-  ['centred, names', {}],
-  ['centred, unscaled + descriptions', { descriptions: SUBJECT_DESCRIPTIONS, standardize: false }],
+  ['centred, names', { selfTraining: false }],
+  ['centred, names + self-training', {}],
+  [
+    'centred, unscaled + descriptions',
+    { descriptions: SUBJECT_DESCRIPTIONS, standardize: false, selfTraining: false },
+  ],
   ['batch-mean centred + descriptions', { descriptions: SUBJECT_DESCRIPTIONS, centering: 'batch' }],
-  ['centred + descriptions (default)', { descriptions: SUBJECT_DESCRIPTIONS }],
+  ['centred + descriptions (old default)', { descriptions: SUBJECT_DESCRIPTIONS, selfTraining: false }],
+  ['centred + descriptions + self-training (default)', { descriptions: SUBJECT_DESCRIPTIONS }],
 ];
+const spread = (values: number[]) => {
+  const average = values.reduce((total, value) => total + value, 0) / values.length;
+  const deviation = Math.sqrt(
+    values.reduce((total, value) => total + (value - average) ** 2, 0) / values.length,
+  );
+  return { average, deviation };
+};
 const accuracyRows: (string | number)[][] = [];
+const trainingRows: (string | number)[][] = [];
 let best = { accuracy: 0, label: '', routes: [] as Route[], scored: [] as number[] };
 for (const [name, embedder] of embedders) {
   const vectors = await embedAll(embedder, texts);
@@ -257,21 +272,41 @@ for (const [name, embedder] of embedders) {
     const row: (string | number)[] = [`${name}: ${label}`];
     for (const k of KS) {
       const values: number[] = [];
+      const training = { nodes: 0, rounds: 0, unconverged: 0 };
       for (const { pool, scored } of draws) {
         const router = createEmbeddingRouter({ tree: subjectTree(pool, k), task, embedder, ...options });
         const routes = await router.routeEmbeddings(scored.map((index) => vectors[index]!));
         const value = accuracy(routes, scored);
         values.push(value);
+        const trained = router.stats().selfTraining;
+        if (trained) {
+          training.nodes += trained.nodes;
+          training.rounds += trained.rounds;
+          training.unconverged += trained.unconverged;
+        }
         if (k === 10 && value > best.accuracy)
           best = { accuracy: value, label: `${name}: ${label}`, routes, scored };
       }
-      row.push((values.reduce((total, value) => total + value, 0) / values.length).toFixed(3));
-      if (k === 10) row.push(`${Math.min(...values).toFixed(2)}-${Math.max(...values).toFixed(2)}`);
+      const { average, deviation } = spread(values);
+      row.push(average.toFixed(3));
+      if (k === 10) {
+        row.push(deviation.toFixed(3));
+        row.push(`${Math.min(...values).toFixed(3)}-${Math.max(...values).toFixed(3)}`);
+      }
+      if (training.nodes > 0)
+        trainingRows.push([
+          `${name}: ${label}`,
+          k,
+          (training.rounds / training.nodes).toFixed(1),
+          `${training.unconverged}/${training.nodes}`,
+        ]);
     }
     accuracyRows.push(row);
   }
 }
-table(['embedding router', ...KS.map((k) => `k=${k}`), 'k=10 range'], accuracyRows);
+table(['embedding router', 'k=0', 'k=3', 'k=10 mean', 'k=10 sd', 'k=10 range'], accuracyRows);
+console.log('# Self-training: rounds per node (mean over draws), nodes stopped at the round cap\n');
+table(['embedding router', 'k', 'rounds', 'at cap'], trainingRows);
 
 console.log(
   `# Per-subject recall of the best single draw at k=10 (${best.label}: ${best.accuracy.toFixed(3)})\n`,
@@ -312,18 +347,25 @@ const llmOnly = createRouter({ kind: 'llm', tree: subjectTree(pool, 10), task, m
 record('llm only (simulated)', llmOnly, await llmOnly.route(scoredTexts));
 for (const [name, embedder] of [embedders[0]!, embedders[1]!, embedders[4]!]) {
   const vectors = await embedAll(embedder, scoredTexts);
-  for (const marginThreshold of [0.02, 0.05, 0.1]) {
+  const settings: [string, { marginThreshold?: number; llmShare?: number; selfTraining?: boolean }][] = [
+    ['margin < 0.05, no self-training (old default)', { marginThreshold: 0.05, selfTraining: false }],
+    ['margin < 0.05', { marginThreshold: 0.05 }],
+    ['least certain 10%', { llmShare: 0.1 }],
+    ['least certain 20% (default)', {}],
+    ['least certain 40%', { llmShare: 0.4 }],
+  ];
+  for (const [label, setting] of settings) {
     const hybrid = createHybridRouter({
       tree: subjectTree(pool, 10),
       task,
       model,
       embedder,
-      marginThreshold,
       concurrency: 16,
       descriptions: SUBJECT_DESCRIPTIONS,
+      ...setting,
     });
     record(
-      `hybrid ${name.split(' ')[0]}+desc, margin < ${marginThreshold} (simulated LLM)`,
+      `hybrid ${name.split(' ')[0]}+desc, ${label} (simulated LLM)`,
       hybrid,
       await hybrid.routeEmbeddings(scoredTexts, vectors),
     );
@@ -395,3 +437,8 @@ table(
   ],
 );
 await useLite.close();
+console.log(
+  `load average at the end: ${loadavg()
+    .map((value) => value.toFixed(2))
+    .join(' ')}`,
+);

@@ -19,8 +19,10 @@ export interface CreateRouterOptions {
   embedder?: Embedder;
   /** Required for 'llm' and 'hybrid'. */
   model?: ChatModel;
-  /** Hybrid: levels whose embedding margin is below this are asked of the LLM. Default 0.05. */
+  /** Hybrid: levels whose embedding margin is below this are asked of the LLM (default: see llmShare). */
   marginThreshold?: number;
+  /** Hybrid without marginThreshold: the share of each node's least certain decisions asked of the LLM. Default 0.2. */
+  llmShare?: number;
   /** LLM calls in flight at once. Default 8. */
   concurrency?: number;
   /** LLM answers per sample and level before the sample is recorded unrouted. Default 3. */
