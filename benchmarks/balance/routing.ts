@@ -62,6 +62,10 @@ const { values: flags } = parseArgs({
     seeds: { type: 'string', default: '10' },
     samples: { type: 'string', default: '100000' },
     'use-lite-workers': { type: 'string', default: '2' },
+    /** Which embedders' accuracy to measure (the LLM and hybrid section uses the first two and combined). */
+    embedders: { type: 'string', default: 'hashing,hashing:4096,glove-sif,use-lite,combined' },
+    /** Skip sections 3 and 4 (routing throughput, LLM and hybrid). */
+    'accuracy-only': { type: 'boolean', default: false },
   },
 });
 const SEEDS = Number(flags.seeds);
@@ -191,13 +195,17 @@ function remembering(embedder: Embedder): Embedder {
 }
 
 const texts = problems.map((problem) => problem.problem);
+const wanted = new Set(flags.embedders.split(','));
+const withCombined = wanted.has('combined');
 const useLite = createUseLiteEmbedder({ workers: Number(flags['use-lite-workers']) });
-const base: [string, Embedder][] = [
-  ['hashing', createEmbedder('hashing')],
-  ['hashing:4096', createEmbedder('hashing:4096')],
-  ['glove-sif', createEmbedder('glove-sif')],
-  ['use-lite', useLite],
-];
+const base: [string, Embedder][] = (
+  [
+    ['hashing', createEmbedder('hashing')],
+    ['hashing:4096', createEmbedder('hashing:4096')],
+    ['glove-sif', createEmbedder('glove-sif')],
+    ['use-lite', useLite],
+  ] as [string, Embedder][]
+).filter(([name]) => wanted.has(name) || (withCombined && name !== 'hashing'));
 
 // 2. Embedding throughput (measured while embedding the problems once for everything below).
 console.log(`# Embedding throughput (${texts.length} MATH-500 problems, after a 16-text warm-up)\n`);
@@ -216,13 +224,15 @@ for (const [name, embedder] of base) {
   embedders.push([name, memo]);
 }
 table(['embedder', 'texts/s', 'seconds'], speedRows);
-const [, hashing4096, glove, use] = embedders.map(([, embedder]) => embedder);
-const combined = combineEmbedders([
-  { embedder: hashing4096!, weight: 1 },
-  { embedder: use!, weight: 0.7 },
-  { embedder: glove!, weight: 0.5 },
-]);
-embedders.push(['combined (hashing:4096 1 + use-lite 0.7 + glove-sif 0.5)', combined]);
+const named = new Map(embedders);
+if (withCombined) {
+  const combined = combineEmbedders([
+    { embedder: named.get('hashing:4096')!, weight: 1 },
+    { embedder: named.get('use-lite')!, weight: 0.7 },
+    { embedder: named.get('glove-sif')!, weight: 0.5 },
+  ]);
+  embedders.push(['combined (hashing:4096 1 + use-lite 0.7 + glove-sif 0.5)', combined]);
+}
 
 // 1. Accuracy.
 const draws = Array.from({ length: SEEDS }, (_, seed) => drawPool(seed));
@@ -246,15 +256,12 @@ const variants: [
   },
 ][] = [
   ['raw cosine, names', { centering: 'none' }],
-  ['centred, names', { selfTraining: false }],
-  ['centred, names + self-training', {}],
-  [
-    'centred, unscaled + descriptions',
-    { descriptions: SUBJECT_DESCRIPTIONS, standardize: false, selfTraining: false },
-  ],
+  ['centred, names', {}],
+  ['centred, names + self-training', { selfTraining: true }],
+  ['centred, unscaled + descriptions', { descriptions: SUBJECT_DESCRIPTIONS, standardize: false }],
   ['batch-mean centred + descriptions', { descriptions: SUBJECT_DESCRIPTIONS, centering: 'batch' }],
-  ['centred + descriptions (old default)', { descriptions: SUBJECT_DESCRIPTIONS, selfTraining: false }],
-  ['centred + descriptions + self-training (default)', { descriptions: SUBJECT_DESCRIPTIONS }],
+  ['centred + descriptions (default)', { descriptions: SUBJECT_DESCRIPTIONS }],
+  ['centred + descriptions + self-training', { descriptions: SUBJECT_DESCRIPTIONS, selfTraining: true }],
 ];
 const spread = (values: number[]) => {
   const average = values.reduce((total, value) => total + value, 0) / values.length;
@@ -266,7 +273,8 @@ const spread = (values: number[]) => {
 const accuracyRows: (string | number)[][] = [];
 const trainingRows: (string | number)[][] = [];
 let best = { accuracy: 0, label: '', routes: [] as Route[], scored: [] as number[] };
-for (const [name, embedder] of embedders) {
+const accuracyHeader = ['embedding router', 'k=0', 'k=3', 'k=10 mean', 'k=10 sd', 'k=10 range'];
+for (const [name, embedder] of embedders.filter(([name]) => wanted.has(name.split(' ')[0]!))) {
   const vectors = await embedAll(embedder, texts);
   for (const [label, options] of variants) {
     const row: (string | number)[] = [`${name}: ${label}`];
@@ -302,9 +310,11 @@ for (const [name, embedder] of embedders) {
         ]);
     }
     accuracyRows.push(row);
+    console.log(row.join('  ')); // as it comes; the table follows
   }
 }
-table(['embedding router', 'k=0', 'k=3', 'k=10 mean', 'k=10 sd', 'k=10 range'], accuracyRows);
+console.log();
+table(accuracyHeader, accuracyRows);
 console.log('# Self-training: rounds per node (mean over draws), nodes stopped at the round cap\n');
 table(['embedding router', 'k', 'rounds', 'at cap'], trainingRows);
 
@@ -322,6 +332,11 @@ table(
     return [subject, members.length, (hits / members.length).toFixed(2), routedHere];
   }),
 );
+
+if (flags['accuracy-only']) {
+  await useLite.close();
+  process.exit(0);
+}
 
 // 4. LLM-only vs hybrid on the simulator.
 const simulator = await startSimulator({ seed: 0 });
@@ -345,11 +360,12 @@ const record = (label: string, router: Router, routes: Route[]) => {
 };
 const llmOnly = createRouter({ kind: 'llm', tree: subjectTree(pool, 10), task, model, concurrency: 16 });
 record('llm only (simulated)', llmOnly, await llmOnly.route(scoredTexts));
-for (const [name, embedder] of [embedders[0]!, embedders[1]!, embedders[4]!]) {
+for (const [name, embedder] of embedders.filter(([name]) =>
+  ['hashing', 'hashing:4096', 'combined'].includes(name.split(' ')[0]!),
+)) {
   const vectors = await embedAll(embedder, scoredTexts);
-  const settings: [string, { marginThreshold?: number; llmShare?: number; selfTraining?: boolean }][] = [
-    ['margin < 0.05, no self-training (old default)', { marginThreshold: 0.05, selfTraining: false }],
-    ['margin < 0.05', { marginThreshold: 0.05 }],
+  const settings: [string, { marginThreshold?: number; llmShare?: number }][] = [
+    ['margin < 0.05 (old default)', { marginThreshold: 0.05 }],
     ['least certain 10%', { llmShare: 0.1 }],
     ['least certain 20% (default)', {}],
     ['least certain 40%', { llmShare: 0.4 }],

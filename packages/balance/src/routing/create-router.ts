@@ -32,6 +32,8 @@ export interface CreateRouterOptions {
   logger?: Logger;
   /** Extra words for values' embedded descriptions (see `EmbeddingRouterOptions.descriptions`). */
   descriptions?: Record<string, string>;
+  /** Embedding and hybrid: learn from the rows themselves (see `EmbeddingRouterOptions.selfTraining`). */
+  selfTraining?: boolean;
 }
 
 const NEEDS: Record<RouterKind, { embedder: boolean; model: boolean }> = {
@@ -62,7 +64,13 @@ export function createRouter(options: CreateRouterOptions): Router {
   }
   switch (kind) {
     case 'embedding':
-      return createEmbeddingRouter({ tree, task, embedder: embedder!, descriptions: options.descriptions });
+      return createEmbeddingRouter({
+        tree,
+        task,
+        embedder: embedder!,
+        descriptions: options.descriptions,
+        selfTraining: options.selfTraining,
+      });
     case 'llm':
       return createLlmRouter({ ...options, tree, task, model: model! });
     case 'hybrid':
