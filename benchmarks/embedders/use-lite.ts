@@ -14,7 +14,8 @@
  *
  * Prints, asserts nothing. Usage:
  *   node --conditions=@treesynth/source --import tsx benchmarks/embedders/use-lite.ts
- *     [--n 256] [--workers 2] [--batch 32] [--sets gsm8k,math,short]
+ *     [--n 256] [--workers 2] [--batch 32] [--sets gsm8k,math,short] [--repeats 3]
+ * The old and new paths take turns --repeats times; each line shows the median and every run.
  */
 import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
@@ -31,11 +32,13 @@ const { values: flags } = parseArgs({
     workers: { type: 'string', default: '2' },
     batch: { type: 'string', default: '32' },
     sets: { type: 'string', default: 'gsm8k,math,short' },
+    repeats: { type: 'string', default: '3' },
   },
 });
 const n = Number(flags.n);
 const workers = Number(flags.workers);
 const batch = Number(flags.batch);
+const repeats = Number(flags.repeats);
 
 const DATA = resolve(dirname(fileURLToPath(import.meta.url)), '../../../shared/data');
 const readField = (file: string, field: string) =>
@@ -69,7 +72,15 @@ console.log(
   `USE-Lite on ${availableParallelism()} CPUs; ${workers} workers, batches of ${batch}, ${n} texts a set\n`,
 );
 console.log(
-  ['set', 'path', 'sentences/s', 'load avg', 'vs old path', 'vs library', 'max |Δ| vs library'].join('\t'),
+  [
+    'set',
+    'path',
+    'sentences/s (median; runs)',
+    'load avg',
+    'vs old path',
+    'vs library',
+    'max |Δ| vs library',
+  ].join('\t'),
 );
 await model.embed(sets.short!.slice(0, 8)); // warm-up
 for (const name of flags.sets.split(',')) {
@@ -81,24 +92,40 @@ for (const name of flags.sets.split(',')) {
     direct.push(...(await model.embed(texts.slice(index, index + batch))));
   const librarySpeed = perSecond(texts.length, started);
   console.log([name, 'library, main thread', librarySpeed.toFixed(1), load(), '', '1.00', 0].join('\t'));
-  let oldSpeed = 0;
-  for (const order of ['input', 'length'] as const) {
-    const embedder = createUseLiteEmbedder({ workers, chunkSize: batch, order });
+  // The old and new paths take turns, --repeats times each, so a change in the machine's other
+  // load falls on both; the median of each is printed.
+  const embedders = {
+    input: createUseLiteEmbedder({ workers, chunkSize: batch, order: 'input' }),
+    length: createUseLiteEmbedder({ workers, chunkSize: batch, order: 'length' }),
+  };
+  const speeds = { input: [] as number[], length: [] as number[] };
+  const loads = { input: [] as number[], length: [] as number[] };
+  const differences = { input: 0, length: 0 };
+  for (const embedder of Object.values(embedders))
     await embedder.doEmbed({ values: sets.short!.slice(0, 2 * workers) }); // start the workers
-    started = performance.now();
-    const { embeddings } = await embedder.doEmbed({ values: texts });
-    const speed = perSecond(texts.length, started);
-    await embedder.close();
-    if (order === 'input') oldSpeed = speed;
+  for (let repeat = 0; repeat < repeats; repeat++) {
+    for (const order of ['input', 'length'] as const) {
+      started = performance.now();
+      const { embeddings } = await embedders[order].doEmbed({ values: texts });
+      speeds[order].push(perSecond(texts.length, started));
+      loads[order].push(loadavg()[0]!);
+      differences[order] = Math.max(differences[order], maxDifference(embeddings, direct));
+    }
+  }
+  await Promise.all(Object.values(embedders).map((embedder) => embedder.close()));
+  const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)]!;
+  const oldSpeed = median(speeds.input);
+  for (const order of ['input', 'length'] as const) {
+    const speed = median(speeds[order]);
     console.log(
       [
         name,
         order === 'input' ? `old: ${workers} workers, input order` : `new: ${workers} workers, by length`,
-        speed.toFixed(1),
-        load(),
+        `${speed.toFixed(1)} (${speeds[order].map((value) => value.toFixed(0)).join('/')})`,
+        median(loads[order]).toFixed(2),
         (speed / oldSpeed).toFixed(2),
         (speed / librarySpeed).toFixed(2),
-        maxDifference(embeddings, direct).toExponential(1),
+        differences[order].toExponential(1),
       ].join('\t'),
     );
   }
