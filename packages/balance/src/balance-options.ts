@@ -79,7 +79,7 @@ export const balanceOptionsSchema = z.object({
     .max(2, 'expected a number from 0 to 2')
     .optional()
     .describe(
-      'hybrid router: ask the LLM where the embedding margin is below this, from 0 to 2 (default 0.05)',
+      'hybrid router: ask the LLM where the embedding margin is below this, from 0 to 2 (default: the 20% least certain decisions at each node)',
     ),
   target: z
     .union([z.string(), positive])

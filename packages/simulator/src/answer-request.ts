@@ -9,16 +9,20 @@ import {
   staticPrefixLength,
 } from '@treesynth/core';
 import { createRandom, estimateTokens, hash32, stableStringify } from '@treesynth/core/internal';
+import { answerBenchmarkPrompt, type BenchAnswerOptions } from './answer-benchmark.js';
 import { answerBaseline } from './baseline-answers.js';
 import { chooseRouteOption } from './route-answer.js';
 import { type ContentFaultKind, corruptContent } from './simulator-faults.js';
 import { chooseCriterion, completeValues, writeSamples } from './stage-answers.js';
 import { worldForTask } from './world-for-task.js';
 
-/** What a request asked for, recognised by its structured-output schema name. */
-export type SimulatorStage = StageName | BaselineRequest['kind'] | 'other';
+/**
+ * What a request asked for: a stage, recognised by its structured-output schema name; a baseline's
+ * request (docs/baselines.md); a shipped benchmark problem, recognised by its text; or anything else.
+ */
+export type SimulatorStage = StageName | BaselineRequest['kind'] | 'benchmark' | 'other';
 
-export interface AnswerOptions {
+export interface AnswerOptions extends BenchAnswerOptions {
   /** Seed of the latent worlds. Default 0. */
   seed?: number;
   /** Chance that a criterion answer picks a large (open-ended) dimension while one is left. Default 0.15. */
@@ -69,7 +73,9 @@ export interface ContentFault {
 }
 
 /** Every reply carries this creation time, so identical requests get byte-identical replies. */
-const CREATED = 1_735_689_600;
+export const CREATED = 1_735_689_600;
+const PLAIN_REPLY =
+  'This is a simulated reply from the TreeSynth LLM simulator; no language model was called.';
 const DEFAULT_SAMPLE_COUNT = 10;
 const MAX_SAMPLE_COUNT = 1000;
 
@@ -126,16 +132,20 @@ export function answerChatRequest(
     if (PromptFormatError.isInstance(error)) return invalidRequest(error.message);
     throw error;
   }
-  const stage = stageRequest?.stage ?? baselineRequest?.kind ?? 'other';
+  const lastUser = messages.filter((message) => message.role === 'user').at(-1)?.content ?? '';
+  const structured = stageRequest ?? baselineRequest;
+  const benchmark = structured ? undefined : answerBenchmarkPrompt(lastUser, 'chat', request, options);
+  const stage =
+    stageRequest?.stage ?? baselineRequest?.kind ?? (benchmark === undefined ? 'other' : 'benchmark');
   const content = stageRequest
     ? JSON.stringify(answerStage(stageRequest, messages, schema?.schema, random, options))
     : baselineRequest
       ? JSON.stringify(
           answerBaseline(baselineRequest, worldForTask(baselineRequest.task, options.seed ?? 0), random),
         )
-      : 'This is a simulated reply from the TreeSynth LLM simulator; no language model was called.';
+      : (benchmark ?? PLAIN_REPLY);
   const answer = completion(key, model, messages, content);
-  if (fault && (stage !== 'other' || fault.kind === 'truncated')) {
+  if (fault && (structured !== undefined || fault.kind === 'truncated')) {
     return {
       status: 200,
       stage,
