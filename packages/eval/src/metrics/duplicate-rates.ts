@@ -60,23 +60,30 @@ export function duplicateRates(
   const shingleSize = options.shingleSize ?? 3;
   const n = texts.length;
 
-  const firstSeen = new Set<string>();
-  let exactDuplicates = 0;
-  for (const text of texts) {
-    const normalized = normalizeForDuplicates(text);
-    if (firstSeen.has(normalized)) exactDuplicates++;
-    else firstSeen.add(normalized);
-  }
+  const exactDuplicates = countExactDuplicates(texts);
 
   const shingles = texts.map((text) => shingleHashes(text, shingleSize));
   const random = createRandom(`${options.seed ?? 0}:min-hash`);
   const seeds = Uint32Array.from({ length: permutations }, () => Math.floor(random() * 2 ** 32));
-  const signatures = new Uint32Array(n * permutations);
+  const { bands, rows } = lshBanding(threshold, permutations);
+  // Each text's band keys (53 bits of two hashes of its signature's rows in the band; equal keys are
+  // candidates, collisions only add checks), kept instead of the signatures.
+  const bandKeys = new Float64Array(bands * n);
+  const signature = new Uint32Array(permutations);
   shingles.forEach((set, i) => {
-    minHashSignature(set, seeds, signatures, i * permutations);
+    minHashSignature(set, seeds, signature, 0);
+    for (let band = 0; band < bands; band++) {
+      let high = 0x9e3779b9 ^ band;
+      let low = 0x7f4a7c15 ^ band;
+      for (let r = 0; r < rows; r++) {
+        const value = signature[band * rows + r]!;
+        high = mix32(high ^ value);
+        low = mix32(Math.imul(low, 31) ^ value);
+      }
+      bandKeys[band * n + i] = (high >>> 11) * 2 ** 32 + low;
+    }
   });
 
-  const { bands, rows } = lshBanding(threshold, permutations);
   const parent = Int32Array.from({ length: n }, (_, i) => i);
   const find = (i: number): number => {
     let root = i;
@@ -99,30 +106,12 @@ export function duplicateRates(
     parent[find(a)] = find(b);
   };
 
-  const keys = new Float64Array(n);
-  const order = new Uint32Array(n);
   for (let band = 0; band < bands; band++) {
-    for (let i = 0; i < n; i++) {
-      let high = 0x9e3779b9 ^ band;
-      let low = 0x7f4a7c15 ^ band;
-      for (let r = 0; r < rows; r++) {
-        const value = signatures[i * permutations + band * rows + r]!;
-        high = mix32(high ^ value);
-        low = mix32(Math.imul(low, 31) ^ value);
+    // Buckets of equal keys in increasing key order, each in increasing text order.
+    for (const bucket of sharedKeyBuckets(bandKeys.subarray(band * n, (band + 1) * n))) {
+      for (let i = 1; i < bucket.length; i++) {
+        for (let j = Math.max(0, i - BUCKET_WINDOW); j < i; j++) check(bucket[j]!, bucket[i]!);
       }
-      // 53 bits of the two hashes: equal keys are candidates (collisions only add checks).
-      keys[i] = (high >>> 11) * 2 ** 32 + low;
-      order[i] = i;
-    }
-    order.sort((a, b) => keys[a]! - keys[b]!);
-    let start = 0;
-    while (start < n) {
-      let end = start + 1;
-      while (end < n && keys[order[end]!] === keys[order[start]!]) end++;
-      for (let i = start + 1; i < end; i++) {
-        for (let j = Math.max(start, i - BUCKET_WINDOW); j < i; j++) check(order[j]!, order[i]!);
-      }
-      start = end;
     }
   }
 
@@ -144,17 +133,58 @@ export function duplicateRates(
   };
 }
 
-/** Sorted distinct 32-bit hashes of a text's word shingles. */
+/** Sorted distinct 32-bit hashes of a text's word shingles: `hashString` of the shingle's words joined by spaces. */
 function shingleHashes(text: string, size: number): Uint32Array {
-  const words = tokenizeWords(text).filter((token) => /[\p{L}\p{N}]/u.test(token));
-  const hashes: number[] = [];
-  if (words.length < size) hashes.push(hashString(words.join(' ')));
-  else
-    for (let i = 0; i + size <= words.length; i++)
-      hashes.push(hashString(words.slice(i, i + size).join(' ')));
-  const sorted = Uint32Array.from(hashes).sort();
+  // Tokens are words, numbers or single punctuation characters: only the last can lack a letter or digit.
+  const words = tokenizeWords(text).filter((token) => token.length > 1 || /[\p{L}\p{N}]/u.test(token));
+  const count = words.length < size ? 1 : words.length - size + 1;
+  const width = Math.min(size, words.length);
+  const sorted = new Uint32Array(count);
+  for (let i = 0; i < count; i++) {
+    // FNV-1a over the joined words' code units without building the string, as `hashString` does.
+    let h = 0x811c9dc5;
+    for (let k = 0; k < width; k++) {
+      if (k > 0) h = Math.imul(h ^ 0x20, 0x01000193);
+      const word = words[i + k]!;
+      for (let c = 0; c < word.length; c++) h = Math.imul(h ^ word.charCodeAt(c), 0x01000193);
+    }
+    sorted[i] = mix32(h);
+  }
+  sorted.sort();
   let unique = 0;
   for (let i = 0; i < sorted.length; i++)
     if (i === 0 || sorted[i] !== sorted[i - 1]) sorted[unique++] = sorted[i]!;
   return sorted.slice(0, unique);
+}
+
+/** The texts that share a key with another, grouped: groups in increasing key order, texts in order. */
+function sharedKeyBuckets(keys: Float64Array): number[][] {
+  const sorted = Float64Array.from(keys).sort();
+  const shared = new Map<number, number[]>();
+  for (let i = 1; i < sorted.length; i++)
+    if (sorted[i] === sorted[i - 1] && !shared.has(sorted[i]!)) shared.set(sorted[i]!, []);
+  if (shared.size === 0) return [];
+  keys.forEach((key, text) => {
+    shared.get(key)?.push(text);
+  });
+  return [...shared.keys()].map((key) => shared.get(key)!);
+}
+
+/**
+ * Texts equal after `normalizeForDuplicates` to an earlier text: grouped by a 53-bit hash of the
+ * normalised text, and only texts sharing a hash compared as strings, so the texts are not all held
+ * twice.
+ */
+function countExactDuplicates(texts: readonly string[]): number {
+  const hashes = new Float64Array(texts.length);
+  texts.forEach((text, i) => {
+    const normalized = normalizeForDuplicates(text);
+    hashes[i] = (hashString(normalized) >>> 11) * 2 ** 32 + hashString(`\u0001${normalized}`);
+  });
+  let duplicates = 0;
+  for (const bucket of sharedKeyBuckets(hashes)) {
+    const distinct = new Set(bucket.map((i) => normalizeForDuplicates(texts[i]!)));
+    duplicates += bucket.length - distinct.size;
+  }
+  return duplicates;
 }
