@@ -10,7 +10,7 @@
  *   - `--resume` of that finished run (nothing left to do).
  *
  * The baseline is main at --base (default 441f30d) checked out with `git worktree` in a temp folder,
- * installed offline and bundled the same way as this tree (scripts/bundle-cli.ts). The runs are made
+ * installed offline and bundled by its own scripts/bundle-cli (.ts or .mjs). The runs are made
  * once into --work (default a temp folder) and deleted at the end unless --keep.
  *
  * Usage: node --conditions=@treesynth/source --import tsx benchmarks/scale/scale.ts
@@ -102,12 +102,18 @@ function row(label: string, before: Measured | undefined, after: Measured): void
     );
 }
 
+/** The tree's CLI bundler: scripts/bundle-cli.ts at 441f30d, scripts/bundle-cli.mjs later. */
+function bundler(root: string): string {
+  const typed = join(root, 'scripts/bundle-cli.ts');
+  return existsSync(typed) ? typed : join(root, 'scripts/bundle-cli.mjs');
+}
+
 /** Bundles the CLI of the tree at `root` into `outdir` with that tree's own bundler. */
 function bundle(root: string, outdir: string): string {
   const script = join(work, `bundle-${Math.random().toString(36).slice(2)}.mts`);
   writeFileSync(
     script,
-    `import { bundleCli } from ${JSON.stringify(join(root, 'scripts/bundle-cli.ts'))};\nconsole.log(await bundleCli(${JSON.stringify(outdir)}));\n`,
+    `import { bundleCli } from ${JSON.stringify(bundler(root))};\nconsole.log(await bundleCli(${JSON.stringify(outdir)}));\n`,
   );
   return execFileSync(process.execPath, ['--import', 'tsx', script], { cwd: root, encoding: 'utf8' }).trim();
 }

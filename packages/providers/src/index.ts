@@ -14,6 +14,7 @@ export {
   callStackMiddleware,
   callStackOptionsSchema,
   connectEndpoints,
+  createCompletionModelStack,
   createModelStack,
   type EndpointOptions,
   endpointOptionsSchema,
@@ -28,10 +29,22 @@ export {
   type EmbeddingCacheMiddlewareOptions,
   type EmbedManyOptions,
   type EmbedManyResult,
+  embedderSource,
+  embedderSpecOptionsSchema,
   embeddingCacheMiddleware,
   embedMany,
   type HashingEmbedderOptions,
+  withEmbeddingCache,
 } from './embedding/index.js';
+export {
+  type EndpointModelSource,
+  type EndpointSource,
+  endpointConnector,
+  endpointModelSource,
+  endpointModelSourceSchema,
+  endpointSourceSchema,
+  resolveBaseURLs,
+} from './endpoint-source.js';
 export { type CacheMiddlewareOptions, cacheMiddleware } from './middleware/cache-middleware.js';
 export {
   type LoadBalancedChatModel,
@@ -50,6 +63,7 @@ export {
   type RetryMiddlewareOptions,
   retryMiddleware,
 } from './middleware/retry-middleware.js';
+export { wrapCompletionModel } from './middleware/wrap-completion-model.js';
 export {
   type OpenAIChatModelId,
   type OpenAIChatOptions,
@@ -62,6 +76,7 @@ export {
   type OpenAICompatibleProvider,
   type OpenAICompatibleSettings,
 } from './openai/openai-compatible-provider.js';
+export { OpenAICompletionModel } from './openai/openai-completion-model.js';
 export { type CostEstimate, estimateCost, type TokenCounts, tokenCost } from './pricing/estimate-cost.js';
 export {
   BUILTIN_PRICES,
@@ -75,3 +90,9 @@ export {
   priceFileSchema,
 } from './pricing/price-table.js';
 export { writeUsageFile } from './pricing/usage-file.js';
+export {
+  type EndpointRunResult,
+  type RunOnEndpointOptions,
+  runOnEndpoint,
+  runOnEndpointOptionsSchema,
+} from './run-on-endpoint.js';

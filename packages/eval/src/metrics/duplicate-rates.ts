@@ -1,5 +1,11 @@
-import { createRandom } from '@treesynth/core/internal';
-import { hashString, lshBanding, minHashSignature, mix32, sortedJaccard } from './_min-hash.js';
+import {
+  forEachCandidatePair,
+  hashString,
+  lshBanding,
+  minHashSignatures,
+  sortedJaccard,
+  wordShingleSet,
+} from './_min-hash.js';
 import { tokenizeWords } from './tokenize-words.js';
 
 export interface DuplicateRatesOptions {
@@ -27,9 +33,6 @@ export interface DuplicateRates {
   bands: number;
   rowsPerBand: number;
 }
-
-/** Largest group of texts sharing an LSH bucket whose pairs are all checked; larger ones get a window. */
-const BUCKET_WINDOW = 64;
 
 /** The normalisation for exact duplicates: NFKC, lower case, whitespace runs to one space, trimmed. */
 export function normalizeForDuplicates(text: string): string {
@@ -63,27 +66,8 @@ export function duplicateRates(
   const exactDuplicates = countExactDuplicates(texts);
 
   const shingles = texts.map((text) => shingleHashes(text, shingleSize));
-  const random = createRandom(`${options.seed ?? 0}:min-hash`);
-  const seeds = Uint32Array.from({ length: permutations }, () => Math.floor(random() * 2 ** 32));
+  const signatures = minHashSignatures(shingles, permutations, options.seed ?? 0);
   const { bands, rows } = lshBanding(threshold, permutations);
-  // Each text's band keys (53 bits of two hashes of its signature's rows in the band; equal keys are
-  // candidates, collisions only add checks), kept instead of the signatures.
-  const bandKeys = new Float64Array(bands * n);
-  const signature = new Uint32Array(permutations);
-  shingles.forEach((set, i) => {
-    minHashSignature(set, seeds, signature, 0);
-    for (let band = 0; band < bands; band++) {
-      let high = 0x9e3779b9 ^ band;
-      let low = 0x7f4a7c15 ^ band;
-      for (let r = 0; r < rows; r++) {
-        const value = signature[band * rows + r]!;
-        high = mix32(high ^ value);
-        low = mix32(Math.imul(low, 31) ^ value);
-      }
-      bandKeys[band * n + i] = (high >>> 11) * 2 ** 32 + low;
-    }
-  });
-
   const parent = Int32Array.from({ length: n }, (_, i) => i);
   const find = (i: number): number => {
     let root = i;
@@ -106,14 +90,7 @@ export function duplicateRates(
     parent[find(a)] = find(b);
   };
 
-  for (let band = 0; band < bands; band++) {
-    // Buckets of equal keys in increasing key order, each in increasing text order.
-    for (const bucket of sharedKeyBuckets(bandKeys.subarray(band * n, (band + 1) * n))) {
-      for (let i = 1; i < bucket.length; i++) {
-        for (let j = Math.max(0, i - BUCKET_WINDOW); j < i; j++) check(bucket[j]!, bucket[i]!);
-      }
-    }
-  }
+  forEachCandidatePair(signatures, permutations, { bands, rows }, check);
 
   const groups = new Set<number>();
   let withNear = 0;
@@ -133,47 +110,18 @@ export function duplicateRates(
   };
 }
 
-/** Sorted distinct 32-bit hashes of a text's word shingles: `hashString` of the shingle's words joined by spaces. */
+/** Sorted distinct 32-bit hashes of a text's word shingles. */
 function shingleHashes(text: string, size: number): Uint32Array {
-  // Tokens are words, numbers or single punctuation characters: only the last can lack a letter or digit.
-  const words = tokenizeWords(text).filter((token) => token.length > 1 || /[\p{L}\p{N}]/u.test(token));
-  const count = words.length < size ? 1 : words.length - size + 1;
-  const width = Math.min(size, words.length);
-  const sorted = new Uint32Array(count);
-  for (let i = 0; i < count; i++) {
-    // FNV-1a over the joined words' code units without building the string, as `hashString` does.
-    let h = 0x811c9dc5;
-    for (let k = 0; k < width; k++) {
-      if (k > 0) h = Math.imul(h ^ 0x20, 0x01000193);
-      const word = words[i + k]!;
-      for (let c = 0; c < word.length; c++) h = Math.imul(h ^ word.charCodeAt(c), 0x01000193);
-    }
-    sorted[i] = mix32(h);
-  }
-  sorted.sort();
-  let unique = 0;
-  for (let i = 0; i < sorted.length; i++)
-    if (i === 0 || sorted[i] !== sorted[i - 1]) sorted[unique++] = sorted[i]!;
-  return sorted.slice(0, unique);
-}
-
-/** The texts that share a key with another, grouped: groups in increasing key order, texts in order. */
-function sharedKeyBuckets(keys: Float64Array): number[][] {
-  const sorted = Float64Array.from(keys).sort();
-  const shared = new Map<number, number[]>();
-  for (let i = 1; i < sorted.length; i++)
-    if (sorted[i] === sorted[i - 1] && !shared.has(sorted[i]!)) shared.set(sorted[i]!, []);
-  if (shared.size === 0) return [];
-  keys.forEach((key, text) => {
-    shared.get(key)?.push(text);
-  });
-  return [...shared.keys()].map((key) => shared.get(key)!);
+  return wordShingleSet(
+    tokenizeWords(text).filter((token) => /[\p{L}\p{N}]/u.test(token)),
+    size,
+  );
 }
 
 /**
  * Texts equal after `normalizeForDuplicates` to an earlier text: grouped by a 53-bit hash of the
- * normalised text, and only texts sharing a hash compared as strings, so the texts are not all held
- * twice.
+ * normalised text, and only texts sharing a hash compared as strings, so the normalised texts are
+ * not all held at once (a million rows would hold them twice).
  */
 function countExactDuplicates(texts: readonly string[]): number {
   const hashes = new Float64Array(texts.length);
@@ -181,8 +129,16 @@ function countExactDuplicates(texts: readonly string[]): number {
     const normalized = normalizeForDuplicates(text);
     hashes[i] = (hashString(normalized) >>> 11) * 2 ** 32 + hashString(`\u0001${normalized}`);
   });
+  const sorted = Float64Array.from(hashes).sort();
+  const shared = new Map<number, number[]>();
+  for (let i = 1; i < sorted.length; i++)
+    if (sorted[i] === sorted[i - 1] && !shared.has(sorted[i]!)) shared.set(sorted[i]!, []);
+  if (shared.size === 0) return 0;
+  hashes.forEach((hash, text) => {
+    shared.get(hash)?.push(text);
+  });
   let duplicates = 0;
-  for (const bucket of sharedKeyBuckets(hashes)) {
+  for (const bucket of shared.values()) {
     const distinct = new Set(bucket.map((i) => normalizeForDuplicates(texts[i]!)));
     duplicates += bucket.length - distinct.size;
   }

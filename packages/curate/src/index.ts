@@ -1,0 +1,30 @@
+// Curation's record of what it did to a run's rows (the file the export's card reads).
+export {
+  CURATED_FILE,
+  CURATION_FILE,
+  type CurationSummary,
+  curationSummarySchema,
+  readCurationSummary,
+} from './curation-summary.js';
+export { HubUploadError } from './errors/hub-upload-error.js';
+
+// Export: a run or dataset file to fine-tuning formats, a dataset card and the Hugging Face Hub.
+export type { CardSplit } from './export/dataset-card.js';
+export { CARD_FILE, type ExportResult, exportDataset, LLAMA_FACTORY_FILE } from './export/export-dataset.js';
+export {
+  EXPORT_MANIFEST_FILE,
+  type ExportManifest,
+  exportManifestSchema,
+  readExportManifest,
+} from './export/export-folder.js';
+export {
+  EXPORT_FORMATS,
+  type ExportFormat,
+  type ExportOptions,
+  exportOptionsSchema,
+  type ParsedExportOptions,
+} from './export/export-options.js';
+export { PROVENANCE_FIELDS, RESPONSE_FIELD_GUESSES, TASK_FIELDS } from './export/export-rows.js';
+export type { LlamaFactoryEntry } from './export/llama-factory.js';
+export type { PushToHubResult } from './export/push-to-hub.js';
+export { parseSplitSpec, type SplitRatio, splitOf } from './export/split-rows.js';
