@@ -32,6 +32,10 @@ const COMMANDS: Record<string, { summary: string; load: () => Promise<CommandSpe
     summary: 'compare datasets: `treesynth eval diversity <files...>` prints diversity metrics',
     load: async () => (await import('./commands/eval.js')).evalCommand,
   },
+  bench: {
+    summary: 'evaluate a model on GSM8K, MATH, HumanEval and MBPP; compare result folders',
+    load: async () => (await import('./commands/bench.js')).benchCommand,
+  },
   sim: {
     summary: 'serve the simulated OpenAI-compatible LLM on loopback',
     load: async () => (await import('./commands/sim.js')).simCommand,

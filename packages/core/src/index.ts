@@ -81,6 +81,7 @@ export type {
   ChatUsage,
   JsonSchemaResponseFormat,
 } from './spec/chat-model.js';
+export type { CompletionCallOptions, CompletionModel } from './spec/completion-model.js';
 export type { Embedder, EmbedderMiddleware, EmbedOptions, EmbedResult } from './spec/embedder.js';
 export type { GenerationSummary, Generator, GeneratorContext, SampleSink } from './spec/generator.js';
 export { type Logger, silentLogger } from './spec/logger.js';

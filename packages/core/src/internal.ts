@@ -22,6 +22,8 @@ export { budgetChangeProblem } from './run/resume-check.js';
 export { builtinStages } from './stages/builtin-stages.js';
 export { coverageSchema, criterionSchema, routeSchema, samplesSchema } from './stages/stage-schemas.js';
 export { isOwnTemporaryFile, writeFileAtomic } from './store/atomic-write.js';
+export { JsonlAppender, readJsonl, repairTornTail } from './store/jsonl.js';
+export { parseVersioned } from './store/parse-versioned.js';
 export { RUN_LOCK_FILE, RunLock } from './store/run-lock.js';
 export { RUN_FILES } from './store/run-store.js';
 export { compareSampleIds } from './store/sample-order.js';

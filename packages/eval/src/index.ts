@@ -1,5 +1,28 @@
 // Comparing datasets and building reports.
 
+export {
+  type BenchComparison,
+  type CompareBenchOptions,
+  compareBench,
+  compareBenchOptionsSchema,
+} from './bench/bench-compare.js';
+export {
+  BENCH_FILES,
+  type BenchManifest,
+  type BenchmarkFigures,
+  type BenchRecord,
+  type BenchSummary,
+  benchManifestSchema,
+  benchRecordSchema,
+  benchSummarySchema,
+} from './bench/bench-files.js';
+export {
+  type BenchProgress,
+  formatBenchProgress,
+  type RunBenchOptions,
+  runBenchOptionsSchema,
+} from './bench/bench-options.js';
+export { formatBenchTable } from './bench/bench-summary.js';
 // Benchmarks: the shipped test sets, and the interface every benchmark implements.
 export {
   BENCHMARK_NAMES,
@@ -23,6 +46,37 @@ export {
   type MbppRow,
   type SanitizedMbppRow,
 } from './bench/benchmark-sets.js';
+export { type BenchResult, runBench } from './bench/run-bench.js';
+// Benchmark scorers: GSM8K and MATH (answer extraction and equivalence).
+export {
+  extractGsm8kAnswers,
+  type Gsm8kAnswers,
+  type Gsm8kProblem,
+  gsm8kBenchmark,
+  gsm8kGoldAnswer,
+  normalizeGsm8kNumber,
+} from './bench/gsm8k.js';
+export { MATH_SHOTS, type MathProblem, mathBenchmark } from './bench/math.js';
+export { extractBoxedAnswer, extractMathAnswer } from './bench/math-answer/extract-answer.js';
+export {
+  type MathEquivalenceOptions,
+  mathAnswersEquivalent,
+  mathEquivalenceOptionsSchema,
+} from './bench/math-answer/math-equivalence.js';
+export { normalizeMathAnswer } from './bench/math-answer/normalize-answer.js';
+// Code benchmarks and the Python sandbox (docs/sandbox.md).
+export {
+  extractCodeBlock,
+  HUMANEVAL_STOP_SEQUENCES,
+  humanEvalSolution,
+  MBPP_BEGIN_MARKER,
+  MBPP_END_MARKER,
+  mbppSolution,
+  truncateAtStop,
+} from './bench/code-completion.js';
+export { type HumanEvalProblem, humanEval, humanEvalProgram } from './bench/humaneval.js';
+export { MBPP_TEST_RANGE, type MbppExample, type MbppProblem, mbpp, mbppProgram } from './bench/mbpp.js';
+export { passAtK } from './bench/pass-at-k.js';
 export {
   type BuildReportOptions,
   type BuiltReport,
@@ -92,7 +146,19 @@ export type {
   ReportTreeNode,
 } from './report/report-input.js';
 export { writeReport } from './report/write-report.js';
-export type { CodeSandbox, ExecutionLimits, ExecutionResult } from './sandbox/execution-result.js';
+export type {
+  CodeSandbox,
+  ExecutionLimits,
+  ExecutionResult,
+  SandboxRunOptions,
+} from './sandbox/execution-result.js';
+export type { SandboxIsolation } from './sandbox/isolation.js';
+export {
+  createPythonSandbox,
+  PythonSandbox,
+  type PythonSandboxOptions,
+  pythonSandboxOptionsSchema,
+} from './sandbox/python-sandbox.js';
 // t-SNE.
 export {
   EXACT_NEIGHBOURS_MAX_ROWS,

@@ -1,6 +1,8 @@
 import {
   type ChatModel,
   type ChatModelMiddleware,
+  type CompletionModel,
+  ConfigError,
   callLimitsSchema,
   type Logger,
   wrapChatModel,
@@ -12,6 +14,7 @@ import { cacheMiddleware } from './middleware/cache-middleware.js';
 import { loadBalancedChatModel } from './middleware/load-balanced-chat-model.js';
 import { type RateLimit, rateLimitMiddleware } from './middleware/rate-limit-middleware.js';
 import { retryMiddleware } from './middleware/retry-middleware.js';
+import { wrapCompletionModel } from './middleware/wrap-completion-model.js';
 import { parseBaseUrl } from './openai/base-url.js';
 import { createOpenAICompatible, DEFAULT_OPENAI_BASE_URL } from './openai/openai-compatible-provider.js';
 
@@ -111,4 +114,20 @@ export async function createModelStack(options: ModelStackOptions): Promise<Chat
   const middleware = callStackMiddleware(calls);
   const model = await connectEndpoints({ modelId, baseURLs, apiKey, signal });
   return wrapChatModel({ model, middleware });
+}
+
+/**
+ * The base model a job calls at `/completions`, behind the same call stack as chat models (response
+ * cache, observers, rate limits, retries; see `wrapCompletionModel`). The endpoint is checked first.
+ * One base URL: completion endpoints are not load-balanced.
+ */
+export async function createCompletionModelStack(options: ModelStackOptions): Promise<CompletionModel> {
+  const { modelId, baseURLs, apiKey, signal, ...calls } = parseOptions(modelStackOptionsSchema, options);
+  if (baseURLs.length > 1)
+    throw new ConfigError({ path: 'baseURLs', message: 'a completion model is served at one base URL' });
+  const baseURL = baseURLs[0]!;
+  parseBaseUrl(baseURL, 'baseURLs');
+  const model = createOpenAICompatible({ baseURL, apiKey }).completion(modelId);
+  await checkEndpoint({ baseURL, apiKey, signal });
+  return wrapCompletionModel({ model, middleware: callStackMiddleware(calls) });
 }

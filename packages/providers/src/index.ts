@@ -14,6 +14,7 @@ export {
   callStackMiddleware,
   callStackOptionsSchema,
   connectEndpoints,
+  createCompletionModelStack,
   createModelStack,
   type EndpointOptions,
   endpointOptionsSchema,
@@ -50,6 +51,7 @@ export {
   type RetryMiddlewareOptions,
   retryMiddleware,
 } from './middleware/retry-middleware.js';
+export { wrapCompletionModel } from './middleware/wrap-completion-model.js';
 export {
   type OpenAIChatModelId,
   type OpenAIChatOptions,
@@ -62,6 +64,7 @@ export {
   type OpenAICompatibleProvider,
   type OpenAICompatibleSettings,
 } from './openai/openai-compatible-provider.js';
+export { OpenAICompletionModel } from './openai/openai-completion-model.js';
 export { type CostEstimate, estimateCost, type TokenCounts, tokenCost } from './pricing/estimate-cost.js';
 export {
   BUILTIN_PRICES,

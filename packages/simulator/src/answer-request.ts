@@ -7,15 +7,19 @@ import {
   staticPrefixLength,
 } from '@treesynth/core';
 import { createRandom, estimateTokens, hash32, stableStringify } from '@treesynth/core/internal';
+import { answerBenchmarkPrompt, type BenchAnswerOptions } from './answer-benchmark.js';
 import { chooseRouteOption } from './route-answer.js';
 import { type ContentFaultKind, corruptContent } from './simulator-faults.js';
 import { chooseCriterion, completeValues, writeSamples } from './stage-answers.js';
 import { worldForTask } from './world-for-task.js';
 
-/** What a request asked for, recognised by its structured-output schema name. */
-export type SimulatorStage = StageName | 'other';
+/**
+ * What a request asked for: a stage, recognised by its structured-output schema name; a shipped
+ * benchmark problem, recognised by its text; or anything else.
+ */
+export type SimulatorStage = StageName | 'benchmark' | 'other';
 
-export interface AnswerOptions {
+export interface AnswerOptions extends BenchAnswerOptions {
   /** Seed of the latent worlds. Default 0. */
   seed?: number;
   /** Chance that a criterion answer picks a large (open-ended) dimension while one is left. Default 0.15. */
@@ -66,7 +70,9 @@ export interface ContentFault {
 }
 
 /** Every reply carries this creation time, so identical requests get byte-identical replies. */
-const CREATED = 1_735_689_600;
+export const CREATED = 1_735_689_600;
+const PLAIN_REPLY =
+  'This is a simulated reply from the TreeSynth LLM simulator; no language model was called.';
 const DEFAULT_SAMPLE_COUNT = 10;
 const MAX_SAMPLE_COUNT = 1000;
 
@@ -121,12 +127,14 @@ export function answerChatRequest(
     if (PromptFormatError.isInstance(error)) return invalidRequest(error.message);
     throw error;
   }
-  const stage = stageRequest?.stage ?? 'other';
+  const lastUser = messages.filter((message) => message.role === 'user').at(-1)?.content ?? '';
+  const benchmark = stageRequest ? undefined : answerBenchmarkPrompt(lastUser, 'chat', request, options);
+  const stage = stageRequest?.stage ?? (benchmark === undefined ? 'other' : 'benchmark');
   const content = stageRequest
     ? JSON.stringify(answerStage(stageRequest, messages, schema?.schema, random, options))
-    : 'This is a simulated reply from the TreeSynth LLM simulator; no language model was called.';
+    : (benchmark ?? PLAIN_REPLY);
   const answer = completion(key, model, messages, content);
-  if (fault && (stage !== 'other' || fault.kind === 'truncated')) {
+  if (fault && (stageRequest !== undefined || fault.kind === 'truncated')) {
     return {
       status: 200,
       stage,

@@ -5,7 +5,13 @@ import { startSimulator } from './start-simulator.js';
 
 describe('startSimulator options', () => {
   it('fills the defaults from the schema', () => {
-    expect(simulatorOptionsSchema.parse({})).toEqual({ seed: 0, port: 0, host: '127.0.0.1', latencyMs: 0 });
+    expect(simulatorOptionsSchema.parse({})).toEqual({
+      seed: 0,
+      benchAccuracy: 0.5,
+      port: 0,
+      host: '127.0.0.1',
+      latencyMs: 0,
+    });
   });
 
   it('refuses a bad option before listening, naming it (nested fault options by their path)', async () => {
@@ -17,6 +23,7 @@ describe('startSimulator options', () => {
       [{ latencyMs: { min: -1, max: 5 } }, 'latencyMs.min', /expected milliseconds >= 0, got -1/],
       [{ host: '10.0.0.1' }, 'host', /only listens on loopback, not on 10\.0\.0\.1/],
       [{ openEndedRate: 2 }, 'openEndedRate', /expected a rate in \[0, 1\], got 2/],
+      [{ benchAccuracy: -0.1 }, 'benchAccuracy', /expected a rate in \[0, 1\], got -0\.1/],
       [{ faults: { rate429: 1.5 } }, 'faults.rate429', /expected a rate in \[0, 1\], got 1\.5/],
       [{ faults: { hangMs: 86_400_001 } }, 'faults.hangMs', /at most 86400000 ms/],
       [{ faults: { rate500: 0.6, rate503: 0.6 } }, 'faults', /add up to 1\.2/],

@@ -8,6 +8,11 @@ export const simulatorOptionsSchema = z.object({
   seed: seedSchema.default(0).describe('seed of the latent world'),
   /** Chance that a criterion answer picks a large (open-ended) dimension while one is left. Default 0.15. */
   openEndedRate: rateSchema.optional(),
+  /**
+   * Chance that a shipped benchmark problem (GSM8K, MATH, HumanEval, MBPP) is answered correctly,
+   * decided per problem, sample and seed by the rule in docs/simulator.md. A placeholder, not a claim.
+   */
+  benchAccuracy: rateSchema.default(0.5).describe('chance that a benchmark problem is answered correctly'),
   port: portSchema.default(0).describe('port on the loopback address (0 picks a free one)'),
   /** Anything but a loopback address is refused. */
   host: z
@@ -33,7 +38,7 @@ export const simulatorOptionsSchema = z.object({
   onRequest: z.custom<(record: SimulatorRequestRecord) => void>().optional(),
 });
 
-/** One valid chat request and what the simulator did with it. */
+/** One valid chat or completion request and what the simulator did with it. */
 export interface SimulatorRequestRecord {
   /** Position among valid chat requests, from 0; the fault stream's counter. */
   sequence: number;

@@ -2,12 +2,14 @@ import { createServer, type IncomingMessage, type ServerResponse } from 'node:ht
 import type { AddressInfo } from 'node:net';
 import { ConfigError } from '@treesynth/core';
 import { createRandom, hash32, parseOptions, sha256, stableStringify } from '@treesynth/core/internal';
+import { answerCompletionRequest } from './answer-completion.js';
 import {
   type ApiErrorBody,
   answerChatRequest,
   invalidRequest,
   type SimulatorStage,
 } from './answer-request.js';
+import { loadBenchIndex } from './bench-index.js';
 import {
   drawFault,
   FAULT_KINDS,
@@ -26,9 +28,9 @@ import {
 
 /** Requests counted since the simulator started. */
 export interface SimulatorStats {
-  /** Every `/chat/completions` request received, valid or not. */
+  /** Every `/chat/completions` and `/completions` request received, valid or not. */
   total: number;
-  /** Valid chat requests by the stage recognised from their schema name. */
+  /** Valid requests by the stage recognised from their schema name (`benchmark`: a shipped benchmark problem). */
   byStage: Record<SimulatorStage, number>;
   /** Chat requests refused with 400. */
   invalid: number;
@@ -51,8 +53,9 @@ const MAX_BODY_BYTES = 32 * 1024 * 1024;
 
 /**
  * Start the simulated LLM: an OpenAI-compatible server on loopback that answers TreeSynth's stage
- * requests from a hidden, seeded latent world per task. Routes: `POST /v1/chat/completions`
- * (and `/chat/completions`), `GET /v1/models`, `GET /stats`.
+ * requests from a hidden, seeded latent world per task, and the prompts of the shipped benchmarks
+ * (GSM8K, MATH, HumanEval, MBPP) right with chance `benchAccuracy`. Routes: `POST /v1/chat/completions`
+ * (and `/chat/completions`), `POST /v1/completions` (and `/completions`), `GET /v1/models`, `GET /stats`.
  */
 export async function startSimulator(input: SimulatorOptions = {}): Promise<Simulator> {
   const options = parseOptions(simulatorOptionsSchema, input);
@@ -60,7 +63,7 @@ export async function startSimulator(input: SimulatorOptions = {}): Promise<Simu
   const faults = planFaults(options.faults, seed);
   const stats: SimulatorStats = {
     total: 0,
-    byStage: { pivots: 0, criterion: 0, coverage: 0, leaf: 0, route: 0, other: 0 },
+    byStage: { pivots: 0, criterion: 0, coverage: 0, leaf: 0, route: 0, benchmark: 0, other: 0 },
     invalid: 0,
     answered: 0,
     faults: Object.fromEntries(FAULT_KINDS.map((kind) => [kind, 0])) as Record<SimulatorFaultKind, number>,
@@ -91,7 +94,11 @@ export async function startSimulator(input: SimulatorOptions = {}): Promise<Simu
     return latency.min + Math.floor(draw * (Math.max(latency.max, latency.min) - latency.min + 1));
   };
 
-  const answerChat = async (request: IncomingMessage, response: ServerResponse) => {
+  const respond = async (
+    request: IncomingMessage,
+    response: ServerResponse,
+    endpoint: 'chat' | 'completion',
+  ) => {
     const text = await readBody(request);
     stats.total++;
     if (text === undefined) {
@@ -112,11 +119,17 @@ export async function startSimulator(input: SimulatorOptions = {}): Promise<Simu
       draw.kind !== undefined && isContentFault(draw.kind)
         ? { kind: draw.kind, random: draw.random }
         : undefined;
-    const answer = answerChatRequest(body, options, contentFault);
-    if (answer.status === 400) {
+    // The shipped benchmark sets are read on the first request that may hold one of their problems.
+    const bench = mayBeBenchmark(body, endpoint) ? await loadBenchIndex() : undefined;
+    const answered =
+      endpoint === 'chat'
+        ? answerChatRequest(body, { ...options, bench }, contentFault)
+        : answerCompletionRequest(body, { ...options, bench }, contentFault);
+    if (answered.status === 400) {
       stats.invalid++;
-      return sendJson(response, 400, answer.error);
+      return sendJson(response, 400, answered.error);
     }
+    const answer = answered;
     sequence++;
     // A content fault that does not apply (malformed JSON asked of a plain-text reply) is no fault.
     const outcome = draw.kind === undefined || (contentFault && !answer.fault) ? 'answered' : draw.kind;
@@ -148,7 +161,11 @@ export async function startSimulator(input: SimulatorOptions = {}): Promise<Simu
     switch (route) {
       case 'POST /v1/chat/completions':
       case 'POST /chat/completions':
-        handled = answerChat(request, response);
+        handled = respond(request, response, 'chat');
+        break;
+      case 'POST /v1/completions':
+      case 'POST /completions':
+        handled = respond(request, response, 'completion');
         break;
       case 'GET /v1/models':
       case 'GET /models':
@@ -211,6 +228,12 @@ export async function startSimulator(input: SimulatorOptions = {}): Promise<Simu
       return closed;
     },
   };
+}
+
+/** Whether a request may be a benchmark prompt: any completion, or a chat request without a schema. */
+function mayBeBenchmark(body: unknown, endpoint: 'chat' | 'completion'): boolean {
+  if (endpoint === 'completion') return true;
+  return typeof body === 'object' && body !== null && !('response_format' in body);
 }
 
 function snapshot(stats: SimulatorStats): SimulatorStats {

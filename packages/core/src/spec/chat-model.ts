@@ -20,6 +20,8 @@ export interface ChatCallOptions {
   maxTokens?: number;
   /** Sampling seed sent to the endpoint where it supports one. */
   seed?: number;
+  /** Stop sequences: the endpoint ends the answer before the first of them. */
+  stop?: string[];
   responseFormat?: JsonSchemaResponseFormat;
   signal?: AbortSignal;
   /**

@@ -28,8 +28,14 @@ export interface ExecutionLimits {
   readonly maxOutputBytes?: number;
 }
 
+/** Per-run options beside the limits. */
+export interface SandboxRunOptions {
+  /** Aborting kills the program (result `killed`) or, while it waits in the queue, rejects the run. */
+  readonly signal?: AbortSignal;
+}
+
 /** Runs untrusted Python programs; `@treesynth/eval`'s PythonSandbox is the implementation. */
 export interface CodeSandbox {
-  run(program: string, limits?: ExecutionLimits): Promise<ExecutionResult>;
+  run(program: string, limits?: ExecutionLimits, options?: SandboxRunOptions): Promise<ExecutionResult>;
   close(): Promise<void>;
 }

@@ -45,6 +45,7 @@ export function responseCacheKey(
       topP: options.topP,
       maxTokens: options.maxTokens,
       seed: options.seed,
+      stop: options.stop,
       responseFormat: options.responseFormat,
       callKey: options.callKey,
     }),

@@ -5,7 +5,7 @@ export function chatRequestBody(
   modelId: string,
   options: Pick<
     ChatCallOptions,
-    'messages' | 'temperature' | 'topP' | 'maxTokens' | 'seed' | 'responseFormat'
+    'messages' | 'temperature' | 'topP' | 'maxTokens' | 'seed' | 'stop' | 'responseFormat'
   >,
   settings: { useSchema: boolean; extraBody?: Record<string, unknown> },
 ): Record<string, unknown> {
@@ -19,6 +19,7 @@ export function chatRequestBody(
   if (options.topP !== undefined) body.top_p = options.topP;
   if (options.maxTokens !== undefined) body.max_tokens = options.maxTokens;
   if (options.seed !== undefined) body.seed = options.seed;
+  if (options.stop !== undefined && options.stop.length > 0) body.stop = options.stop;
   const format = options.responseFormat;
   if (format && settings.useSchema) {
     body.response_format = {

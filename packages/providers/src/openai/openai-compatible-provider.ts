@@ -8,6 +8,7 @@ import {
   type OpenAIChatOptionsInput,
   openaiChatOptionsSchema,
 } from './openai-chat-options.js';
+import { OpenAICompletionModel } from './openai-completion-model.js';
 
 export const DEFAULT_OPENAI_BASE_URL = 'https://api.openai.com/v1';
 /** Sent to loopback servers that need no key (vLLM, llama.cpp, Ollama, the simulator). */
@@ -36,6 +37,11 @@ export interface OpenAICompatibleProvider {
   readonly baseURL: string;
   /** A chat model served by this endpoint. Throws `ConfigError` for invalid options. */
   chat(modelId: OpenAIChatModelId, options?: OpenAIChatOptionsInput): OpenAIChatModel;
+  /** A base model at this endpoint's `/completions` (text in, continuation out). */
+  completion(
+    modelId: string,
+    options?: Pick<OpenAIChatOptionsInput, 'timeoutMs' | 'extraBody'>,
+  ): OpenAICompletionModel;
   /** An embedding model at this endpoint's `/embeddings`. */
   embedding(
     modelId: 'text-embedding-3-small' | 'text-embedding-3-large' | (string & {}),
@@ -76,6 +82,10 @@ export function createOpenAICompatible(settings: OpenAICompatibleSettings = {}):
     chat(modelId, options = {}) {
       const checked = parseOptions(openaiChatOptionsSchema, options, pathUnder('chat options'));
       return new OpenAIChatModel(modelId, checked, config);
+    },
+    completion(modelId, options = {}) {
+      const checked = parseOptions(openaiChatOptionsSchema, options, pathUnder('completion options'));
+      return new OpenAICompletionModel(modelId, checked, config);
     },
     embedding(modelId, options = {}) {
       return new OpenAIEmbedder(modelId, { ...config, ...options });
