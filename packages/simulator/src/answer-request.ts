@@ -8,6 +8,7 @@ import {
 } from '@treesynth/core';
 import { createRandom, estimateTokens, hash32, stableStringify } from '@treesynth/core/internal';
 import { answerBenchmarkPrompt, type BenchAnswerOptions } from './answer-benchmark.js';
+import { answerCuration, type CurationAnswerOptions, judgeCuration } from './curation-answers.js';
 import { chooseRouteOption } from './route-answer.js';
 import { type ContentFaultKind, corruptContent } from './simulator-faults.js';
 import { chooseCriterion, completeValues, writeSamples } from './stage-answers.js';
@@ -19,7 +20,7 @@ import { worldForTask } from './world-for-task.js';
  */
 export type SimulatorStage = StageName | 'benchmark' | 'other';
 
-export interface AnswerOptions extends BenchAnswerOptions {
+export interface AnswerOptions extends BenchAnswerOptions, CurationAnswerOptions {
   /** Seed of the latent worlds. Default 0. */
   seed?: number;
   /** Chance that a criterion answer picks a large (open-ended) dimension while one is left. Default 0.15. */
@@ -131,7 +132,7 @@ export function answerChatRequest(
   const benchmark = stageRequest ? undefined : answerBenchmarkPrompt(lastUser, 'chat', request, options);
   const stage = stageRequest?.stage ?? (benchmark === undefined ? 'other' : 'benchmark');
   const content = stageRequest
-    ? JSON.stringify(answerStage(stageRequest, messages, schema?.schema, random, options))
+    ? JSON.stringify(answerStage(stageRequest, messages, schema?.schema, random, options, request.seed))
     : (benchmark ?? PLAIN_REPLY);
   const answer = completion(key, model, messages, content);
   if (fault && (stageRequest !== undefined || fault.kind === 'truncated')) {
@@ -151,6 +152,7 @@ function answerStage(
   schema: unknown,
   random: () => number,
   options: AnswerOptions,
+  requestSeed: unknown,
 ): unknown {
   const world = worldForTask(request.task, options.seed ?? 0);
   switch (request.stage) {
@@ -181,6 +183,10 @@ function answerStage(
           messages.filter((message) => message.role === 'assistant').length,
         ),
       };
+    case 'answer':
+      return answerCuration(request, Number.isInteger(requestSeed) ? (requestSeed as number) : 0, options);
+    case 'judge':
+      return judgeCuration(request, options);
   }
 }
 

@@ -46,6 +46,7 @@ export const simCommand = defineCommand({
     host: schemaOption(OPTIONS.host, { value: '<addr>' }),
     seed: schemaOption(OPTIONS.seed),
     'latency-ms': schemaOption(OPTIONS.latencyMs, { value: '<ms>' }),
+    'answer-accuracy': schemaOption(OPTIONS.answerAccuracy, { value: '<rate>' }),
     ...Object.fromEntries(
       Object.entries(FAULT_FLAGS).map(([flag, option]) => [
         flag,
@@ -81,6 +82,7 @@ export const simCommand = defineCommand({
       seed: schemaNumber(values, 'seed', OPTIONS.seed),
       // The bounds of every wait the simulator holds.
       latencyMs: schemaNumber(values, 'latency-ms', FAULTS.hangMs),
+      answerAccuracy: schemaNumber(values, 'answer-accuracy', OPTIONS.answerAccuracy),
       faults,
     }).catch((error: unknown) => {
       // port, host, seed, latencyMs: the dispatcher names their flags.

@@ -59,10 +59,15 @@ export const engineConfigSchema = z
 export type EngineConfig = z.output<typeof engineConfigSchema>;
 export type EngineConfigInput = z.input<typeof engineConfigSchema>;
 
-/** What the engine config file may hold: the engine config, plus `stages` (checked by the CLI). */
-const engineConfigFileSchema = engineConfigSchema.extend({ stages: z.unknown().optional() }).strict();
+/**
+ * What the engine config file may hold: the engine config, plus `stages` (checked by the CLI) and
+ * `curation` (checked by @treesynth/curate, docs/curate.md).
+ */
+const engineConfigFileSchema = engineConfigSchema
+  .extend({ stages: z.unknown().optional(), curation: z.unknown().optional() })
+  .strict();
 
-export type EngineConfigFile = EngineConfigInput & { stages?: unknown };
+export type EngineConfigFile = EngineConfigInput & { stages?: unknown; curation?: unknown };
 
 /**
  * Check a whole config file (an object with known keys only, every field of the right type and in

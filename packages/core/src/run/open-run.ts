@@ -111,7 +111,12 @@ function mergeConfig(
   base: EngineConfigInput,
   options: { configFile?: string; config?: EngineConfigInput },
 ): { config: EngineConfig; stageModules?: StageModules } {
-  const { stages, ...fromFile } = options.configFile
+  // `curation` is curation's to read (@treesynth/curate); the engine ignores it.
+  const {
+    stages,
+    curation: _curation,
+    ...fromFile
+  } = options.configFile
     ? parseEngineConfigFile(readJsonFile(options.configFile, 'config file'), options.configFile)
     : {};
   const stageModules = options.configFile ? stageModulesFromConfig(options.configFile, stages) : undefined;
