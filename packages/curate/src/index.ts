@@ -30,6 +30,11 @@ export { parseSplitSpec, type SplitRatio, splitOf } from './export/split-rows.js
 // Curation: answer, verify and judge a finished run's rows, resumably (docs/curate.md).
 export {
   CURATION_LOG_FOLDER,
+  type CuratedRows,
+  type CurateRowsInput,
+  curateRows,
+} from './pipeline/curate-rows.js';
+export {
   type CurateResult,
   type CurateRunOptions,
   curateRun,
