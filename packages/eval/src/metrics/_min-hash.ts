@@ -1,3 +1,5 @@
+import { createRandom } from '@treesynth/core/internal';
+
 /** murmur3's 32-bit finaliser: a bijection on 32-bit integers that mixes every bit. */
 export function mix32(value: number): number {
   let h = value >>> 0;
@@ -76,4 +78,99 @@ export function sortedJaccard(a: Uint32Array, b: Uint32Array): number {
     else j++;
   }
   return shared / (a.length + b.length - shared);
+}
+
+/** Sorted distinct values of 32-bit hashes (a shingle set). */
+export function sortedDistinct(hashes: readonly number[]): Uint32Array {
+  const sorted = Uint32Array.from(hashes).sort();
+  let unique = 0;
+  for (let i = 0; i < sorted.length; i++)
+    if (i === 0 || sorted[i] !== sorted[i - 1]) sorted[unique++] = sorted[i]!;
+  return sorted.slice(0, unique);
+}
+
+/**
+ * Shingle set of a token sequence: sorted distinct hashes of each run of `size` tokens joined by a
+ * space (a sequence shorter than `size` is one shingle, so a short text still has a set).
+ */
+export function wordShingleSet(tokens: readonly string[], size: number): Uint32Array {
+  const hashes: number[] = [];
+  if (tokens.length < size) hashes.push(hashString(tokens.join(' ')));
+  else
+    for (let i = 0; i + size <= tokens.length; i++)
+      hashes.push(hashString(tokens.slice(i, i + size).join(' ')));
+  return sortedDistinct(hashes);
+}
+
+/**
+ * MinHash signatures of n shingle sets, row-major (n × permutations), with per-permutation seeds
+ * drawn from `createRandom(`${seed}:min-hash`)`: the same seed gives the same signatures.
+ */
+export function minHashSignatures(
+  sets: readonly Uint32Array[],
+  permutations: number,
+  seed: number | string,
+): Uint32Array {
+  const random = createRandom(`${seed}:min-hash`);
+  const seeds = Uint32Array.from({ length: permutations }, () => Math.floor(random() * 2 ** 32));
+  const signatures = new Uint32Array(sets.length * permutations);
+  sets.forEach((set, i) => {
+    minHashSignature(set, seeds, signatures, i * permutations);
+  });
+  return signatures;
+}
+
+/** Largest group of rows sharing an LSH bucket whose pairs are all visited; larger ones get a window. */
+export const BUCKET_WINDOW = 64;
+
+/**
+ * LSH candidate pairs: for each of `bands` bands of `rows` signature values, rows whose band values
+ * hash to the same 53-bit key share a bucket; `visit(a, b)` is called for the pairs in each bucket
+ * (within a bucket all pairs, or each row with the BUCKET_WINDOW rows before it in larger ones).
+ * Buckets keep row order (a stable sort), so the pairs visited depend only on the signatures and their
+ * order; a pair sharing several bands is visited once per band. Cost O(n·b·log n) plus the visits.
+ */
+export function forEachCandidatePair(
+  signatures: Uint32Array,
+  permutations: number,
+  banding: { bands: number; rows: number },
+  visit: (a: number, b: number) => void,
+): void {
+  const n = signatures.length / permutations;
+  const { bands, rows } = banding;
+  const keys = new Float64Array(n);
+  const order = new Uint32Array(n);
+  for (let band = 0; band < bands; band++) {
+    for (let i = 0; i < n; i++) {
+      // Equal keys are candidates (collisions only add checks).
+      keys[i] = runKey53(signatures, i * permutations + band * rows, rows, band);
+      order[i] = i;
+    }
+    order.sort((a, b) => keys[a]! - keys[b]!);
+    let start = 0;
+    while (start < n) {
+      let end = start + 1;
+      while (end < n && keys[order[end]!] === keys[order[start]!]) end++;
+      for (let i = start + 1; i < end; i++) {
+        for (let j = Math.max(start, i - BUCKET_WINDOW); j < i; j++) visit(order[j]!, order[i]!);
+      }
+      start = end;
+    }
+  }
+}
+
+/**
+ * A 53-bit key (a safe integer, usable as a Map key) of `count` 32-bit values from `start`, from two
+ * differently seeded mixing chains; `salt` gives independent keys for the same values (LSH bands).
+ * Two different runs share a key with probability about 2⁻⁵³.
+ */
+export function runKey53(values: ArrayLike<number>, start: number, count: number, salt = 0): number {
+  let high = 0x9e3779b9 ^ salt;
+  let low = 0x7f4a7c15 ^ salt;
+  for (let k = start; k < start + count; k++) {
+    const value = values[k]!;
+    high = mix32(high ^ value);
+    low = mix32(Math.imul(low, 31) ^ value);
+  }
+  return (high >>> 11) * 2 ** 32 + (low >>> 0);
 }

@@ -1,5 +1,10 @@
-import { createRandom } from '@treesynth/core/internal';
-import { hashString, lshBanding, minHashSignature, mix32, sortedJaccard } from './_min-hash.js';
+import {
+  forEachCandidatePair,
+  lshBanding,
+  minHashSignatures,
+  sortedJaccard,
+  wordShingleSet,
+} from './_min-hash.js';
 import { tokenizeWords } from './tokenize-words.js';
 
 export interface DuplicateRatesOptions {
@@ -27,9 +32,6 @@ export interface DuplicateRates {
   bands: number;
   rowsPerBand: number;
 }
-
-/** Largest group of texts sharing an LSH bucket whose pairs are all checked; larger ones get a window. */
-const BUCKET_WINDOW = 64;
 
 /** The normalisation for exact duplicates: NFKC, lower case, whitespace runs to one space, trimmed. */
 export function normalizeForDuplicates(text: string): string {
@@ -69,13 +71,7 @@ export function duplicateRates(
   }
 
   const shingles = texts.map((text) => shingleHashes(text, shingleSize));
-  const random = createRandom(`${options.seed ?? 0}:min-hash`);
-  const seeds = Uint32Array.from({ length: permutations }, () => Math.floor(random() * 2 ** 32));
-  const signatures = new Uint32Array(n * permutations);
-  shingles.forEach((set, i) => {
-    minHashSignature(set, seeds, signatures, i * permutations);
-  });
-
+  const signatures = minHashSignatures(shingles, permutations, options.seed ?? 0);
   const { bands, rows } = lshBanding(threshold, permutations);
   const parent = Int32Array.from({ length: n }, (_, i) => i);
   const find = (i: number): number => {
@@ -99,32 +95,7 @@ export function duplicateRates(
     parent[find(a)] = find(b);
   };
 
-  const keys = new Float64Array(n);
-  const order = new Uint32Array(n);
-  for (let band = 0; band < bands; band++) {
-    for (let i = 0; i < n; i++) {
-      let high = 0x9e3779b9 ^ band;
-      let low = 0x7f4a7c15 ^ band;
-      for (let r = 0; r < rows; r++) {
-        const value = signatures[i * permutations + band * rows + r]!;
-        high = mix32(high ^ value);
-        low = mix32(Math.imul(low, 31) ^ value);
-      }
-      // 53 bits of the two hashes: equal keys are candidates (collisions only add checks).
-      keys[i] = (high >>> 11) * 2 ** 32 + low;
-      order[i] = i;
-    }
-    order.sort((a, b) => keys[a]! - keys[b]!);
-    let start = 0;
-    while (start < n) {
-      let end = start + 1;
-      while (end < n && keys[order[end]!] === keys[order[start]!]) end++;
-      for (let i = start + 1; i < end; i++) {
-        for (let j = Math.max(start, i - BUCKET_WINDOW); j < i; j++) check(order[j]!, order[i]!);
-      }
-      start = end;
-    }
-  }
+  forEachCandidatePair(signatures, permutations, { bands, rows }, check);
 
   const groups = new Set<number>();
   let withNear = 0;
@@ -146,15 +117,8 @@ export function duplicateRates(
 
 /** Sorted distinct 32-bit hashes of a text's word shingles. */
 function shingleHashes(text: string, size: number): Uint32Array {
-  const words = tokenizeWords(text).filter((token) => /[\p{L}\p{N}]/u.test(token));
-  const hashes: number[] = [];
-  if (words.length < size) hashes.push(hashString(words.join(' ')));
-  else
-    for (let i = 0; i + size <= words.length; i++)
-      hashes.push(hashString(words.slice(i, i + size).join(' ')));
-  const sorted = Uint32Array.from(hashes).sort();
-  let unique = 0;
-  for (let i = 0; i < sorted.length; i++)
-    if (i === 0 || sorted[i] !== sorted[i - 1]) sorted[unique++] = sorted[i]!;
-  return sorted.slice(0, unique);
+  return wordShingleSet(
+    tokenizeWords(text).filter((token) => /[\p{L}\p{N}]/u.test(token)),
+    size,
+  );
 }
