@@ -37,7 +37,7 @@ const COMMANDS: Record<string, { summary: string; load: () => Promise<CommandSpe
     load: async () => (await import('./commands/bench.js')).benchCommand,
   },
   curate: {
-    summary: 'answer, verify and judge the rows of a finished run',
+    summary: 'deduplicate, decontaminate, answer, verify and judge the rows of a finished run',
     load: async () => (await import('./commands/curate.js')).curateCommand,
   },
   sim: {

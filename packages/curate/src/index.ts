@@ -56,4 +56,10 @@ export {
   verifySettingsSchema,
 } from './pipeline/curation-config.js';
 export type { CurationRow, CurationStep, StepContext, StepOutcome } from './pipeline/curation-step.js';
+export {
+  type DecontaminateSettings,
+  type DedupSettings,
+  decontaminateSettingsSchema,
+  dedupSettingsSchema,
+} from './steps/filter-steps.js';
 export { type AnswerCheck, type TaskAnswer, taskAnswer } from './steps/task-answers.js';

@@ -1,3 +1,4 @@
+import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { ConfigError, readRunManifest } from '@treesynth/core';
 import { readJsonFile } from '@treesynth/core/internal';
@@ -7,6 +8,8 @@ import {
   type CurationConfigInput,
   curateRun,
   curationConfigSchema,
+  decontaminateSettingsSchema,
+  dedupSettingsSchema,
   hasCurationSteps,
   judgeSettingsSchema,
   mergeCurationConfig,
@@ -18,14 +21,30 @@ import { defineCommand, type OptionSpec, type ParsedValues, stringOption } from 
 import { EXIT } from '../exit-codes.js';
 import { interruptSignal } from '../interrupt.js';
 import { connectEndpoints, endpointURLs, withCallMiddleware } from '../model-stack.js';
+import { withFlags } from '../option-flags.js';
 import { schemaNumber, schemaOption } from '../schema-options.js';
 
+const DEDUP = dedupSettingsSchema.shape;
+const DECONTAMINATE = decontaminateSettingsSchema.shape;
 const ANSWER = answerSettingsSchema.shape;
 const VERIFY = verifySettingsSchema.shape;
 const JUDGE = judgeSettingsSchema.shape;
 
 /** The curation flags of `run` and `curate`: the common cases of the config's `curation` key. */
 export const CURATION_OPTIONS = {
+  dedup: { type: 'boolean', description: 'remove exact and MinHash near-duplicate rows (smallest id kept)' },
+  'dedup-threshold': schemaOption(DEDUP.threshold, { value: '<jaccard>' }),
+  decontaminate: {
+    type: 'boolean',
+    description: 'remove rows sharing an n-gram with the GSM8K, MATH-500, HumanEval or MBPP test sets',
+  },
+  'ngram-size': schemaOption(DECONTAMINATE.ngramSize),
+  'decontaminate-file': {
+    type: 'string',
+    multiple: true,
+    value: '<file>',
+    description: 'a JSONL/JSON/CSV file the rows must not overlap either (repeatable)',
+  },
   answer: { type: 'boolean', description: 'write each row’s answer (solution, final answer, tests)' },
   'answer-model': schemaOption(ANSWER.model, { value: '<id>' }),
   'answer-temperature': schemaOption(ANSWER.temperature),
@@ -50,6 +69,15 @@ function curationFlags(values: ParsedValues): CurationConfigInput {
   const defined = <T extends object>(object: T) =>
     Object.fromEntries(Object.entries(object).filter(([, value]) => value !== undefined));
   const flags: Record<string, unknown> = {};
+  const dedupThreshold = schemaNumber(values, 'dedup-threshold', DEDUP.threshold);
+  if (values.dedup === true || dedupThreshold !== undefined)
+    flags.dedup = defined({ threshold: dedupThreshold });
+  const ngramSize = schemaNumber(values, 'ngram-size', DECONTAMINATE.ngramSize);
+  const files = Array.isArray(values['decontaminate-file'])
+    ? values['decontaminate-file'].map((path) => ({ path }))
+    : undefined;
+  if (values.decontaminate === true || ngramSize !== undefined || files)
+    flags.decontaminate = defined({ ngramSize, files });
   const answer = defined({ model: answerModel, temperature: answerTemperature });
   if (values.answer === true || Object.keys(answer).length > 0) flags.answer = answer;
   const verify = defined({ samples, minAgreement });
@@ -99,8 +127,22 @@ export async function curateFolder(
     model: await stack(modelId),
     modelFor: stack,
     signal,
+  }).catch((error: unknown) => {
+    throw withFlags(error, [], CURATION_FLAG_PATHS);
   });
 }
+
+/** Curation settings as curateRun's errors name them, and the flags that set them. */
+const CURATION_FLAG_PATHS: Record<string, string> = {
+  'curation.dedup.threshold': '--dedup-threshold',
+  'curation.decontaminate.ngramSize': '--ngram-size',
+  'curation.answer.model': '--answer-model',
+  'curation.answer.temperature': '--answer-temperature',
+  'curation.verify.samples': '--verify',
+  'curation.verify.minAgreement': '--min-agreement',
+  'curation.judge.threshold': '--judge-threshold',
+  'curation.concurrency': '--curate-concurrency',
+};
 
 /** One line per step: rows in and out, removals by reason, calls. */
 export function formatCuration(result: CurateResult): string {
@@ -108,7 +150,7 @@ export function formatCuration(result: CurateResult): string {
     const removed = Object.entries(step.removed ?? {})
       .map(([reason, count]) => `${reason} ${count}`)
       .join(', ');
-    return `  ${step.step.padEnd(8)} ${step.rowsIn} → ${step.rowsOut}${removed ? ` (removed: ${removed})` : ''}, ${step.calls ?? 0} calls paid, ${step.cachedCalls ?? 0} cached, ${step.seconds ?? 0}s`;
+    return `  ${step.step.padEnd(13)} ${step.rowsIn} → ${step.rowsOut}${removed ? ` (removed: ${removed})` : ''}, ${step.calls ?? 0} calls paid, ${step.cachedCalls ?? 0} cached, ${step.seconds ?? 0}s`;
   });
   return `curation of ${result.folder}: ${result.rows} rows in curated.jsonl\n${lines.join('\n')}\n`;
 }
@@ -117,7 +159,7 @@ export const curateCommand = defineCommand({
   name: 'curate',
   summary:
     'Answer, verify and judge the rows of a finished run (curated.jsonl, removed.jsonl, curation.json).',
-  usage: 'treesynth curate <run> [--answer] [--verify N] [--judge] [options]',
+  usage: 'treesynth curate <run> [--dedup] [--decontaminate] [--answer] [--verify N] [--judge] [options]',
   options: {
     ...CURATION_OPTIONS,
     config: {
@@ -137,14 +179,14 @@ export const curateCommand = defineCommand({
     json: { type: 'boolean', description: 'print curation.json on stdout' },
   },
   notes: [
-    'Steps run in order (answer, verify, judge) on the run folder; each row’s outcome is logged in',
+    'Steps run in order (dedup, decontaminate, answer, verify, judge) on the run folder; each row’s outcome is logged in',
     'curation/<step>.jsonl as it finishes, so a killed curation resumes where it stopped, and every call',
     'goes through the run’s response cache. Rerunning with the same settings redoes nothing; a changed',
     'setting redoes that step and the ones after it. The last settings are kept in curation.json.',
     'See docs/curate.md.',
   ].join('\n'),
   examples: [
-    'treesynth curate runs/gsm8k --answer --verify 5 --min-agreement 0.6',
+    'treesynth curate runs/gsm8k --dedup --decontaminate --answer --verify 5 --min-agreement 0.6',
     'treesynth curate runs/code --answer --verify 1 --judge --judge-threshold 3.5',
   ],
   async run(values, positionals) {
@@ -154,10 +196,13 @@ export const curateCommand = defineCommand({
         path: '<run>',
         message: 'give one run folder, e.g. treesynth curate runs/gsm8k',
       });
+    if (!existsSync(join(folder, 'run.json')))
+      throw new ConfigError({ path: folder, message: 'is not a run folder (no run.json)' });
     if (!hasCurationSteps(curationSettings(folder, values)))
       throw new ConfigError({
         path: '--answer',
-        message: 'no curation step asked for: give --answer, --verify N, --judge or a config with `curation`',
+        message:
+          'no curation step asked for: give --dedup, --decontaminate, --answer, --verify N, --judge or a config with `curation`',
       });
     const interrupt = interruptSignal();
     try {

@@ -10,6 +10,7 @@ import {
 import { compareSampleIds, sha256, stableStringify, throwIfAborted } from '@treesynth/core/internal';
 import type { CurationSummary } from '../curation-summary.js';
 import { answerStep } from '../steps/answer-step.js';
+import { decontaminateStep, dedupStep } from '../steps/filter-steps.js';
 import { judgeStep } from '../steps/judge-step.js';
 import { verifyStep } from '../steps/verify-step.js';
 import { answerSettingsSchema, type CurationConfig } from './curation-config.js';
@@ -43,13 +44,18 @@ export interface CuratedRows {
   steps: CurationSummary['steps'];
 }
 
-/** The steps a configuration asks for, in order: the given ones, then answer, verify, judge. */
-export function curationSteps(
+/**
+ * The steps a configuration asks for, in order: the given ones, then dedup and decontaminate (before
+ * any call is paid for), answer, verify, judge.
+ */
+export async function curationSteps(
   curation: CurationConfig,
   task: TaskDefinition,
   first: readonly CurationStep[] = [],
-) {
+): Promise<CurationStep[]> {
   const steps: CurationStep[] = [...first];
+  if (curation.dedup) steps.push(dedupStep(curation.dedup, task));
+  if (curation.decontaminate) steps.push(await decontaminateStep(curation.decontaminate, task));
   // Verification votes on answers: a run verified without an answer setting gets the default one.
   const answer = curation.answer ?? (curation.verify ? answerSettingsSchema.parse({}) : undefined);
   if (answer) steps.push(answerStep(answer, task));
@@ -64,7 +70,7 @@ export function curationSteps(
  */
 export async function curateRows(input: CurateRowsInput): Promise<CuratedRows> {
   const { curation, task } = input;
-  const steps = curationSteps(curation, task, input.steps);
+  const steps = await curationSteps(curation, task, input.steps);
   const calls = { paid: 0, cached: 0 };
   const counted = (model: ChatModel) =>
     wrapChatModel({

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { decontaminateSettingsSchema, dedupSettingsSchema } from '../steps/filter-steps.js';
 
 const temperature = z.number().min(0).max(2);
 const namedLine = z
@@ -53,11 +54,13 @@ export const judgeSettingsSchema = z
   .strict();
 
 /**
- * The `curation` key of a run config: each step present runs, in the order answer, verify, judge
- * (the filters' steps, when present, before them). An absent step does not run.
+ * The `curation` key of a run config: each step present runs, in the order dedup, decontaminate,
+ * answer, verify, judge. An absent step does not run.
  */
 export const curationConfigSchema = z
   .object({
+    dedup: dedupSettingsSchema.optional(),
+    decontaminate: decontaminateSettingsSchema.optional(),
     answer: answerSettingsSchema.optional(),
     verify: verifySettingsSchema.optional(),
     judge: judgeSettingsSchema.optional(),
@@ -74,7 +77,10 @@ export type JudgeSettings = z.output<typeof judgeSettingsSchema>;
 
 /** Whether a config asks for any step. */
 export function hasCurationSteps(config: CurationConfigInput | undefined): boolean {
-  return config !== undefined && ['answer', 'verify', 'judge'].some((step) => step in config);
+  return (
+    config !== undefined &&
+    ['dedup', 'decontaminate', 'answer', 'verify', 'judge'].some((step) => step in config)
+  );
 }
 
 /**

@@ -1,13 +1,12 @@
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { balanceDataset } from '@treesynth/balance';
 import { wrapChatModel } from '@treesynth/core';
+import { curateRows, curationConfigSchema } from '@treesynth/curate';
 import { cacheMiddleware, createEmbedder, createOpenAICompatible } from '@treesynth/providers';
 import { type Simulator, startSimulator } from '@treesynth/simulator';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { curateRows } from './pipeline/curate-rows.js';
-import { curationConfigSchema } from './pipeline/curation-config.js';
+import { balanceDataset } from './balance-dataset.js';
 
 /** Issue 11: `balance` answers and verifies the rows it synthesizes, so a balanced set is trainable. */
 describe('balanceDataset with curateRows on its synthesized rows', () => {
