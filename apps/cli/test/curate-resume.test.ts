@@ -124,6 +124,28 @@ describe('treesynth curate: kill -9, resume, changed settings', () => {
     expect(calls.answer).toBe(rows);
     expect(calls.judge ?? 0).toBeLessThan(referenceCalls.judge!);
     expect(bytes(dir, 'curation/answer.jsonl')).toBe(answerLog);
+
+    // `treesynth run --resume` of the finished run with a new curation setting: the run has nothing
+    // to do, curation keeps its last settings but the one changed, and only the judge is redone.
+    records = [];
+    const verifyBefore = bytes(dir, 'curation/verify.jsonl');
+    const resumed = await runCli([
+      'run',
+      '--resume',
+      '--out',
+      dir,
+      '--base-url',
+      simulator.url,
+      '--quiet',
+      '--judge-threshold',
+      '2',
+    ]);
+    expect(resumed.code, resumed.stderr).toBe(0);
+    expect(records).toHaveLength(0);
+    expect(resumed.stdout).toMatch(/\n  judge +\d+ → \d+.*, 0 calls paid/);
+    expect(bytes(dir, 'curation/verify.jsonl')).toBe(verifyBefore);
+    const last = JSON.parse(bytes(dir, 'curation.json'));
+    expect(last.config).toMatchObject({ verify: { samples: VOTES + 1 }, judge: { threshold: 2 } });
   }, 180_000);
 });
 
