@@ -158,7 +158,7 @@ export function formatCuration(result: CurateResult): string {
 export const curateCommand = defineCommand({
   name: 'curate',
   summary:
-    'Answer, verify and judge the rows of a finished run (curated.jsonl, removed.jsonl, curation.json).',
+    'Deduplicate, decontaminate, answer, verify and judge the rows of a finished run (curated.jsonl, removed.jsonl, curation.json).',
   usage: 'treesynth curate <run> [--dedup] [--decontaminate] [--answer] [--verify N] [--judge] [options]',
   options: {
     ...CURATION_OPTIONS,
