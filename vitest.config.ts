@@ -34,7 +34,7 @@ export default defineConfig({
       },
       {
         // The CLI end to end: every test starts the real CLI as a child process, from one bundle of
-        // its source made once per run (scripts/bundle-cli.ts), so no start pays for transpiling.
+        // its source made once per run (scripts/bundle-cli.mjs), so no start pays for transpiling.
         extends: true,
         test: {
           name: 'cli',

@@ -10,6 +10,13 @@ export interface OptionSpec {
   value?: string;
   description: string;
   default?: string | boolean;
+  /**
+   * The package option the flag fills, dotted when nested (`faults.hangMs`); default its name in
+   * camelCase. `false`: the command reads the flag itself. Errors naming the option name the flag.
+   */
+  option?: string | false;
+  /** A number flag: the schema field that checks it (set by `schemaOption`). */
+  number?: z.ZodType;
 }
 
 export interface CommandSpec<Options extends Record<string, OptionSpec> = Record<string, OptionSpec>> {
@@ -20,6 +27,8 @@ export interface CommandSpec<Options extends Record<string, OptionSpec> = Record
   examples: string[];
   /** Extra help text after the options. */
   notes?: string;
+  /** How errors naming other options of the package call name them (`datasets` -> `<files>`). */
+  names?: Record<string, string>;
   run(values: ParsedValues, positionals: string[]): Promise<number>;
 }
 
@@ -135,3 +144,9 @@ export function stringOption(values: ParsedValues, name: string): string | undef
   const raw = values[name];
   return typeof raw === 'string' ? raw : undefined;
 }
+
+/** The flags every command that prints a result has. */
+export const OUTPUT_OPTIONS = {
+  json: { type: 'boolean', description: 'print the summary as JSON on stdout', option: false },
+  quiet: { type: 'boolean', short: 'q', description: 'no progress on stderr', option: false },
+} satisfies Record<string, OptionSpec>;

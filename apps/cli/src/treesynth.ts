@@ -24,6 +24,11 @@ const COMMANDS: Record<string, { summary: string; load: () => Promise<CommandSpe
     summary: 'route an existing JSONL dataset to tree leaves and rebalance it',
     load: async () => (await import('./commands/balance.js')).balanceCommand,
   },
+  export: {
+    summary:
+      'export a run or dataset file to openai, messages, alpaca, sharegpt, jsonl or parquet, with a card',
+    load: async () => (await import('./commands/export.js')).exportCommand,
+  },
   report: {
     summary: 'write a self-contained HTML report (t-SNE, tree, metrics) for runs or JSONL files',
     load: async () => (await import('./commands/report.js')).reportCommand,
@@ -97,6 +102,6 @@ export async function treesynth(argv: string[]): Promise<number> {
   }
   // Package errors name their option (`cacheDir`); the user gave a flag (`--cache-dir`).
   return command.run(values, positionals).catch((error: unknown) => {
-    throw withFlags(error, Object.keys(command.options));
+    throw withFlags(error, command);
   });
 }

@@ -1,5 +1,5 @@
 import { spawn } from 'node:child_process';
-import { mkdtempSync, readFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, statSync, utimesSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -42,5 +42,24 @@ describe('the README way: pnpm treesynth from the repository root', () => {
     const summary = JSON.parse(result.stdout) as { dir: string; status: string };
     expect(summary.dir).toBe(out);
     expect(summary.status).toBe('complete');
+  });
+});
+
+describe('the launcher behind pnpm treesynth (scripts/treesynth.mjs)', () => {
+  it('keys its bundle on the sources: touching one source file gives a new stamp, restoring it the old', async () => {
+    const { sourceStamp } = (await import(join(ROOT, 'scripts/bundle-cli.mjs'))) as {
+      sourceStamp: () => string;
+    };
+    const file = join(ROOT, 'apps/cli/src/exit-codes.ts');
+    const { atime, mtime } = statSync(file);
+    const before = sourceStamp();
+    expect(sourceStamp()).toBe(before);
+    try {
+      utimesSync(file, atime, new Date(mtime.getTime() + 5000));
+      expect(sourceStamp()).not.toBe(before);
+    } finally {
+      utimesSync(file, atime, mtime);
+    }
+    expect(sourceStamp()).toBe(before);
   });
 });

@@ -42,7 +42,10 @@ const positive = z.number().int().min(1);
  * (`field`, `router`, `target`, `out`), never a CLI flag.
  */
 export const balanceOptionsSchema = z.object({
-  data: z.string().min(1).describe('the dataset: JSONL (one object a line) or a JSON array; only ever read'),
+  data: z
+    .string({ error: 'which dataset? a JSONL file or a JSON array of rows, e.g. train.jsonl' })
+    .min(1)
+    .describe('the dataset: JSONL (one object a line) or a JSON array; only ever read'),
   field: z
     .string({ error: 'which field of each row holds the text? e.g. question' })
     .min(1)
@@ -77,7 +80,7 @@ export const balanceOptionsSchema = z.object({
     .max(2, 'expected a number from 0 to 2')
     .optional()
     .describe(
-      'hybrid router: ask the LLM where the embedding margin is below this, from 0 to 2 (default 0.05)',
+      'hybrid router: ask the LLM where the embedding margin is below this, from 0 to 2 (default: the 20% least certain decisions at each node)',
     ),
   target: z
     .union([z.string(), positive])

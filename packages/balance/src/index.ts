@@ -19,6 +19,7 @@ export {
 } from './output/balance-manifest.js';
 export type { BalanceReportInput } from './output/balance-report-input.js';
 export type { BalanceProvenance } from './output/balanced-rows.js';
+export { formatBalanceSummary } from './output/format-balance-summary.js';
 export {
   type LeafDistribution,
   leafDistribution,

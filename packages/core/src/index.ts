@@ -10,6 +10,7 @@ export {
   synthesisConfigSchema,
   treeConfigSchema,
 } from './config/engine-config.js';
+export type { OptionNamer } from './config/option-name.js';
 // Dataset readers: a JSONL/JSON/CSV file or a run folder (docs/eval.md).
 export { type DatasetFile, readDatasetFile } from './datasets/read-dataset-file.js';
 export { type RunFolderDataset, readRunFolder } from './datasets/read-run-folder.js';
@@ -59,7 +60,8 @@ export {
   staticPrefixLength,
 } from './prompts/prompt-format.js';
 export { STAGE_SCHEMA_NAMES } from './prompts/prompt-layout.js';
-
+// Reporting a run to people: its summary and its progress as text.
+export { formatRunSummary, type RunCostSummary, type RunSummaryExtras } from './run/format-run-summary.js';
 // Opening and resuming a run folder.
 export {
   type ModelConnector,
@@ -69,6 +71,12 @@ export {
   openRunOptionsSchema,
   type StoredModel,
 } from './run/open-run.js';
+export {
+  createProgressReporter,
+  formatProgress,
+  type ProgressReporter,
+  type ProgressReporterOptions,
+} from './run/progress-reporter.js';
 export { STAGE_NAMES, type StageModules, stageModulesSchema } from './run/stage-modules.js';
 
 // Spec: the interfaces every implementation depends on.

@@ -29,10 +29,22 @@ export {
   type EmbeddingCacheMiddlewareOptions,
   type EmbedManyOptions,
   type EmbedManyResult,
+  embedderSource,
+  embedderSpecOptionsSchema,
   embeddingCacheMiddleware,
   embedMany,
   type HashingEmbedderOptions,
+  withEmbeddingCache,
 } from './embedding/index.js';
+export {
+  type EndpointModelSource,
+  type EndpointSource,
+  endpointConnector,
+  endpointModelSource,
+  endpointModelSourceSchema,
+  endpointSourceSchema,
+  resolveBaseURLs,
+} from './endpoint-source.js';
 export { type CacheMiddlewareOptions, cacheMiddleware } from './middleware/cache-middleware.js';
 export {
   type LoadBalancedChatModel,
@@ -78,3 +90,9 @@ export {
   priceFileSchema,
 } from './pricing/price-table.js';
 export { writeUsageFile } from './pricing/usage-file.js';
+export {
+  type EndpointRunResult,
+  type RunOnEndpointOptions,
+  runOnEndpoint,
+  runOnEndpointOptionsSchema,
+} from './run-on-endpoint.js';

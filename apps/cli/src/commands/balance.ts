@@ -1,17 +1,27 @@
-import { balanceDataset, balanceOptionsSchema } from '@treesynth/balance';
-import { ConfigError } from '@treesynth/core';
-import { writeReport } from '@treesynth/eval';
-import { balanceModels } from '../balance-models.js';
-import { balanceReportInput } from '../balance-report.js';
-import { formatBalanceSummary } from '../balance-summary.js';
-import { defineCommand, type OptionSpec, type ParsedValues, stringOption } from '../command.js';
+import {
+  type BalanceOptions,
+  balanceDataset,
+  balanceOptionsSchema,
+  formatBalanceSummary,
+} from '@treesynth/balance';
+import { createProgressReporter } from '@treesynth/core';
+import { balanceReportInput, writeReport } from '@treesynth/eval';
+import { type EndpointModelSource, embedderSource, embedderSpecOptionsSchema } from '@treesynth/providers';
+import { balanceModel } from '../balance-models.js';
+import { defineCommand, type OptionSpec, OUTPUT_OPTIONS } from '../command.js';
 import { EXIT } from '../exit-codes.js';
 import { interruptSignal } from '../interrupt.js';
-import { createProgressReporter } from '../progress.js';
-import { schemaNumber, schemaOption } from '../schema-options.js';
-import { JOB_OPTIONS, numberFlag } from './job-options.js';
+import { flagNamer } from '../option-flags.js';
+import { flagValues, schemaOption } from '../schema-options.js';
+import { JOB_OPTIONS } from './job-options.js';
 
 const FIELDS = balanceOptionsSchema.shape;
+
+/** balanceDataset's own engine settings are flat (`depth`, not `config.tree.depth`). */
+const engine = (flag: 'depth' | 'pivots' | 'samples-per-call' | 'concurrency' | 'seed'): OptionSpec => {
+  const { option: _nested, ...spec } = JOB_OPTIONS[flag];
+  return spec;
+};
 
 const BALANCE_OPTIONS = {
   data: schemaOption(FIELDS.data, { value: '<file>' }),
@@ -24,55 +34,37 @@ const BALANCE_OPTIONS = {
   requirement: JOB_OPTIONS.requirement,
   tree: schemaOption(FIELDS.tree, { value: '<file|dir>' }),
   router: schemaOption(FIELDS.router, { value: '<kind>' }),
-  margin: schemaOption(FIELDS.marginThreshold, { value: '<x>' }),
+  margin: schemaOption(FIELDS.marginThreshold, { value: '<x>', option: 'marginThreshold' }),
   target: schemaOption(FIELDS.target, { value: '<t>' }),
   out: schemaOption(FIELDS.out, { value: '<dir>' }),
   'dry-run': schemaOption(FIELDS.dryRun),
   'max-synthesized': schemaOption(FIELDS.maxSynthesized),
   'max-synthesized-per-leaf': schemaOption(FIELDS.maxSynthesizedPerLeaf),
-  embedder: {
-    type: 'string',
-    value: '<spec>',
-    description: 'hashing[:dims], glove-sif, use-lite, transformers[:model], openai:<model>',
-    default: 'hashing',
-  },
+  embedder: schemaOption(embedderSpecOptionsSchema.shape.embedder, { value: '<spec>' }),
   model: {
-    type: 'string',
-    value: '<id>',
+    ...JOB_OPTIONS.model,
     description: 'model id at the endpoint (default: the built-in simulated LLM, offline)',
   },
   'base-url': JOB_OPTIONS['base-url'],
   rpm: JOB_OPTIONS.rpm,
   tpm: JOB_OPTIONS.tpm,
-  depth: JOB_OPTIONS.depth,
-  pivots: JOB_OPTIONS.pivots,
-  'samples-per-call': JOB_OPTIONS['samples-per-call'],
-  concurrency: JOB_OPTIONS.concurrency,
-  seed: JOB_OPTIONS.seed,
+  depth: engine('depth'),
+  pivots: engine('pivots'),
+  'samples-per-call': engine('samples-per-call'),
+  concurrency: engine('concurrency'),
+  seed: engine('seed'),
   'timeout-ms': JOB_OPTIONS['timeout-ms'],
   'max-attempts': JOB_OPTIONS['max-attempts'],
   'no-cache': {
     ...JOB_OPTIONS['no-cache'],
     description: 'do not keep model answers in <out>/cache (a rerun then pays again)',
   },
-  json: JOB_OPTIONS.json,
-  quiet: JOB_OPTIONS.quiet,
+  ...OUTPUT_OPTIONS,
 } satisfies Record<string, OptionSpec>;
 
-function listOption(value: unknown): string[] | undefined {
-  return Array.isArray(value) ? value : undefined;
-}
-
-const REQUIRED = {
-  data: 'which dataset? e.g. --data train.jsonl --field question',
-  field: 'which field of each row holds the text? e.g. --field question',
-} as const;
-
-function required(values: ParsedValues, name: keyof typeof REQUIRED): string {
-  const value = stringOption(values, name);
-  if (value === undefined) throw new ConfigError({ path: `--${name}`, message: REQUIRED[name] });
-  return value;
-}
+/** The flags: balanceDataset's options, and the model's and embedder's sources. */
+type BalanceFlags = Omit<BalanceOptions, 'embedder' | 'model'> &
+  Omit<EndpointModelSource, 'modelId'> & { modelId?: string; embedder?: string };
 
 export const balanceCommand = defineCommand({
   name: 'balance',
@@ -95,72 +87,51 @@ export const balanceCommand = defineCommand({
   ],
   async run(values) {
     const interrupt = interruptSignal();
-    const quiet = values.quiet === true;
-    const seed = numberFlag(values, 'seed') ?? 0;
-    const models = balanceModels({
-      model: stringOption(values, 'model'),
-      baseURLs: listOption(values['base-url']),
-      embedder: stringOption(values, 'embedder'),
-      requestsPerMinute: numberFlag(values, 'rpm'),
-      tokensPerMinute: numberFlag(values, 'tpm'),
-      timeoutMs: numberFlag(values, 'timeout-ms'),
-      maxAttempts: numberFlag(values, 'max-attempts'),
-      seed,
-      env: process.env,
-    });
+    const {
+      embedder,
+      modelId,
+      baseURLs,
+      requestsPerMinute,
+      tokensPerMinute,
+      timeoutMs,
+      maxAttempts,
+      ...options
+    } = flagValues<BalanceFlags>(values, BALANCE_OPTIONS);
+    const optionName = flagNamer({ options: BALANCE_OPTIONS });
+    const limits = { requestsPerMinute, tokensPerMinute, timeoutMs, maxAttempts };
+    const model = balanceModel({ modelId, baseURLs, ...limits, optionName }, options.seed ?? 0);
     const reporter = createProgressReporter({
-      quiet,
-      label: models.model.simulated ? 'treesynth balance (simulated LLM)' : 'treesynth balance',
+      quiet: values.quiet === true,
+      label: model.simulated ? 'treesynth balance (simulated LLM)' : 'treesynth balance',
+      debug: Boolean(process.env.TREESYNTH_DEBUG),
     });
-    let stopped = false;
-    const stop = () => {
-      if (!stopped) reporter.stop();
-      stopped = true;
-    };
     try {
       const result = await balanceDataset({
-        data: required(values, 'data'),
-        field: required(values, 'field'),
-        task: stringOption(values, 'task'),
-        description: stringOption(values, 'description'),
-        requirements: listOption(values.requirement),
-        tree: stringOption(values, 'tree'),
-        router: stringOption(values, 'router'),
-        marginThreshold: schemaNumber(values, 'margin', FIELDS.marginThreshold),
-        target: stringOption(values, 'target'),
-        out: stringOption(values, 'out'),
-        dryRun: values['dry-run'] === true,
-        embedder: models.embedder,
-        model: models.model,
-        seed,
+        ...options,
+        embedder: embedderSource(embedder),
+        model,
         cache: values['no-cache'] !== true,
-        depth: numberFlag(values, 'depth'),
-        pivots: numberFlag(values, 'pivots'),
-        samplesPerCall: numberFlag(values, 'samples-per-call'),
-        concurrency: numberFlag(values, 'concurrency'),
-        maxSynthesized: schemaNumber(values, 'max-synthesized', FIELDS.maxSynthesized),
-        maxSynthesizedPerLeaf: schemaNumber(values, 'max-synthesized-per-leaf', FIELDS.maxSynthesizedPerLeaf),
         writeReport: (file, input) => writeReport(file, balanceReportInput(input)),
         secrets: [process.env.OPENAI_API_KEY],
         signal: interrupt.signal,
         logger: reporter.logger,
         onProgress: reporter.update,
       });
-      stop();
+      reporter.stop();
       process.stdout.write(
         values.json === true ? `${JSON.stringify(result, null, 2)}\n` : formatBalanceSummary(result),
       );
       return EXIT.ok;
     } catch (error) {
       if (!interrupt.signal.aborted) throw error;
-      stop();
+      reporter.stop();
       process.stderr.write(
         'treesynth: balance interrupted; run the same command again to finish it (answers already received come from the cache)\n',
       );
       return EXIT.interrupted;
     } finally {
-      stop();
-      await models.close();
+      reporter.stop();
+      await model.close();
       interrupt.dispose();
     }
   },

@@ -1,4 +1,4 @@
-import { ConfigError } from '@treesynth/core';
+import { ConfigError, createProgressReporter } from '@treesynth/core';
 import {
   type BatchIngestReport,
   type ExportBatchResult,
@@ -6,12 +6,11 @@ import {
   exportBatchOptionsSchema,
   ingestBatch,
 } from '@treesynth/providers';
-import { defineCommand, stringOption } from '../command.js';
+import { defineCommand, OUTPUT_OPTIONS, stringOption } from '../command.js';
 import { EXIT } from '../exit-codes.js';
-import { formatSummary } from '../format-summary.js';
 import { interruptSignal } from '../interrupt.js';
-import { createProgressReporter } from '../progress.js';
 import { schemaOption } from '../schema-options.js';
+import { formatSummary } from './run.js';
 
 function describeIngest(results: string, report: BatchIngestReport): string {
   const already = report.alreadyStored > 0 ? `, ${report.alreadyStored} ingested before` : '';
@@ -32,8 +31,7 @@ export const batchCommand = defineCommand({
   usage: 'treesynth batch export <run> [--file FILE] | treesynth batch ingest <run> <results.jsonl>',
   options: {
     file: schemaOption(exportBatchOptionsSchema.shape.file, { value: '<file>' }),
-    json: { type: 'boolean', description: 'print the summary as JSON on stdout' },
-    quiet: { type: 'boolean', short: 'q', description: 'no progress on stderr' },
+    ...OUTPUT_OPTIONS,
   },
   notes: [
     'export: the run’s tree must be complete (treesynth tree). Writes every pending leaf call as an OpenAI Batch',
@@ -68,7 +66,11 @@ export const batchCommand = defineCommand({
         message: 'which results file? treesynth batch ingest <run> <results.jsonl>',
       });
     const interrupt = interruptSignal();
-    const reporter = createProgressReporter({ quiet: values.quiet === true, label: 'treesynth batch' });
+    const reporter = createProgressReporter({
+      quiet: values.quiet === true,
+      label: 'treesynth batch',
+      debug: Boolean(process.env.TREESYNTH_DEBUG),
+    });
     const options = {
       dir,
       file: stringOption(values, 'file'),

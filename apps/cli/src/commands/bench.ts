@@ -1,18 +1,16 @@
 import { join } from 'node:path';
-import { ConfigError } from '@treesynth/core';
+import { ConfigError, createProgressReporter } from '@treesynth/core';
 import { parseOptions } from '@treesynth/core/internal';
 import { compareBench, formatBenchProgress, runBench, runBenchOptionsSchema } from '@treesynth/eval';
 import {
   callStackOptionsSchema,
   createCompletionModelStack,
   createModelStack,
-  DEFAULT_OPENAI_BASE_URL,
+  resolveBaseURLs,
 } from '@treesynth/providers';
 import { defineCommand, type ParsedValues, stringOption } from '../command.js';
 import { EXIT } from '../exit-codes.js';
 import { interruptSignal } from '../interrupt.js';
-import { endpointURLs } from '../model-stack.js';
-import { createProgressReporter } from '../progress.js';
 import { schemaNumber, schemaOption } from '../schema-options.js';
 
 const BENCH = runBenchOptionsSchema.shape;
@@ -32,10 +30,12 @@ const NUMBERS = {
   tpm: CALLS.tokensPerMinute,
 } as const;
 
-/** A comma-separated flag as a list (`--k 1,10`). */
+/** A comma-separated flag as a list (`--k 1,10`); a repeatable one may also be given several times. */
 function list(values: ParsedValues, flag: string): string[] | undefined {
-  return stringOption(values, flag)
-    ?.split(',')
+  const raw = values[flag];
+  if (raw === undefined || typeof raw === 'boolean') return undefined;
+  return (Array.isArray(raw) ? raw : [raw])
+    .flatMap((item) => String(item).split(','))
     .map((item) => item.trim())
     .filter(Boolean);
 }
@@ -52,7 +52,7 @@ async function evaluate(values: ParsedValues): Promise<number> {
   const benchmarks = parseOptions(BENCH.benchmarks, list(values, 'benchmarks'), () => '--benchmarks');
   const whole = (item: string) => (/^\d+$/.test(item) ? Number(item) : item);
   const k = parseOptions(BENCH.k, list(values, 'k')?.map(whole), () => '--k');
-  const [baseURL] = endpointURLs(list(values, 'base-url'), process.env, DEFAULT_OPENAI_BASE_URL);
+  const [baseURL] = resolveBaseURLs({ baseURLs: list(values, 'base-url'), env: process.env });
   const reporter = createProgressReporter({ quiet: values.quiet === true, label: 'treesynth bench' });
   const interrupt = interruptSignal();
   const stack = {
@@ -118,29 +118,21 @@ export const benchCommand = defineCommand({
   usage:
     'treesynth bench --model <id> --base-url <url> --out <dir> [options]\n       treesynth bench compare <dir>... [--json]',
   options: {
-    model: { type: 'string', value: '<id>', description: 'model id at the endpoint' },
+    model: { type: 'string', value: '<id>', description: 'model id at the endpoint', option: 'modelId' },
     'base-url': {
       type: 'string',
       value: '<url>',
-      description: 'OpenAI-compatible endpoint (default: $OPENAI_BASE_URL or OpenAI)',
+      description: 'endpoint (default: $OPENAI_BASE_URL or OpenAI)',
+      option: 'baseURLs',
     },
     out: schemaOption(BENCH.out, { value: '<dir>' }),
     benchmarks: schemaOption(BENCH.benchmarks, { value: '<list>', default: 'gsm8k,math,humaneval,mbpp' }),
-    chat: {
-      type: 'boolean',
-      description: 'ask /v1/chat/completions, zero-shot by default (instruct models; the default)',
-    },
-    completion: {
-      type: 'boolean',
-      description: 'ask /v1/completions with few-shot prompts and stop sequences (base models)',
-    },
+    chat: { type: 'boolean', description: 'ask /v1/chat/completions (instruct models; the default)' },
+    completion: { type: 'boolean', description: 'ask /v1/completions, few-shot, with stops (base models)' },
     ...Object.fromEntries(Object.entries(NUMBERS).map(([flag, schema]) => [flag, schemaOption(schema)])),
     k: schemaOption(BENCH.k, { value: '<list>' }),
     sanitized: schemaOption(BENCH.sanitized),
-    'no-cache': {
-      type: 'boolean',
-      description: 'do not keep answers in <out>/cache (a rerun then pays again)',
-    },
+    'no-cache': { type: 'boolean', description: 'keep no answers in <out>/cache (a rerun pays again)' },
     json: { type: 'boolean', description: 'print the summary (or the comparison) as JSON' },
     quiet: { type: 'boolean', short: 'q', description: 'no progress on stderr' },
   },
@@ -155,14 +147,9 @@ export const benchCommand = defineCommand({
     'treesynth bench compare bench/gpt-4o-mini bench/qwen-base',
   ],
   async run(values, positionals) {
-    if (positionals[0] !== 'compare') {
-      if (positionals.length > 0)
-        throw new ConfigError({
-          path: '<subcommand>',
-          message: `expected "compare" or nothing, got "${positionals[0]}"`,
-        });
-      return evaluate(values);
-    }
+    if (positionals.length === 0) return evaluate(values);
+    if (positionals[0] !== 'compare')
+      throw new ConfigError({ path: '<subcommand>', message: `expected "compare", got "${positionals[0]}"` });
     const comparison = compareBench({ dirs: positionals.slice(1) });
     process.stdout.write(
       values.json === true ? `${JSON.stringify(comparison.rows, null, 2)}\n` : comparison.table,

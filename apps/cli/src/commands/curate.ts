@@ -16,11 +16,15 @@ import {
   readCurationSummary,
   verifySettingsSchema,
 } from '@treesynth/curate';
-import { callStackOptionsSchema, DEFAULT_OPENAI_BASE_URL } from '@treesynth/providers';
+import {
+  callStackOptionsSchema,
+  createModelStack,
+  DEFAULT_OPENAI_BASE_URL,
+  resolveBaseURLs,
+} from '@treesynth/providers';
 import { defineCommand, type OptionSpec, type ParsedValues, stringOption } from '../command.js';
 import { EXIT } from '../exit-codes.js';
 import { interruptSignal } from '../interrupt.js';
-import { connectEndpoints, endpointURLs, withCallMiddleware } from '../model-stack.js';
 import { withFlags } from '../option-flags.js';
 import { schemaNumber, schemaOption } from '../schema-options.js';
 
@@ -102,6 +106,9 @@ export function wantsCuration(folder: string, values: ParsedValues): boolean {
   return hasCurationSteps(curationSettings(folder, values));
 }
 
+/** Curation after a finished run: its result, or undefined when nothing was asked for. */
+export type CurateStep = (folder: string, signal: AbortSignal) => Promise<CurateResult | undefined>;
+
 /** Curate a finished run folder with the run's endpoint and response cache (`<run>/cache`). */
 export async function curateFolder(
   folder: string,
@@ -110,14 +117,17 @@ export async function curateFolder(
 ): Promise<CurateResult> {
   const manifest = readRunManifest(join(folder, 'run.json'));
   const modelId = stringOption(values, 'model') ?? manifest.model.modelId;
-  const baseURLs = endpointURLs(
-    Array.isArray(values['base-url']) ? values['base-url'] : undefined,
-    process.env,
+  const baseURLs = resolveBaseURLs(
+    { baseURLs: Array.isArray(values['base-url']) ? values['base-url'] : undefined },
     manifest.model.baseURL ?? DEFAULT_OPENAI_BASE_URL,
   );
   const apiKey = process.env.OPENAI_API_KEY || undefined;
-  const stack = async (id: string) =>
-    withCallMiddleware(await connectEndpoints({ modelId: id, baseURLs, apiKey, signal }), {
+  const stack = (id: string) =>
+    createModelStack({
+      modelId: id,
+      baseURLs,
+      apiKey,
+      signal,
       ...(values['no-cache'] === true ? {} : { cacheDir: join(folder, 'cache') }),
       timeoutMs: schemaNumber(values, 'timeout-ms', callStackOptionsSchema.shape.timeoutMs),
     });
@@ -128,7 +138,7 @@ export async function curateFolder(
     modelFor: stack,
     signal,
   }).catch((error: unknown) => {
-    throw withFlags(error, [], CURATION_FLAG_PATHS);
+    throw withFlags(error, { options: CURATION_OPTIONS, names: CURATION_FLAG_PATHS });
   });
 }
 
@@ -142,6 +152,7 @@ const CURATION_FLAG_PATHS: Record<string, string> = {
   'curation.verify.minAgreement': '--min-agreement',
   'curation.judge.threshold': '--judge-threshold',
   'curation.concurrency': '--curate-concurrency',
+  baseURLs: '--base-url',
 };
 
 /** One line per step: rows in and out, removals by reason, calls. */

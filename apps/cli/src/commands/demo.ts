@@ -1,15 +1,12 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { RunStore } from '@treesynth/core';
+import { engineConfigSchema, RunStore, treeConfigSchema } from '@treesynth/core';
 import { compareSampleIds } from '@treesynth/core/internal';
 import { simulatorFaultsSchema, startSimulator } from '@treesynth/simulator';
-import { defineCommand, stringOption } from '../command.js';
-import { EXIT } from '../exit-codes.js';
-import { formatSummary } from '../format-summary.js';
-import { interruptSignal } from '../interrupt.js';
-import { runJob } from '../run-job.js';
+import { defineCommand, OUTPUT_OPTIONS, stringOption } from '../command.js';
 import { schemaNumber, schemaOption } from '../schema-options.js';
-import { NUMBER_FLAGS, numberFlag } from './job-options.js';
+import { JOB_OPTIONS } from './job-options.js';
+import { executeJob } from './run.js';
 
 /** The demo's own settings: a small, fast run. */
 const DEMO = { depth: 3, concurrency: 32, latencyMs: 5 } as const;
@@ -28,67 +25,57 @@ export const demoCommand = defineCommand({
       description: 'run folder; an existing demo run there is resumed',
       default: 'runs/demo',
     },
-    seed: schemaOption(NUMBER_FLAGS.seed, { description: 'seed of the simulator and the run' }),
-    depth: schemaOption(NUMBER_FLAGS.depth, { default: String(DEMO.depth) }),
-    concurrency: schemaOption(NUMBER_FLAGS.concurrency, { default: String(DEMO.concurrency) }),
+    seed: schemaOption(engineConfigSchema.shape.seed, { description: 'seed of the simulator and the run' }),
+    depth: { ...JOB_OPTIONS.depth, default: String(DEMO.depth) },
+    concurrency: { ...JOB_OPTIONS.concurrency, default: String(DEMO.concurrency) },
     'latency-ms': schemaOption(LATENCY_MS, {
       value: '<ms>',
       description: 'simulated latency per call',
       default: String(DEMO.latencyMs),
     }),
-    json: { type: 'boolean', description: 'print the summary as JSON on stdout' },
-    quiet: { type: 'boolean', short: 'q', description: 'no progress on stderr' },
+    ...OUTPUT_OPTIONS,
   },
   notes:
     'No network and no key: the LLM is a simulator on 127.0.0.1 that answers from a hidden, seeded world of attributes.\nIts samples are placeholders that show the pipeline, not model-quality data.',
   examples: ['treesynth demo', 'treesynth demo --out runs/demo2 --seed 7 --json'],
   async run(values) {
     const out = stringOption(values, 'out') ?? 'runs/demo';
-    const seed = numberFlag(values, 'seed') ?? 0;
+    const seed = schemaNumber(values, 'seed', engineConfigSchema.shape.seed) ?? 0;
     const simulator = await startSimulator({
       seed,
       latencyMs: schemaNumber(values, 'latency-ms', LATENCY_MS) ?? DEMO.latencyMs,
     });
-    const interrupt = interruptSignal();
+    const output = { json: values.json === true, quiet: values.quiet === true };
     try {
-      if (values.quiet !== true)
+      if (!output.quiet)
         process.stderr.write(
           `simulated LLM listening on ${simulator.url} (seed ${seed}); nothing leaves this machine\n`,
         );
-      const { dir, summary } = await runJob({
-        task: 'gsm8k',
-        model: 'treesynth-sim',
-        baseURLs: [simulator.url],
-        out,
-        resume: RunStore.exists(out),
-        overrides: {
-          depth: numberFlag(values, 'depth') ?? DEMO.depth,
-          seed,
-          concurrency: numberFlag(values, 'concurrency') ?? DEMO.concurrency,
+      const depth = schemaNumber(values, 'depth', treeConfigSchema.shape.depth) ?? DEMO.depth;
+      const concurrency = schemaNumber(values, 'concurrency', engineConfigSchema.shape.concurrency);
+      const code = await executeJob(
+        {
+          task: 'gsm8k',
+          modelId: 'treesynth-sim',
+          baseURLs: [simulator.url],
+          env: {},
+          out,
+          resume: RunStore.exists(out),
+          config: { tree: { depth }, seed, concurrency: concurrency ?? DEMO.concurrency },
+          simulated: true,
         },
-        treeOnly: false,
-        quiet: values.quiet === true,
-        cache: true,
-        simulated: true,
-        env: {},
-        signal: interrupt.signal,
-      });
-      if (values.json === true) {
-        process.stdout.write(`${JSON.stringify({ dir, ...summary }, null, 2)}\n`);
-      } else {
-        process.stdout.write(formatSummary(dir, summary));
-        // The first by id, not by line: the file's order depends on which call finished first.
-        const first = readFileSync(join(dir, 'samples.jsonl'), 'utf8')
-          .split('\n')
-          .filter(Boolean)
-          .map((line) => ({ line, id: /^\{"id":"([^"]*)"/.exec(line)?.[1] ?? '' }))
-          .sort((a, b) => compareSampleIds(a.id, b.id))[0]?.line;
-        if (first)
-          process.stdout.write(`  first sample: ${first.length > 400 ? `${first.slice(0, 400)}…` : first}\n`);
-      }
-      return summary.status === 'interrupted' ? EXIT.interrupted : EXIT.ok;
+        output,
+      );
+      // The first by id, not by line: the file's order depends on which call finished first.
+      const first = readFileSync(join(out, 'samples.jsonl'), 'utf8')
+        .split('\n')
+        .filter(Boolean)
+        .map((line) => ({ line, id: /^\{"id":"([^"]*)"/.exec(line)?.[1] ?? '' }))
+        .sort((a, b) => compareSampleIds(a.id, b.id))[0]?.line;
+      if (first && !output.json)
+        process.stdout.write(`  first sample: ${first.length > 400 ? `${first.slice(0, 400)}…` : first}\n`);
+      return code;
     } finally {
-      interrupt.dispose();
       await simulator.close();
     }
   },

@@ -1,9 +1,8 @@
 import { ConfigError } from '@treesynth/core';
-import { compareDatasets } from '@treesynth/eval';
+import { compareDatasets, formatComparison } from '@treesynth/eval';
 import { defineCommand } from '../command.js';
 import { compareOptionsFromFlags, DATASET_OPTIONS } from '../compare-flags.js';
 import { EXIT } from '../exit-codes.js';
-import { formatMetricTable } from '../format-metric-table.js';
 import { interruptSignal } from '../interrupt.js';
 
 export const evalCommand = defineCommand({
@@ -11,6 +10,7 @@ export const evalCommand = defineCommand({
   summary: 'Compare datasets side by side on every diversity metric.',
   usage: 'treesynth eval diversity <run-folder|file.jsonl|name=path>... [options]',
   options: DATASET_OPTIONS,
+  names: { datasets: '<files>' },
   notes: [
     'Each argument is a TreeSynth run folder (its samples.jsonl, with leaf metrics from tree.json) or a',
     'JSONL/JSON file of records; `name=path` sets the column name. Rows that are not JSON objects or',
@@ -34,22 +34,8 @@ export const evalCommand = defineCommand({
       interrupt.dispose();
       await close();
     });
-    if (values.json === true) {
-      process.stdout.write(`${JSON.stringify(comparison, null, 2)}\n`);
-      return EXIT.ok;
-    }
-    const { embedder, datasets, table } = comparison;
-    const simulated = datasets.filter((dataset) => dataset.simulated).map((dataset) => dataset.name);
     process.stdout.write(
-      [
-        `Diversity${embedder ? ` (embeddings: ${embedder})` : ' (text metrics only)'}`,
-        '',
-        formatMetricTable(table),
-        ...(simulated.length > 0
-          ? [`simulated LLM output (placeholders, not model-quality data): ${simulated.join(', ')}`]
-          : []),
-        '',
-      ].join('\n'),
+      values.json === true ? `${JSON.stringify(comparison, null, 2)}\n` : formatComparison(comparison),
     );
     return EXIT.ok;
   },

@@ -1,12 +1,12 @@
 import { statSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { checkOutputPath } from '@treesynth/core/internal';
-import { buildReport, buildReportOptionsSchema, writeReport } from '@treesynth/eval';
+import { type BuildReportOptions, buildReport, buildReportOptionsSchema, writeReport } from '@treesynth/eval';
 import { defineCommand, stringOption } from '../command.js';
 import { compareOptionsFromFlags, DATASET_OPTIONS } from '../compare-flags.js';
 import { EXIT } from '../exit-codes.js';
 import { interruptSignal } from '../interrupt.js';
-import { schemaNumber, schemaOption } from '../schema-options.js';
+import { flagValues, schemaOption } from '../schema-options.js';
 
 const FIELDS = buildReportOptionsSchema.shape;
 
@@ -16,6 +16,11 @@ function defaultOut(sources: readonly string[]): string {
   const isFolder = only !== undefined && statSync(only, { throwIfNoEntry: false })?.isDirectory() === true;
   return isFolder ? resolve(only, 'report.html') : resolve('treesynth-report.html');
 }
+
+const REPORT_OPTIONS = {
+  title: schemaOption(FIELDS.title, { value: '<text>' }),
+  'max-points': schemaOption(FIELDS.maxPoints),
+};
 
 export const reportCommand = defineCommand({
   name: 'report',
@@ -28,10 +33,10 @@ export const reportCommand = defineCommand({
       value: '<file.html>',
       description: 'where to write it (default: <run>/report.html for one run, else ./treesynth-report.html)',
     },
-    title: schemaOption(FIELDS.title, { value: '<text>' }),
-    'max-points': schemaOption(FIELDS.maxPoints),
+    ...REPORT_OPTIONS,
     ...DATASET_OPTIONS,
   },
+  names: { datasets: '<files>' },
   notes: [
     'Arguments are read as by `treesynth eval diversity`. Metrics use every row (or --limit); the t-SNE',
     'map a seeded subset of at most --max-points rows, embedded jointly so the datasets share one map.',
@@ -42,8 +47,6 @@ export const reportCommand = defineCommand({
     'treesynth report human=../shared/data/gsm8k/train.jsonl treesynth=runs/demo --out compare.html',
   ],
   async run(values, positionals) {
-    const maxPoints = schemaNumber(values, 'max-points', FIELDS.maxPoints);
-    const title = stringOption(values, 'title');
     const given = stringOption(values, 'out');
     const out = resolve(given ?? defaultOut(positionals));
     checkOutputPath(given ?? out, { flag: '--out', kind: 'file' });
@@ -51,9 +54,8 @@ export const reportCommand = defineCommand({
     const interrupt = interruptSignal();
     const report = await buildReport({
       ...options,
+      ...flagValues<Partial<BuildReportOptions>>(values, REPORT_OPTIONS),
       signal: interrupt.signal,
-      ...(maxPoints !== undefined ? { maxPoints } : {}),
-      ...(title !== undefined ? { title } : {}),
     }).finally(async () => {
       interrupt.dispose();
       await close();

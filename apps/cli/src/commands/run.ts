@@ -1,34 +1,77 @@
+import {
+  createProgressReporter,
+  formatRunSummary,
+  type RunSummary,
+  type RunSummaryExtras,
+} from '@treesynth/core';
+import { type RunOnEndpointOptions, runOnEndpoint } from '@treesynth/providers';
 import { defineCommand, type ParsedValues } from '../command.js';
 import { EXIT } from '../exit-codes.js';
-import { formatSummary } from '../format-summary.js';
 import { interruptSignal } from '../interrupt.js';
-import { runJob } from '../run-job.js';
-import { CURATION_OPTIONS, curateFolder, formatCuration, wantsCuration } from './curate.js';
-import { JOB_OPTIONS, jobRequest } from './job-options.js';
+import { flagNamer } from '../option-flags.js';
+import { flagValues } from '../schema-options.js';
+import { CURATION_OPTIONS, type CurateStep, curateFolder, formatCuration, wantsCuration } from './curate.js';
+import { JOB_OPTIONS } from './job-options.js';
 
-/** Shared by `run` and `tree`: run the job, print the summary, map the status to an exit code. */
-export async function executeJob(values: ParsedValues, treeOnly: boolean): Promise<number> {
+/** core's run summary, continued by the CLI's command. */
+export function formatSummary(dir: string, summary: RunSummary, extras: RunSummaryExtras = {}): string {
+  return formatRunSummary(dir, summary, { ...extras, resumeWith: `treesynth run --resume --out ${dir}` });
+}
+
+/**
+ * Run a job on its endpoint with progress on stderr, print its summary (or JSON), and give the exit
+ * code. Shared by `run`, `tree` and `demo`.
+ */
+export async function executeJob(
+  options: RunOnEndpointOptions,
+  output: { json: boolean; quiet: boolean },
+  curate?: CurateStep,
+): Promise<number> {
   const interrupt = interruptSignal();
+  const reporter = createProgressReporter({
+    quiet: output.quiet,
+    label: options.simulated ? 'treesynth (simulated LLM)' : 'treesynth',
+    debug: Boolean(process.env.TREESYNTH_DEBUG),
+  });
   try {
-    const { dir, summary, ...extras } = await runJob(jobRequest(values, treeOnly, interrupt.signal));
+    const { dir, summary, ...extras } = await runOnEndpoint({
+      ...options,
+      optionName: flagNamer({ options: JOB_OPTIONS }),
+      signal: interrupt.signal,
+      logger: reporter.logger,
+      onProgress: reporter.update,
+    });
+    reporter.stop();
     // Curation (docs/curate.md) follows a finished run when the flags, config or last curation ask for it.
     const curated =
-      !treeOnly && summary.status === 'complete' && wantsCuration(dir, values)
-        ? await curateFolder(dir, values, interrupt.signal)
+      curate && !options.treeOnly && summary.status === 'complete'
+        ? await curate(dir, interrupt.signal)
         : undefined;
     process.stdout.write(
-      values.json === true
+      output.json
         ? `${JSON.stringify({ dir, ...summary, ...extras, ...(curated ? { curation: curated.summary } : {}) }, null, 2)}\n`
         : formatSummary(dir, summary, extras) + (curated ? formatCuration(curated) : ''),
     );
     // `tree` did its part (stage one) unless stopped; the status it printed is the run's, left as it was.
-    if (treeOnly) return interrupt.signal.aborted ? EXIT.interrupted : EXIT.ok;
+    if (options.treeOnly) return interrupt.signal.aborted ? EXIT.interrupted : EXIT.ok;
     if (summary.status === 'interrupted') return EXIT.interrupted;
     // Failed leaf calls: the dataset is short, and the summary says how to retry them.
     return summary.status === 'incomplete' ? EXIT.failed : EXIT.ok;
   } finally {
+    reporter.stop();
     interrupt.dispose();
   }
+}
+
+/** `run` and `tree`: the flags as `runOnEndpoint`'s options. */
+export function runFlags(values: ParsedValues, treeOnly: boolean): Promise<number> {
+  const options = flagValues<RunOnEndpointOptions>(values, JOB_OPTIONS);
+  return executeJob(
+    { ...options, treeOnly, cache: values['no-cache'] !== true },
+    { json: values.json === true, quiet: values.quiet === true },
+    (dir, signal) =>
+      wantsCuration(dir, values) ? curateFolder(dir, values, signal) : Promise.resolve(undefined),
+  );
 }
 
 export const runCommand = defineCommand({
@@ -52,5 +95,5 @@ export const runCommand = defineCommand({
     'treesynth run --resume --out runs/gsm8k',
     'treesynth run --task gsm8k --model gpt-4o-mini --max-samples 1000 --answer --verify 5 --out runs/gsm8k',
   ],
-  run: (values) => executeJob(values, false),
+  run: (values) => runFlags(values, false),
 });

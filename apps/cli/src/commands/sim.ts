@@ -1,13 +1,12 @@
 import {
-  type SimulatorFaults,
+  type SimulatorOptions,
   simulatorFaultsSchema,
   simulatorOptionsSchema,
   startSimulator,
 } from '@treesynth/simulator';
-import { defineCommand, stringOption } from '../command.js';
+import { defineCommand, type OptionSpec } from '../command.js';
 import { EXIT } from '../exit-codes.js';
-import { withFlags } from '../option-flags.js';
-import { schemaNumber, schemaOption } from '../schema-options.js';
+import { flagValues, schemaOption } from '../schema-options.js';
 
 const OPTIONS = simulatorOptionsSchema.shape;
 const FAULTS = simulatorFaultsSchema.shape;
@@ -25,38 +24,36 @@ const FAULT_FLAGS = {
   'fault-schema': 'rateSchemaViolation',
 } as const;
 
-/** startSimulator's nested options (as its errors name them) and the flags that set them. */
-const FAULT_OPTION_FLAGS: Record<string, string> = {
-  faults: '--fault-*',
-  'faults.retryAfterSeconds': '--retry-after',
-  'faults.hangMs': '--hang-ms',
-  'faults.seed': '--fault-seed',
+const SIM_OPTIONS = {
+  port: schemaOption(OPTIONS.port, { value: '<port>', default: String(DEFAULT_PORT) }),
+  host: schemaOption(OPTIONS.host, { value: '<addr>' }),
+  seed: schemaOption(OPTIONS.seed),
+  // The bounds of every wait the simulator holds.
+  'latency-ms': schemaOption(OPTIONS.latencyMs, { value: '<ms>', number: FAULTS.hangMs }),
   ...Object.fromEntries(
-    Object.entries(FAULT_FLAGS).map(([flag, option]) => [`faults.${option}`, `--${flag}`]),
+    Object.entries(FAULT_FLAGS).map(([flag, option]) => [
+      flag,
+      schemaOption(FAULTS[option], { value: '<rate>', option: `faults.${option}` }),
+    ]),
   ),
-};
+  'retry-after': schemaOption(FAULTS.retryAfterSeconds, {
+    value: '<s>',
+    default: '1',
+    option: 'faults.retryAfterSeconds',
+  }),
+  'hang-ms': schemaOption(FAULTS.hangMs, { value: '<ms>', default: '600000', option: 'faults.hangMs' }),
+  'fault-seed': schemaOption(FAULTS.seed, { option: 'faults.seed' }),
+  'answer-accuracy': schemaOption(OPTIONS.answerAccuracy, { value: '<rate>' }),
+  'bench-accuracy': schemaOption(OPTIONS.benchAccuracy, { value: '<rate>', default: '0.5' }),
+} satisfies Record<string, OptionSpec>;
 
 export const simCommand = defineCommand({
   name: 'sim',
   summary: 'Serve the simulated OpenAI-compatible LLM on loopback, for tests, demos and benchmarks.',
   usage:
     'treesynth sim [--port P] [--seed S] [--latency-ms L] [--fault-429 R] [--fault-500 R] [--fault-hang R] ...',
-  options: {
-    port: schemaOption(OPTIONS.port, { value: '<port>', default: String(DEFAULT_PORT) }),
-    host: schemaOption(OPTIONS.host, { value: '<addr>' }),
-    seed: schemaOption(OPTIONS.seed),
-    'latency-ms': schemaOption(OPTIONS.latencyMs, { value: '<ms>' }),
-    'answer-accuracy': schemaOption(OPTIONS.answerAccuracy, { value: '<rate>' }),
-    ...Object.fromEntries(
-      Object.entries(FAULT_FLAGS).map(([flag, option]) => [
-        flag,
-        schemaOption(FAULTS[option], { value: '<rate>' }),
-      ]),
-    ),
-    'retry-after': schemaOption(FAULTS.retryAfterSeconds, { value: '<s>', default: '1' }),
-    'hang-ms': schemaOption(FAULTS.hangMs, { value: '<ms>', default: '600000' }),
-    'fault-seed': schemaOption(FAULTS.seed),
-  },
+  options: SIM_OPTIONS,
+  names: { faults: '--fault-*' },
   notes: [
     'Answers TreeSynth stage requests from a hidden, seeded world of attributes; GET /stats counts requests,',
     'successful answers and injected faults by kind. Stop with Ctrl-C.',
@@ -69,25 +66,9 @@ export const simCommand = defineCommand({
     'treesynth run --task gsm8k --model sim --base-url http://127.0.0.1:8787/v1 --depth 2 --timeout-ms 20000',
   ],
   async run(values) {
-    const faults: SimulatorFaults = {
-      retryAfterSeconds: schemaNumber(values, 'retry-after', FAULTS.retryAfterSeconds),
-      hangMs: schemaNumber(values, 'hang-ms', FAULTS.hangMs),
-      seed: schemaNumber(values, 'fault-seed', FAULTS.seed),
-    };
-    for (const [flag, option] of Object.entries(FAULT_FLAGS))
-      faults[option] = schemaNumber(values, flag, FAULTS[option]);
-    const simulator = await startSimulator({
-      port: schemaNumber(values, 'port', OPTIONS.port) ?? DEFAULT_PORT,
-      host: stringOption(values, 'host'),
-      seed: schemaNumber(values, 'seed', OPTIONS.seed),
-      // The bounds of every wait the simulator holds.
-      latencyMs: schemaNumber(values, 'latency-ms', FAULTS.hangMs),
-      answerAccuracy: schemaNumber(values, 'answer-accuracy', OPTIONS.answerAccuracy),
-      faults,
-    }).catch((error: unknown) => {
-      // port, host, seed, latencyMs: the dispatcher names their flags.
-      throw withFlags(error, [], FAULT_OPTION_FLAGS);
-    });
+    const options = flagValues<SimulatorOptions>(values, SIM_OPTIONS);
+    const faults = options.faults ?? {};
+    const simulator = await startSimulator({ ...options, port: options.port ?? DEFAULT_PORT });
     const active = Object.entries(FAULT_FLAGS).flatMap(([, option]) => {
       const rate = faults[option] ?? 0;
       return rate > 0 ? [[option, rate] as const] : [];

@@ -1,6 +1,6 @@
 import { defineCommand } from '../command.js';
 import { JOB_OPTIONS } from './job-options.js';
-import { executeJob } from './run.js';
+import { runFlags } from './run.js';
 
 export const treeCommand = defineCommand({
   name: 'tree',
@@ -13,5 +13,5 @@ export const treeCommand = defineCommand({
     'treesynth tree --task math --model gpt-4o-mini --depth 2 --out runs/math',
     'treesynth run --resume --out runs/math --max-samples 20000',
   ],
-  run: (values) => executeJob(values, true),
+  run: (values) => runFlags(values, true),
 });

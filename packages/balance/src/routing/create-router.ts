@@ -19,8 +19,10 @@ export interface CreateRouterOptions {
   embedder?: Embedder;
   /** Required for 'llm' and 'hybrid'. */
   model?: ChatModel;
-  /** Hybrid: levels whose embedding margin is below this are asked of the LLM. Default 0.05. */
+  /** Hybrid: levels whose embedding margin is below this are asked of the LLM (default: see llmShare). */
   marginThreshold?: number;
+  /** Hybrid without marginThreshold: the share of each node's least certain decisions asked of the LLM. Default 0.2. */
+  llmShare?: number;
   /** LLM calls in flight at once. Default 8. */
   concurrency?: number;
   /** LLM answers per sample and level before the sample is recorded unrouted. Default 3. */
@@ -30,6 +32,8 @@ export interface CreateRouterOptions {
   logger?: Logger;
   /** Extra words for values' embedded descriptions (see `EmbeddingRouterOptions.descriptions`). */
   descriptions?: Record<string, string>;
+  /** Embedding and hybrid: learn from the rows themselves (see `EmbeddingRouterOptions.selfTraining`). */
+  selfTraining?: boolean;
 }
 
 const NEEDS: Record<RouterKind, { embedder: boolean; model: boolean }> = {
@@ -60,7 +64,13 @@ export function createRouter(options: CreateRouterOptions): Router {
   }
   switch (kind) {
     case 'embedding':
-      return createEmbeddingRouter({ tree, task, embedder: embedder!, descriptions: options.descriptions });
+      return createEmbeddingRouter({
+        tree,
+        task,
+        embedder: embedder!,
+        descriptions: options.descriptions,
+        selfTraining: options.selfTraining,
+      });
     case 'llm':
       return createLlmRouter({ ...options, tree, task, model: model! });
     case 'hybrid':

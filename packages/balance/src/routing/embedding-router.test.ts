@@ -115,6 +115,37 @@ describe('embedding router: known geometry', () => {
     expect((await named.route(['apple x2']))[0]!.leafId).toBe(child.get('x2'));
   });
 
+  it('self-training: rows the descriptions cannot place follow the rows they resemble', async () => {
+    const vocabulary = ['red', 'blue', 'cherry', 'plum', 'sky', 'sea'];
+    const { tree, child } = oneLevelTree(split('colour', ['red', 'blue']));
+    // Half of each cluster names its colour; the other half ("cherry plum", "sky sea") shares no
+    // word with either description, only words with the rows that do.
+    const texts = [
+      ...Array.from({ length: 6 }, () => 'red cherry plum'),
+      ...Array.from({ length: 6 }, () => 'blue sky sea'),
+      ...Array.from({ length: 5 }, () => 'cherry plum'),
+      ...Array.from({ length: 5 }, () => 'sky sea'),
+    ];
+    const expected = texts.map((text) => child.get(/cherry/.test(text) ? 'red' : 'blue'));
+    const route = (selfTraining: boolean) => {
+      const router = createEmbeddingRouter({
+        tree,
+        task: fruitTask,
+        embedder: keywordEmbedder(vocabulary, 1),
+        selfTraining,
+      });
+      return { router, routes: router.route(texts) };
+    };
+    const trained = route(true);
+    expect((await trained.routes).map((route) => route.leafId)).toEqual(expected);
+    expect(trained.router.stats().selfTraining).toMatchObject({ nodes: 1, unconverged: 0 });
+    const untrained = route(false);
+    const seeded = (await untrained.routes).map((route) => route.leafId);
+    expect(seeded.slice(0, 12)).toEqual(expected.slice(0, 12));
+    expect(seeded.slice(12)).not.toEqual(expected.slice(12));
+    expect(untrained.router.stats().selfTraining).toBeUndefined();
+  });
+
   it('measures pivot evidence by Euclidean distance to the centroid, so a broad value keeps its samples', async () => {
     const vocabulary = ['apple', 'banana', 'cherry', 'date'];
     // "broad": one pivot per axis, centroid (¼, ¼, ¼, ¼), close to the middle of everything.

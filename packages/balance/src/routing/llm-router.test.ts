@@ -5,7 +5,8 @@ import { type Simulator, startSimulator } from '@treesynth/simulator';
 import { ROUTE_INVALID_MARKER, ROUTE_INVALID_ONCE_MARKER } from '@treesynth/simulator/internal';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { fruitTask, keywordEmbedder, split } from './_test-trees.fixture.js';
-import { createRouter } from './create-router.js';
+import { type CreateRouterOptions, createRouter } from './create-router.js';
+import { unsureDecisions } from './hybrid-router.js';
 import { createLlmRouter } from './llm-router.js';
 
 const VOCABULARY = ['apple', 'banana', 'cherry', 'red', 'green'];
@@ -54,6 +55,19 @@ describe('LLM router against the simulator', () => {
     model = createOpenAICompatible({ baseURL: simulator.url, apiKey: 'test' }).chat('simulated');
   });
   afterAll(() => simulator.close());
+  /** A hybrid router over the keyword embedder and the simulator, with the options given. */
+  const hybridRouter = (
+    tree: PartitionTree,
+    options: Pick<CreateRouterOptions, 'marginThreshold' | 'llmShare' | 'maxAttempts'>,
+  ) =>
+    createRouter({
+      kind: 'hybrid',
+      tree,
+      task: fruitTask,
+      model,
+      embedder: keywordEmbedder(VOCABULARY),
+      ...options,
+    });
 
   it('classifies one level per call, sending the node path and the values as options', async () => {
     const { tree, ids } = fruitTree();
@@ -123,14 +137,7 @@ describe('LLM router against the simulator', () => {
       'cherry',
     ];
     const llmOnly = createRouter({ kind: 'llm', tree, task: fruitTask, model });
-    const hybrid = createRouter({
-      kind: 'hybrid',
-      tree,
-      task: fruitTask,
-      model,
-      embedder: keywordEmbedder(VOCABULARY),
-      marginThreshold: 0.05,
-    });
+    const hybrid = hybridRouter(tree, { marginThreshold: 0.05 });
     const [byLlm, byHybrid] = [await llmOnly.route(texts), await hybrid.route(texts)];
     expect(byHybrid.map((route) => route.leafId)).toEqual(byLlm.map((route) => route.leafId));
     expect(byHybrid[0]!.leafId).toBe(ids.green);
@@ -147,15 +154,7 @@ describe('LLM router against the simulator', () => {
 
   it('hybrid: when the LLM names no option, the embedding choice stands with the answers recorded', async () => {
     const { tree, ids } = fruitTree();
-    const hybrid = createRouter({
-      kind: 'hybrid',
-      tree,
-      task: fruitTask,
-      model,
-      embedder: keywordEmbedder(VOCABULARY),
-      marginThreshold: 0.05,
-      maxAttempts: 2,
-    });
+    const hybrid = hybridRouter(tree, { marginThreshold: 0.05, maxAttempts: 2 });
     const [route] = await hybrid.route([`apple banana ${ROUTE_INVALID_MARKER}`]);
     expect([ids.banana, ids.red, ids.green]).toContain(route!.leafId);
     expect(route!.levels[0]).toMatchObject({
@@ -163,6 +162,45 @@ describe('LLM router against the simulator', () => {
       unmatchedAnswers: [expect.any(String), expect.any(String)],
     });
     expect(hybrid.stats()).toMatchObject({ unrouted: 0 });
+  });
+
+  it('hybrid: without a threshold, asks the LLM about the least certain share of each node', async () => {
+    const { tree, ids } = fruitTree();
+    const texts = ['a green apple', 'banana bread', 'cherry jam', 'red apple', 'a red and green apple'];
+    const hybrid = hybridRouter(tree, { llmShare: 0.4 });
+    const routes = await hybrid.route(texts);
+    // Root: round(0.4 · 5) = 2 asked; the colour node (3 apples): round(0.4 · 3) = 1, the tie.
+    expect(routes.flatMap((route) => route.levels).filter((level) => level.decidedBy === 'llm')).toHaveLength(
+      3,
+    );
+    expect(routes[4]!.levels[1]).toMatchObject({ decidedBy: 'llm' });
+    expect(routes[0]!.leafId).toBe(ids.green);
+    expect(hybrid.stats().llmCalls).toBe(3);
+    expect(() =>
+      createRouter({
+        kind: 'hybrid',
+        tree,
+        task: fruitTask,
+        model,
+        embedder: keywordEmbedder([]),
+        llmShare: 2,
+      }),
+    ).toThrow(/llmShare.*from 0 to 1/);
+  });
+
+  it('hybrid: picks the smallest margins by share, or those below a fixed threshold', () => {
+    const decisions = [0.5, 0.1, 0.3, 0.1, 0.9].map((margin) => ({
+      nodeId: 'n',
+      childId: 'c',
+      dimension: 'd',
+      value: 'v',
+      margin,
+      decidedBy: 'embedding' as const,
+    }));
+    expect([...unsureDecisions(decisions, undefined, 0.4)].sort()).toEqual([1, 3]);
+    expect([...unsureDecisions(decisions, undefined, 0.6)].sort()).toEqual([1, 2, 3]);
+    expect(unsureDecisions(decisions, undefined, 0).size).toBe(0);
+    expect([...unsureDecisions(decisions, 0.4, 0.2)].sort()).toEqual([1, 2, 3]);
   });
 
   it('names its structured request treesynth_route', () => {

@@ -60,6 +60,11 @@ export interface RouterStats {
   /** Embedding calls' texts embedded (samples plus prototype texts). */
   textsEmbedded: number;
   unrouted: number;
+  /**
+   * Embedding and hybrid routers with self-training: nodes it ran at, rounds run in all, and nodes
+   * where it stopped at the round cap with decisions still changing.
+   */
+  selfTraining?: { nodes: number; rounds: number; unconverged: number };
 }
 
 /** Routes texts (one per sample) to the leaves of one tree. */

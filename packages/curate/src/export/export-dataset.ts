@@ -27,7 +27,10 @@ export interface ExportResult {
   source: { kind: 'run' | 'file'; file: string };
   promptFields: string[];
   responseField: string;
+  /** The splits written; a split that drew no row is not written (see emptySplits). */
   splits: CardSplit[];
+  /** Splits that drew no row (too few rows for their share): no file, not in the card or dataset_info. */
+  emptySplits: string[];
   /** Rows left out for lack of a response (allowUnanswered). */
   unanswered: number;
   /** The files written, in `out`. */
@@ -66,11 +69,18 @@ export async function exportDataset(input: ExportOptions): Promise<ExportResult>
 
   const files = new Map<string, string | Uint8Array>();
   const splits: CardSplit[] = [];
+  const emptySplits: string[] = [];
   const info: Record<string, LlamaFactoryEntry> = {};
   const extension = dataExtension(options.format);
   const columns = columnNames(read.rows.map((row) => row.fields));
   for (const { name: split, ratio } of options.split) {
     const rows = bySplit.get(split)!;
+    // An empty data file helps no reader (a parquet file without row groups trips some), so none is written.
+    if (rows.length === 0) {
+      emptySplits.push(split);
+      logger.warn(`split ${split} drew no row of ${read.rows.length}; it is not written`);
+      continue;
+    }
     const file = `${split}.${extension}`;
     const formatted = rows.map((row) => formatRow(row, options.format, options.system));
     files.set(file, options.format === 'parquet' ? parquetBytes(formatted, columns) : jsonLines(formatted));
@@ -82,9 +92,9 @@ export async function exportDataset(input: ExportOptions): Promise<ExportResult>
       system: options.system !== undefined,
     });
   }
-  const command =
-    options.command ??
-    `exportDataset(${stableStringify({ ...input, logger: undefined, hubToken: undefined })})`;
+  // Where the export went is not part of the dataset: the same data gives the same card.
+  const { logger: _logger, hubToken: _token, out: _out, pushToHub: _push, hubUrl: _hub, ...shown } = input;
+  const command = options.command ?? `exportDataset(${stableStringify(shown)})`;
   const curation = read.run ? readCurationSummary(read.run.folder) : undefined;
   files.set(
     CARD_FILE,
@@ -127,6 +137,7 @@ export async function exportDataset(input: ExportOptions): Promise<ExportResult>
     promptFields: read.promptFields,
     responseField: read.responseField,
     splits,
+    emptySplits,
     unanswered: read.unanswered,
     files: [...files.keys()],
     simulated,

@@ -66,7 +66,7 @@ export const exportOptionsSchema = z.object({
     .describe('dataset name in the card and dataset_info.json (default: the source folder or file name)'),
   license: z.string().min(1).default('other').describe('license field of the dataset card'),
   language: z.string().min(1).default('en').describe('language field of the dataset card'),
-  /** The command line shown in the card (the CLI passes its own); without it the card names exportDataset. */
+  /** The command line shown in the card (the CLI passes its own, without --out); without it the card shows the exportDataset options, out and the hub left out. */
   command: z.string().optional(),
   pushToHub: z
     .string()

@@ -91,8 +91,8 @@ export async function readExportSource(source: string, options: ReadExportOption
   }
   if (data.problems.length > 0)
     throw new ConfigError({
-      path: data.file,
-      message: `cannot export: ${describeProblems(data.file, data.problems)}`,
+      path: '',
+      message: `${describeProblems(data.file, data.problems)}; export drops no row silently, so nothing was written`,
     });
   const promptFields = options.promptField ?? defaults.prompt;
   const responseField = options.responseField ?? defaults.response;
@@ -125,6 +125,11 @@ export async function readExportSource(source: string, options: ReadExportOption
     }
     rows.push(exportRow(id, row, promptFields, response));
   }
+  if (rows.length === 0)
+    throw new ConfigError({
+      path: data.file,
+      message: `no rows to export: all ${unanswered} lack "${responseField}"; answer them first or name another responseField`,
+    });
   rows.sort((a, b) => compareSampleIds(a.id, b.id));
   const runInfo = run
     ? { folder: run.folder, manifest: run.manifest, ...(run.tree ? { tree: run.tree } : {}) }

@@ -39,7 +39,7 @@ export function createEmbedder(
         (!/^\d+$/.test(argument) || dimensions < 8 || dimensions > MAX_HASHING_DIMENSIONS)
       ) {
         throw new ConfigError({
-          path: '--embedder',
+          path: 'embedder',
           message: `hashing dimensions must be a whole number from 8 to ${MAX_HASHING_DIMENSIONS}, got "${argument}"`,
         });
       }
@@ -49,7 +49,7 @@ export function createEmbedder(
     case 'glove-sif':
       if (rest.length > 0)
         throw new ConfigError({
-          path: '--embedder',
+          path: 'embedder',
           message: `${kind} takes no ":" argument, got "${spec}"`,
         });
       return createLocalEmbedder(kind, { argument, cacheDir: settings.cacheDir });
@@ -58,7 +58,7 @@ export function createEmbedder(
     case 'openai':
       if (!argument)
         throw new ConfigError({
-          path: '--embedder',
+          path: 'embedder',
           message: 'openai needs a model: openai:text-embedding-3-small',
         });
       return createOpenAICompatible({ baseURL: settings.baseURL, apiKey: settings.apiKey }).embedding(
@@ -66,7 +66,7 @@ export function createEmbedder(
       );
     default:
       throw new ConfigError({
-        path: '--embedder',
+        path: 'embedder',
         message: `unknown embedder "${spec}"; use one of ${EMBEDDER_SPECS.join(', ')}`,
       });
   }

@@ -1,6 +1,6 @@
 import type { BalanceReportInput, LeafDistribution } from '@treesynth/balance';
 import type { TaskDefinition, TreeNode } from '@treesynth/core';
-import type { ReportInput, ReportTreeNode } from '@treesynth/eval';
+import type { ReportInput, ReportTreeNode } from './report-input.js';
 
 function nodeLabel(node: TreeNode, task: TaskDefinition): string {
   const step = node.steps[node.steps.length - 1];
@@ -8,7 +8,14 @@ function nodeLabel(node: TreeNode, task: TaskDefinition): string {
   return `${step.dimension}: ${step.infinite ? '*' : step.value}`;
 }
 
-/** The HTML report's input: leaf histograms before and after, the tree sized by the balanced rows. */
+/**
+ * The report of a balance (`balanceDataset`'s `writeReport` input): leaf histograms before and after,
+ * the tree sized by the balanced rows, and entropy, coverage and Gini before and after.
+ *
+ * ```ts
+ * await balanceDataset({ ...options, writeReport: (file, input) => writeReport(file, balanceReportInput(input)) });
+ * ```
+ */
 export function balanceReportInput(input: BalanceReportInput): ReportInput {
   const leaves = input.tree.leaves();
   const count = (leafIds: readonly string[]) => {

@@ -1,10 +1,14 @@
-import type { BalanceResult } from '@treesynth/balance';
+import type { BalanceResult } from '../balance-dataset.js';
 
 function formatNumber(value: number | null): string {
   return value === null ? 'n/a' : value.toFixed(3);
 }
 
-/** The end-of-balance report for people; `--json` prints the result object instead. */
+/**
+ * A balance's result as text for people: rows read, routed and bad, leaves covered and entropy before
+ * and after, what was kept, dropped and synthesized, and the files written. `JSON.stringify(result)`
+ * is the form for programs.
+ */
 export function formatBalanceSummary(result: BalanceResult): string {
   const { totals, before, after } = result;
   const label = !result.simulated

@@ -1,8 +1,23 @@
-import type { Logger, RunProgress } from '@treesynth/core';
+import type { RunProgress } from '../engine/tree-synth-engine.js';
+import type { Logger } from '../spec/logger.js';
+
+export interface ProgressReporterOptions {
+  /** Put before every progress line, e.g. the program's name. */
+  label: string;
+  /** No progress and no info lines; warnings still print. */
+  quiet?: boolean;
+  /** Default `process.stderr`. A terminal gets one line rewritten in place. */
+  stream?: NodeJS.WritableStream & { isTTY?: boolean };
+  /** Print the logger's debug lines. */
+  debug?: boolean;
+}
 
 export interface ProgressReporter {
+  /** Pass as `onProgress` (openRun's `run`, `runTreeSynth`, `balanceDataset`, ...). */
   update(progress: RunProgress): void;
+  /** Prints the last progress line and stops the timer; call once the work ends. */
   stop(): void;
+  /** Writes between progress lines without mixing with them. */
   logger: Logger;
 }
 
@@ -12,6 +27,7 @@ function compact(value: number): string {
   return String(value);
 }
 
+/** One line of a run's progress: elapsed, tree, leaf calls, samples, calls and tokens. */
 export function formatProgress(progress: RunProgress): string {
   const seconds = (progress.elapsedMs / 1000).toFixed(1);
   const tree = progress.treeComplete
@@ -22,11 +38,11 @@ export function formatProgress(progress: RunProgress): string {
 }
 
 /**
- * Progress on stderr: one line rewritten in place on a terminal, a line every few seconds otherwise
- * (logs, CI). Warnings always get their own line.
+ * Progress of a long job on a stream (stderr by default): one line rewritten in place on a terminal,
+ * a line every few seconds otherwise (logs, CI), and a logger whose warnings always get their own line.
  */
-export function createProgressReporter(options: { quiet: boolean; label: string }): ProgressReporter {
-  const stream = process.stderr;
+export function createProgressReporter(options: ProgressReporterOptions): ProgressReporter {
+  const stream = options.stream ?? process.stderr;
   const tty = stream.isTTY === true;
   let latest: RunProgress | undefined;
   let lastPrinted = 0;
@@ -45,13 +61,12 @@ export function createProgressReporter(options: { quiet: boolean; label: string 
     } else stream.write(`${line}\n`);
   };
   const clearLine = () => {
-    if (onLine) {
-      stream.write('\n');
-      onLine = false;
-    }
+    if (onLine) stream.write('\n');
+    onLine = false;
   };
   const timer = setInterval(() => print(false), interval);
   timer.unref();
+  let stopped = false;
 
   return {
     update(progress) {
@@ -59,6 +74,8 @@ export function createProgressReporter(options: { quiet: boolean; label: string 
       print(false);
     },
     stop() {
+      if (stopped) return;
+      stopped = true;
       clearInterval(timer);
       print(true);
       clearLine();
@@ -74,10 +91,9 @@ export function createProgressReporter(options: { quiet: boolean; label: string 
         stream.write(`warning: ${message}\n`);
       },
       debug(message) {
-        if (process.env.TREESYNTH_DEBUG) {
-          clearLine();
-          stream.write(`debug: ${message}\n`);
-        }
+        if (!options.debug) return;
+        clearLine();
+        stream.write(`debug: ${message}\n`);
       },
     },
   };

@@ -1,7 +1,11 @@
+// Bundles the CLI with esbuild: for the CLI tests (one bundle per test run) and for `pnpm treesynth`
+// (scripts/treesynth.mjs keeps one bundle per state of the sources). Plain JavaScript, so the
+// launcher can load it with bare `node` before anything is transpiled.
+import { createHash } from 'node:crypto';
+import { readdirSync, statSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { build, type Plugin } from 'esbuild';
 
 const ROOT = resolve(import.meta.dirname, '..');
 export const CLI_SOURCE = join(ROOT, 'apps/cli/src/main.ts');
@@ -13,8 +17,9 @@ const SOURCE_CONDITION = '@treesynth/source';
  * to from the importing file, so Node loads exactly what it would load unbundled. `import.meta.url`
  * in workspace files keeps naming the source file, so `createRequire(import.meta.url)` and
  * `new URL('./worker.mjs', import.meta.url)` find what sits beside the source.
+ * @type {import('esbuild').Plugin}
  */
-const workspaceOnly: Plugin = {
+const workspaceOnly = {
   name: 'workspace-only',
   setup(context) {
     context.onResolve({ filter: /^[^./]/ }, async (args) => {
@@ -41,11 +46,14 @@ const workspaceOnly: Plugin = {
 };
 
 /**
- * Bundle the CLI into `outdir` as plain ES modules, one chunk per lazily loaded command, so a test
- * can start it with bare `node` instead of paying tsx's transpile-on-load at every start.
- * Returns the entry file's path.
+ * Bundle the CLI into `outdir` as plain ES modules, one chunk per lazily loaded command, so it starts
+ * with bare `node` instead of paying tsx's transpile-on-load at every start. Returns the entry file.
+ * @param {string} outdir
+ * @returns {Promise<string>}
  */
-export async function bundleCli(outdir: string): Promise<string> {
+export async function bundleCli(outdir) {
+  // Loaded here, not at the top: the launcher's fast path only needs `sourceStamp`.
+  const { build } = await import('esbuild');
   await build({
     entryPoints: { main: CLI_SOURCE },
     outdir,
@@ -60,4 +68,36 @@ export async function bundleCli(outdir: string): Promise<string> {
     plugins: [workspaceOnly],
   });
   return join(outdir, 'main.mjs');
+}
+
+/**
+ * A hash of what a bundle is made from: path, size and modification time of every file under
+ * `apps/*\/src` and `packages/*\/src`, the package manifests, the lockfile and this script. Reading
+ * only metadata keeps the check to a few milliseconds.
+ * @returns {string}
+ */
+export function sourceStamp() {
+  const hash = createHash('sha256');
+  const add = (path) => {
+    const { size, mtimeMs } = statSync(path);
+    hash.update(`${path}\0${size}\0${mtimeMs}\n`);
+  };
+  const walk = (dir) => {
+    for (const entry of readdirSync(dir, { withFileTypes: true })) {
+      const path = join(dir, entry.name);
+      if (entry.isDirectory()) walk(path);
+      else if (entry.isFile()) add(path);
+    }
+  };
+  for (const group of ['apps', 'packages']) {
+    for (const entry of readdirSync(join(ROOT, group), { withFileTypes: true })) {
+      if (!entry.isDirectory()) continue;
+      const dir = join(ROOT, group, entry.name);
+      add(join(dir, 'package.json'));
+      walk(join(dir, 'src'));
+    }
+  }
+  add(join(ROOT, 'pnpm-lock.yaml'));
+  add(import.meta.filename);
+  return hash.digest('hex').slice(0, 16);
 }

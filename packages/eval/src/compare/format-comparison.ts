@@ -1,4 +1,5 @@
-import type { MetricTable } from '@treesynth/eval';
+import type { DatasetComparison } from './compare-datasets.js';
+import type { MetricTable } from './metric-table.js';
 
 function formatValue(value: number | null, count: boolean): string {
   if (value === null) return '–';
@@ -27,5 +28,22 @@ export function formatMetricTable(table: MetricTable): string {
     ...body.map(line),
     '',
     '↓ lower is more diverse, ↑ higher is more diverse',
+  ].join('\n');
+}
+
+/**
+ * A comparison as text for people: the embedder, the metric table, and which datasets a simulated
+ * LLM made. `JSON.stringify(comparison)` is the form for programs.
+ */
+export function formatComparison({ embedder, datasets, table }: DatasetComparison): string {
+  const simulated = datasets.filter((dataset) => dataset.simulated).map((dataset) => dataset.name);
+  return [
+    `Diversity${embedder ? ` (embeddings: ${embedder})` : ' (text metrics only)'}`,
+    '',
+    formatMetricTable(table),
+    ...(simulated.length > 0
+      ? [`simulated LLM output (placeholders, not model-quality data): ${simulated.join(', ')}`]
+      : []),
+    '',
   ].join('\n');
 }

@@ -1,0 +1,65 @@
+import { ConfigError, RunStoreError } from '@treesynth/core';
+import { simulatorFaultsSchema } from '@treesynth/simulator';
+import { describe, expect, it } from 'vitest';
+import type { OptionSpec } from './command.js';
+import { flagNamer, withFlags } from './option-flags.js';
+import { flagValues, schemaOption } from './schema-options.js';
+
+const FAULTS = simulatorFaultsSchema.shape;
+const OPTIONS = {
+  'max-samples': schemaOption(FAULTS.seed, { option: 'config.maxSamples' }),
+  'fault-429': schemaOption(FAULTS.rate429, { option: 'faults.rate429' }),
+  requirement: { type: 'string', multiple: true, description: '', option: 'requirements' },
+  'cache-dir': { type: 'string', description: '' },
+  'dry-run': { type: 'boolean', description: '' },
+  json: { type: 'boolean', description: '', option: false },
+} satisfies Record<string, OptionSpec>;
+const COMMAND = { options: OPTIONS, names: { datasets: '<files>' } };
+
+const renamed = (path: string) => {
+  const error = withFlags(new ConfigError({ path, message: 'bad' }), COMMAND);
+  return (error as ConfigError).message;
+};
+
+describe('withFlags', () => {
+  it('names the flag that fills the option, nested and indexed paths included', () => {
+    expect(renamed('config.maxSamples')).toBe('--max-samples: bad');
+    expect(renamed('faults.rate429')).toBe('--fault-429: bad');
+    expect(renamed('requirements[1]')).toBe('--requirement[1]: bad');
+    expect(renamed('cacheDir')).toBe('--cache-dir: bad');
+    expect(renamed('datasets')).toBe('<files>: bad');
+  });
+
+  it('leaves other errors, and options no flag fills, as they are', () => {
+    expect(renamed('unknownOption')).toBe('unknownOption: bad');
+    const store = new RunStoreError({ file: 'runs/x', message: 'locked' });
+    expect(withFlags(store, COMMAND)).toBe(store);
+  });
+
+  it('a namer gives the flag of an option for messages', () => {
+    const name = flagNamer(COMMAND);
+    expect([name('config.maxSamples'), name('dryRun'), name('other')]).toEqual([
+      '--max-samples',
+      '--dry-run',
+      'other',
+    ]);
+  });
+});
+
+describe('flagValues', () => {
+  it('puts each given flag under its option, numbers checked, flags not given left out', () => {
+    const values = { 'max-samples': '20', 'fault-429': '0.5', requirement: ['a', 'b'], json: true };
+    expect(flagValues(values, OPTIONS)).toEqual({
+      config: { maxSamples: 20 },
+      faults: { rate429: 0.5 },
+      requirements: ['a', 'b'],
+    });
+    expect(flagValues({ 'dry-run': true, 'cache-dir': 'x' }, OPTIONS)).toEqual({
+      dryRun: true,
+      cacheDir: 'x',
+    });
+    expect(() => flagValues({ 'max-samples': '1.5' }, OPTIONS)).toThrow(
+      /^--max-samples: expected a whole number/,
+    );
+  });
+});
