@@ -19,7 +19,7 @@ export {
   type RoutePromptInput,
   routePrompt,
 } from './prompts/stage-prompts.js';
-export { budgetChangeProblem } from './run/resume-check.js';
+export { budgetChangeProblem, fingerprintParts } from './run/resume-check.js';
 export { builtinStages } from './stages/builtin-stages.js';
 export { coverageSchema, criterionSchema, routeSchema, samplesSchema } from './stages/stage-schemas.js';
 export { isOwnTemporaryFile, writeFileAtomic } from './store/atomic-write.js';

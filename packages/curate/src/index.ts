@@ -57,6 +57,14 @@ export {
 } from './pipeline/curation-config.js';
 export type { CurationRow, CurationStep, StepContext, StepOutcome } from './pipeline/curation-step.js';
 export {
+  type ReachTargetRowsOptions,
+  reachTargetRows,
+  reachTargetRowsOptionsSchema,
+  TARGET_FILE,
+  type TargetResult,
+} from './pipeline/target-size.js';
+export { TARGET_SIZE_REASON } from './pipeline/trim-target.js';
+export {
   type DecontaminateSettings,
   type DedupSettings,
   decontaminateSettingsSchema,

@@ -13,7 +13,10 @@ import {
   hasCurationSteps,
   judgeSettingsSchema,
   mergeCurationConfig,
+  reachTargetRows,
   readCurationSummary,
+  TARGET_FILE,
+  type TargetResult,
   verifySettingsSchema,
 } from '@treesynth/curate';
 import {
@@ -60,6 +63,11 @@ export const CURATION_OPTIONS = {
   judge: { type: 'boolean', description: 'score each row 1-5 on a rubric with the model; drop weak rows' },
   'judge-threshold': schemaOption(JUDGE.threshold),
   'curate-concurrency': schemaOption(curationConfigSchema.shape.concurrency),
+  'target-rows': schemaOption(curationConfigSchema.shape.targetRows, {
+    description:
+      'final rows wanted after curation: run tops the run up until curation leaves N (extras trimmed by id)',
+  }),
+  'max-budget-factor': schemaOption(curationConfigSchema.shape.maxBudgetFactor, { value: '<x>' }),
 } satisfies Record<string, OptionSpec>;
 
 /** The curation settings the flags ask for (steps the flags do not name are absent). */
@@ -88,6 +96,12 @@ function curationFlags(values: ParsedValues): CurationConfigInput {
   if (Object.keys(verify).length > 0) flags.verify = verify;
   if (values.judge === true || threshold !== undefined) flags.judge = defined({ threshold });
   if (concurrency !== undefined) flags.concurrency = concurrency;
+  flags.targetRows = schemaNumber(values, 'target-rows', curationConfigSchema.shape.targetRows);
+  flags.maxBudgetFactor = schemaNumber(
+    values,
+    'max-budget-factor',
+    curationConfigSchema.shape.maxBudgetFactor,
+  );
   return flags as CurationConfigInput;
 }
 
@@ -106,8 +120,50 @@ export function wantsCuration(folder: string, values: ParsedValues): boolean {
   return hasCurationSteps(curationSettings(folder, values));
 }
 
-/** Curation after a finished run: its result, or undefined when nothing was asked for. */
-export type CurateStep = (folder: string, signal: AbortSignal) => Promise<CurateResult | undefined>;
+/**
+ * Curation after a finished run (with `targetRows`, top-ups through `extend`, a resume of the run
+ * with a larger budget that returns its status): its result, or undefined when nothing was asked for.
+ */
+export type CurateStep = (
+  folder: string,
+  signal: AbortSignal,
+  extend: (maxSamples: number) => Promise<string>,
+) => Promise<{ curated: CurateResult; target?: TargetResult } | undefined>;
+
+/**
+ * The sample budget of a run folder topped up for a target size (it has target.json), which a resume
+ * giving the first command's smaller --max-samples keeps; undefined for any other folder.
+ */
+export function storedBudget(folder: string): number | undefined {
+  if (!existsSync(join(folder, TARGET_FILE)) || !existsSync(join(folder, 'run.json'))) return undefined;
+  return readRunManifest(join(folder, 'run.json')).config.maxSamples ?? undefined;
+}
+
+/** `run`'s curation: none, a curation, or curations with top-ups until `targetRows` rows are left. */
+export function runCuration(values: ParsedValues): CurateStep {
+  return async (folder, signal, extend) => {
+    const settings = curationSettings(folder, values);
+    if (!hasCurationSteps(settings)) return undefined;
+    const curate = () => curateFolder(folder, values, signal);
+    if (settings.targetRows === undefined) return { curated: await curate() };
+    const target = await reachTargetRows({
+      folder,
+      targetRows: settings.targetRows,
+      maxBudgetFactor: settings.maxBudgetFactor,
+      synthesize: extend,
+      curate,
+    });
+    return { curated: target.curation, target };
+  };
+}
+
+/** The target line: reached, or why not and how to go on. */
+export function formatTarget(target: TargetResult): string {
+  const budget = `sample budget ${target.initialBudget ?? 'unlimited'} → ${target.budget ?? 'unlimited'} (cap ${target.cap ?? '-'})`;
+  return target.reached
+    ? `target ${target.targetRows} rows reached: ${budget}, ${target.rounds} top-up(s) in this process\n`
+    : `target ${target.targetRows} rows NOT reached (${target.stopped}): ${target.curation.rows} rows, ${budget}; raise --max-budget-factor or the tree (--depth) and resume\n`;
+}
 
 /** Curate a finished run folder with the run's endpoint and response cache (`<run>/cache`). */
 export async function curateFolder(
@@ -152,6 +208,10 @@ const CURATION_FLAG_PATHS: Record<string, string> = {
   'curation.verify.minAgreement': '--min-agreement',
   'curation.judge.threshold': '--judge-threshold',
   'curation.concurrency': '--curate-concurrency',
+  'curation.targetRows': '--target-rows',
+  'curation.maxBudgetFactor': '--max-budget-factor',
+  targetRows: '--target-rows',
+  maxBudgetFactor: '--max-budget-factor',
   baseURLs: '--base-url',
 };
 

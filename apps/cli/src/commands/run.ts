@@ -10,7 +10,14 @@ import { EXIT } from '../exit-codes.js';
 import { interruptSignal } from '../interrupt.js';
 import { flagNamer } from '../option-flags.js';
 import { flagValues } from '../schema-options.js';
-import { CURATION_OPTIONS, type CurateStep, curateFolder, formatCuration, wantsCuration } from './curate.js';
+import {
+  CURATION_OPTIONS,
+  type CurateStep,
+  formatCuration,
+  formatTarget,
+  runCuration,
+  storedBudget,
+} from './curate.js';
 import { JOB_OPTIONS } from './job-options.js';
 
 /** core's run summary, continued by the CLI's command. */
@@ -42,16 +49,33 @@ export async function executeJob(
       onProgress: reporter.update,
     });
     reporter.stop();
-    // Curation (docs/curate.md) follows a finished run when the flags, config or last curation ask for it.
-    const curated =
+    // Curation (docs/curate.md) follows a finished run when the flags, config or last curation ask for it;
+    // a target size extends the run (a resume with a larger budget) until curation leaves enough rows.
+    const extend = async (maxSamples: number) => {
+      const extended = await runOnEndpoint({
+        ...options,
+        resume: true,
+        config: { ...options.config, maxSamples },
+        optionName: flagNamer({ options: JOB_OPTIONS }),
+        signal: interrupt.signal,
+      });
+      return extended.summary.status;
+    };
+    const done =
       curate && !options.treeOnly && summary.status === 'complete'
-        ? await curate(dir, interrupt.signal)
+        ? await curate(dir, interrupt.signal, extend)
         : undefined;
+    const curation = done ? { curation: done.curated.summary } : {};
+    const target = done?.target ? { target: { ...done.target, curation: undefined } } : {};
     process.stdout.write(
       output.json
-        ? `${JSON.stringify({ dir, ...summary, ...extras, ...(curated ? { curation: curated.summary } : {}) }, null, 2)}\n`
-        : formatSummary(dir, summary, extras) + (curated ? formatCuration(curated) : ''),
+        ? `${JSON.stringify({ dir, ...summary, ...extras, ...curation, ...target }, null, 2)}\n`
+        : formatSummary(dir, summary, extras) +
+            (done ? formatCuration(done.curated) : '') +
+            (done?.target ? formatTarget(done.target) : ''),
     );
+    if (interrupt.signal.aborted) return EXIT.interrupted;
+    if (done?.target && !done.target.reached) return EXIT.failed;
     // `tree` did its part (stage one) unless stopped; the status it printed is the run's, left as it was.
     if (options.treeOnly) return interrupt.signal.aborted ? EXIT.interrupted : EXIT.ok;
     if (summary.status === 'interrupted') return EXIT.interrupted;
@@ -66,11 +90,17 @@ export async function executeJob(
 /** `run` and `tree`: the flags as `runOnEndpoint`'s options. */
 export function runFlags(values: ParsedValues, treeOnly: boolean): Promise<number> {
   const options = flagValues<RunOnEndpointOptions>(values, JOB_OPTIONS);
+  // A run topped up for --target-rows has a larger budget than the command that started it gave.
+  const budget = options.resume && options.out ? storedBudget(options.out) : undefined;
+  const given = options.config?.maxSamples;
+  const config =
+    budget !== undefined && given !== undefined && given < budget
+      ? { ...options.config, maxSamples: budget }
+      : options.config;
   return executeJob(
-    { ...options, treeOnly, cache: values['no-cache'] !== true },
+    { ...options, config, treeOnly, cache: values['no-cache'] !== true },
     { json: values.json === true, quiet: values.quiet === true },
-    (dir, signal) =>
-      wantsCuration(dir, values) ? curateFolder(dir, values, signal) : Promise.resolve(undefined),
+    runCuration(values),
   );
 }
 

@@ -1,11 +1,19 @@
 import { join } from 'node:path';
 import { type ChatModel, ConfigError, type Logger, readRunFolder } from '@treesynth/core';
-import { parseOptions, RunLock, sha256, stableStringify, writeFileAtomic } from '@treesynth/core/internal';
+import {
+  fingerprintParts,
+  parseOptions,
+  RunLock,
+  sha256,
+  stableStringify,
+  writeFileAtomic,
+} from '@treesynth/core/internal';
 import { z } from 'zod';
 import { CURATED_FILE, CURATION_FILE, type CurationSummary } from '../curation-summary.js';
 import { curateRows } from './curate-rows.js';
 import { curationConfigSchema } from './curation-config.js';
 import type { CurationRow, CurationStep } from './curation-step.js';
+import { trimToTarget } from './trim-target.js';
 
 /** Every removed row, with the step, the reason and details (docs/curate.md). */
 export const REMOVED_FILE = 'removed.jsonl';
@@ -62,19 +70,28 @@ export async function curateRun(input: CurateRunOptions): Promise<CurateResult> 
     });
   const lock = RunLock.acquire(options.folder);
   try {
-    const curated = await curateRows({
-      rows: run.data.rows.map((row) => row.record as CurationRow),
-      task: run.manifest.task,
-      folder: options.folder,
-      origin: sha256(stableStringify({ run: run.manifest.fingerprint ?? null })),
-      curation: options.curation,
-      model: options.model,
-      modelFor: options.modelFor,
-      steps: options.steps,
-      signal: options.signal,
-      logger: options.logger,
-      onProgress: options.onProgress,
-    });
+    // The run's fingerprint without its budget: a run extended to more samples keeps its rows and ids,
+    // so the step logs of the rows already curated stay valid (only the new rows are curated).
+    const { manifest } = run;
+    const stages = (manifest.extra as { stageFingerprints?: Record<string, string> } | undefined)
+      ?.stageFingerprints;
+    const parts = fingerprintParts(manifest.task, manifest.config, manifest.model.modelId, stages ?? {});
+    const curated = trimToTarget(
+      await curateRows({
+        rows: run.data.rows.map((row) => row.record as CurationRow),
+        task: manifest.task,
+        folder: options.folder,
+        origin: sha256(stableStringify({ run: { ...parts, maxSamples: null } })),
+        curation: options.curation,
+        model: options.model,
+        modelFor: options.modelFor,
+        steps: options.steps,
+        signal: options.signal,
+        logger: options.logger,
+        onProgress: options.onProgress,
+      }),
+      options.curation.targetRows,
+    );
     await writeFileAtomic(join(options.folder, REMOVED_FILE), jsonLines(curated.removed));
     await writeFileAtomic(join(options.folder, CURATED_FILE), jsonLines(curated.rows));
     const summary: CurationSummary = { schemaVersion: 1, config: input.curation ?? {}, steps: curated.steps };

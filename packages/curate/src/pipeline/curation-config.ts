@@ -66,6 +66,15 @@ export const curationConfigSchema = z
     judge: judgeSettingsSchema.optional(),
     /** Model calls in flight at once. */
     concurrency: z.number().int().min(1).max(4096).default(16).describe('curation calls in flight at once'),
+    /** Final rows wanted: `treesynth run` tops the run up until curation leaves this many (docs/curate.md). */
+    targetRows: z.number().int().min(1).optional().describe('final rows wanted after curation'),
+    /** The most the sample budget may grow to for `targetRows`, as a multiple of the budget before. */
+    maxBudgetFactor: z
+      .number()
+      .min(1)
+      .max(1000)
+      .optional()
+      .describe('cap of the top-ups for targetRows: a multiple of the sample budget before them (default 2)'),
   })
   .strict();
 
@@ -79,7 +88,7 @@ export type JudgeSettings = z.output<typeof judgeSettingsSchema>;
 export function hasCurationSteps(config: CurationConfigInput | undefined): boolean {
   return (
     config !== undefined &&
-    ['dedup', 'decontaminate', 'answer', 'verify', 'judge'].some((step) => step in config)
+    ['dedup', 'decontaminate', 'answer', 'verify', 'judge', 'targetRows'].some((step) => step in config)
   );
 }
 
