@@ -10,6 +10,7 @@ import {
   curationConfigSchema,
   decontaminateSettingsSchema,
   dedupSettingsSchema,
+  type ExportResult,
   hasCurationSteps,
   judgeSettingsSchema,
   mergeCurationConfig,
@@ -128,7 +129,7 @@ export type CurateStep = (
   folder: string,
   signal: AbortSignal,
   extend: (maxSamples: number) => Promise<string>,
-) => Promise<{ curated: CurateResult; target?: TargetResult } | undefined>;
+) => Promise<{ curated: CurateResult; target?: TargetResult; exported?: ExportResult } | undefined>;
 
 /**
  * The sample budget of a run folder topped up for a target size (it has target.json), which a resume
@@ -155,6 +156,12 @@ export function runCuration(values: ParsedValues): CurateStep {
     });
     return { curated: target.curation, target };
   };
+}
+
+/** Where the export went, and its rows per split. */
+export function formatExport(exported: ExportResult): string {
+  const splits = exported.splits.map((split) => `${split.name} ${split.rows}`).join(', ');
+  return `export (${exported.format}): ${exported.out} (${splits} rows)\n`;
 }
 
 /** The target line: reached, or why not and how to go on. */

@@ -14,6 +14,7 @@ import {
   CURATION_OPTIONS,
   type CurateStep,
   formatCuration,
+  formatExport,
   formatTarget,
   runCuration,
   storedBudget,
@@ -67,12 +68,14 @@ export async function executeJob(
         : undefined;
     const curation = done ? { curation: done.curated.summary } : {};
     const target = done?.target ? { target: { ...done.target, curation: undefined } } : {};
+    const exported = done?.exported ? { export: done.exported } : {};
     process.stdout.write(
       output.json
-        ? `${JSON.stringify({ dir, ...summary, ...extras, ...curation, ...target }, null, 2)}\n`
+        ? `${JSON.stringify({ dir, ...summary, ...extras, ...curation, ...target, ...exported }, null, 2)}\n`
         : formatSummary(dir, summary, extras) +
             (done ? formatCuration(done.curated) : '') +
-            (done?.target ? formatTarget(done.target) : ''),
+            (done?.target ? formatTarget(done.target) : '') +
+            (done?.exported ? formatExport(done.exported) : ''),
     );
     if (interrupt.signal.aborted) return EXIT.interrupted;
     if (done?.target && !done.target.reached) return EXIT.failed;
