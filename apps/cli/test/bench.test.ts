@@ -1,4 +1,4 @@
-import { mkdtempSync, readFileSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { startSimulator } from '@treesynth/simulator';
@@ -107,6 +107,51 @@ describe('treesynth bench', () => {
       /--out: .* holds results made with shots 0 for gsm8k \(now 3\)/,
     );
     expect(readFileSync(join(reference, 'gsm8k.jsonl'), 'utf8')).toBe(before);
+  });
+
+  it('keeps keys out of every file and line, and asks the sanitized MBPP set with --sanitized', async () => {
+    const dir = join(work, 'secret');
+    const result = await runCli(
+      [
+        'bench',
+        '--model',
+        'sim',
+        '--base-url',
+        `${simulator.url}?api-key=sk-query-secret`,
+        '--benchmarks',
+        'mbpp',
+        '--sanitized',
+        '--max-problems',
+        '4',
+        '--out',
+        dir,
+      ],
+      { OPENAI_API_KEY: 'sk-env-secret' },
+    );
+    expect(result.code, result.stderr).toBe(0);
+    const files = readdirSync(dir, { recursive: true, withFileTypes: true }).filter((entry) =>
+      entry.isFile(),
+    );
+    expect(files.length).toBeGreaterThan(5);
+    for (const text of [
+      result.stdout,
+      result.stderr,
+      ...files.map((entry) => readFileSync(join(entry.parentPath, entry.name), 'utf8')),
+    ]) {
+      expect(text).not.toMatch(/sk-(query|env)-secret/);
+    }
+    const manifest = JSON.parse(readFileSync(join(dir, 'bench.json'), 'utf8'));
+    expect(manifest.baseURL).toBe(`${simulator.url}?api-key=***`);
+    expect(manifest.settings.sanitized).toBe(true);
+    // The sanitized release words the tasks its own way; the prompts carry that wording.
+    const sanitized = JSON.parse(
+      readFileSync(join(ROOT, 'packages/eval/data/mbpp/sanitized-mbpp.json'), 'utf8'),
+    );
+    const rows = [...results(dir, 'mbpp').values()] as { id: string; prompt: { content: string }[] }[];
+    for (const row of rows) {
+      const task = sanitized.find((item: { task_id: number }) => `mbpp/${item.task_id}` === row.id);
+      expect(row.prompt.at(-1)!.content).toContain(task.prompt);
+    }
   });
 
   it('prints the table of the worked example in docs/bench.md, against `treesynth sim`', async () => {

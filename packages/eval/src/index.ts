@@ -46,24 +46,6 @@ export {
   type MbppRow,
   type SanitizedMbppRow,
 } from './bench/benchmark-sets.js';
-export { type BenchResult, runBench } from './bench/run-bench.js';
-// Benchmark scorers: GSM8K and MATH (answer extraction and equivalence).
-export {
-  extractGsm8kAnswers,
-  type Gsm8kAnswers,
-  type Gsm8kProblem,
-  gsm8kBenchmark,
-  gsm8kGoldAnswer,
-  normalizeGsm8kNumber,
-} from './bench/gsm8k.js';
-export { MATH_SHOTS, type MathProblem, mathBenchmark } from './bench/math.js';
-export { extractBoxedAnswer, extractMathAnswer } from './bench/math-answer/extract-answer.js';
-export {
-  type MathEquivalenceOptions,
-  mathAnswersEquivalent,
-  mathEquivalenceOptionsSchema,
-} from './bench/math-answer/math-equivalence.js';
-export { normalizeMathAnswer } from './bench/math-answer/normalize-answer.js';
 // Code benchmarks and the Python sandbox (docs/sandbox.md).
 export {
   extractCodeBlock,
@@ -74,9 +56,34 @@ export {
   mbppSolution,
   truncateAtStop,
 } from './bench/code-completion.js';
-export { type HumanEvalProblem, humanEval, humanEvalProgram } from './bench/humaneval.js';
-export { MBPP_TEST_RANGE, type MbppExample, type MbppProblem, mbpp, mbppProgram } from './bench/mbpp.js';
+// Benchmark scorers: GSM8K and MATH (answer extraction and equivalence).
+export {
+  extractGsm8kAnswers,
+  type Gsm8kAnswers,
+  type Gsm8kProblem,
+  gsm8kBenchmark,
+  gsm8kGoldAnswer,
+  normalizeGsm8kNumber,
+} from './bench/gsm8k.js';
+export { type HumanEvalProblem, humanEvalBenchmark, humanEvalProgram } from './bench/humaneval.js';
+export { MATH_SHOTS, type MathProblem, mathBenchmark } from './bench/math.js';
+export { extractBoxedAnswer, extractMathAnswer } from './bench/math-answer/extract-answer.js';
+export {
+  type MathEquivalenceOptions,
+  mathAnswersEquivalent,
+  mathEquivalenceOptionsSchema,
+} from './bench/math-answer/math-equivalence.js';
+export { normalizeMathAnswer } from './bench/math-answer/normalize-answer.js';
+export {
+  MBPP_TEST_RANGE,
+  type MbppExample,
+  type MbppProblem,
+  mbppBenchmark,
+  mbppProgram,
+} from './bench/mbpp.js';
 export { passAtK } from './bench/pass-at-k.js';
+export { CODE_BENCHMARKS, loadBenchmarkDefinition } from './bench/registry.js';
+export { type BenchResult, runBench } from './bench/run-bench.js';
 export {
   type BuildReportOptions,
   type BuiltReport,

@@ -2,8 +2,8 @@ import { createHash } from 'node:crypto';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { type BenchRecord, benchRecordSchema, runBench } from '@treesynth/eval';
 import { readJsonl } from '@treesynth/core/internal';
+import { type BenchRecord, benchRecordSchema, runBench } from '@treesynth/eval';
 import { createCompletionModelStack, createModelStack } from '@treesynth/providers';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type Simulator, startSimulator } from './start-simulator.js';
@@ -81,7 +81,14 @@ describe('runBench against the simulator over HTTP', () => {
   it('draws every sample on its own and reports pass@k over them', async () => {
     const out = mkdtempSync(join(tmpdir(), 'bench-sim-samples-'));
     const model = await createModelStack({ modelId: 'sim', baseURLs: [simulator.url] });
-    const result = await runBench({ model, out, benchmarks: ['gsm8k'], maxProblems: 6, samples: 4, k: [1, 4] });
+    const result = await runBench({
+      model,
+      out,
+      benchmarks: ['gsm8k'],
+      maxProblems: 6,
+      samples: 4,
+      k: [1, 4],
+    });
     const rows = await records(out, 'gsm8k');
     let pass1 = 0;
     let pass4 = 0;
@@ -93,5 +100,29 @@ describe('runBench against the simulator over HTTP', () => {
     }
     expect(result.summary.benchmarks.gsm8k?.scores.flexible?.['pass@1']).toBeCloseTo(pass1, 12);
     expect(result.summary.benchmarks.gsm8k?.scores.flexible?.['pass@4']).toBeCloseTo(pass4, 12);
+  });
+
+  it('serves /v1/completions: stop sequences cut answers, other prompts get a plain reply, bad bodies a 400', async () => {
+    const post = async (body: unknown) => {
+      const response = await fetch(`${simulator.url}/completions`, {
+        method: 'POST',
+        body: JSON.stringify(body),
+      });
+      return { status: response.status, json: (await response.json()) as { choices?: { text: string }[] } };
+    };
+    const { loadBenchmarkSet } = await import('@treesynth/eval');
+    const [question] = await loadBenchmarkSet('gsm8k-test');
+    const prompt = `Question: ${question!.question}\nAnswer:`;
+    const whole = (await post({ model: 'm', prompt })).json.choices![0]!.text;
+    expect(whole).toContain('\n\nQuestion:'); // a base model goes on with the next block...
+    const cut = (await post({ model: 'm', prompt, stop: ['\n\nQuestion:'] })).json.choices![0]!.text;
+    expect(cut).toBe(whole.slice(0, whole.indexOf('\n\nQuestion:'))); // ...which the stop cuts
+    const before = simulator.stats();
+    const plain = await post({ model: 'm', prompt: 'Once upon a time' });
+    expect(plain.json.choices![0]!.text).toMatch(/simulated/);
+    expect((await post({ model: 'm' })).status).toBe(400);
+    const after = simulator.stats();
+    expect(after.byStage.other - before.byStage.other).toBe(1);
+    expect(after.invalid - before.invalid).toBe(1);
   });
 });

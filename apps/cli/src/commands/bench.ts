@@ -122,25 +122,16 @@ export const benchCommand = defineCommand({
     'base-url': {
       type: 'string',
       value: '<url>',
-      description: 'OpenAI-compatible endpoint (default: $OPENAI_BASE_URL or OpenAI)',
+      description: 'endpoint (default: $OPENAI_BASE_URL or OpenAI)',
     },
     out: schemaOption(BENCH.out, { value: '<dir>' }),
     benchmarks: schemaOption(BENCH.benchmarks, { value: '<list>', default: 'gsm8k,math,humaneval,mbpp' }),
-    chat: {
-      type: 'boolean',
-      description: 'ask /v1/chat/completions, zero-shot by default (instruct models; the default)',
-    },
-    completion: {
-      type: 'boolean',
-      description: 'ask /v1/completions with few-shot prompts and stop sequences (base models)',
-    },
+    chat: { type: 'boolean', description: 'ask /v1/chat/completions (instruct models; the default)' },
+    completion: { type: 'boolean', description: 'ask /v1/completions, few-shot, with stops (base models)' },
     ...Object.fromEntries(Object.entries(NUMBERS).map(([flag, schema]) => [flag, schemaOption(schema)])),
     k: schemaOption(BENCH.k, { value: '<list>' }),
     sanitized: schemaOption(BENCH.sanitized),
-    'no-cache': {
-      type: 'boolean',
-      description: 'do not keep answers in <out>/cache (a rerun then pays again)',
-    },
+    'no-cache': { type: 'boolean', description: 'keep no answers in <out>/cache (a rerun pays again)' },
     json: { type: 'boolean', description: 'print the summary (or the comparison) as JSON' },
     quiet: { type: 'boolean', short: 'q', description: 'no progress on stderr' },
   },
@@ -155,14 +146,9 @@ export const benchCommand = defineCommand({
     'treesynth bench compare bench/gpt-4o-mini bench/qwen-base',
   ],
   async run(values, positionals) {
-    if (positionals[0] !== 'compare') {
-      if (positionals.length > 0)
-        throw new ConfigError({
-          path: '<subcommand>',
-          message: `expected "compare" or nothing, got "${positionals[0]}"`,
-        });
-      return evaluate(values);
-    }
+    if (positionals.length === 0) return evaluate(values);
+    if (positionals[0] !== 'compare')
+      throw new ConfigError({ path: '<subcommand>', message: `expected "compare", got "${positionals[0]}"` });
     const comparison = compareBench({ dirs: positionals.slice(1) });
     process.stdout.write(
       values.json === true ? `${JSON.stringify(comparison.rows, null, 2)}\n` : comparison.table,

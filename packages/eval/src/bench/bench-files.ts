@@ -39,6 +39,8 @@ export const benchRecordSchema = z.object({
   execution: z.array(executionSchema.nullable()).optional(),
   /** Per sample: whether the answer came from the response cache (no paid call). */
   cached: z.array(z.boolean()),
+  /** The answers came from the TreeSynth simulator. */
+  simulated: z.literal(true).optional(),
 });
 export type BenchRecord = z.infer<typeof benchRecordSchema>;
 

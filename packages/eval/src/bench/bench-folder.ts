@@ -6,19 +6,16 @@ import {
   type BenchManifest,
   type BenchSettings,
   benchManifestSchema,
-  benchSummarySchema,
   readBenchFile,
   writeBenchFile,
 } from './bench-files.js';
-import type { ParsedRunBenchOptions } from './bench-options.js';
+import { benchTemperature, type ParsedRunBenchOptions } from './bench-options.js';
 import type { BenchmarkName } from './benchmark.js';
 
 export interface BenchFolder {
   manifest: BenchManifest;
   /** The k values reported. */
   k: number[];
-  /** Whether an earlier run of the folder was answered by the simulator. */
-  previouslySimulated(): boolean;
 }
 
 /** This package's version, for the manifest. */
@@ -42,7 +39,7 @@ export async function openBenchFolder(
     mode: options.mode,
     shots,
     samples: options.samples,
-    temperature: options.temperature ?? (options.samples > 1 ? 0.8 : 0),
+    temperature: benchTemperature(options),
     maxTokens: options.maxTokens,
     sanitized: options.sanitized,
     seed: options.seed,
@@ -72,9 +69,6 @@ export async function openBenchFolder(
   return {
     manifest,
     k,
-    previouslySimulated: () =>
-      readBenchFile(options.out, BENCH_FILES.summary, benchSummarySchema, 'bench summary')?.simulated ===
-      true,
   };
 }
 

@@ -76,7 +76,10 @@ export const runBenchOptionsSchema = z
       .describe('sampling temperature (default 0, greedy; 0.8 with --samples above 1)'),
     maxTokens: z.number().int().min(1).max(1_000_000).default(1024).describe('tokens per answer at most'),
     maxProblems: z.number().int().min(1).optional().describe('only the first N problems of each benchmark'),
-    sanitized: z.boolean().default(false).describe('MBPP: the hand-verified sanitized set (427 problems)'),
+    sanitized: z
+      .boolean()
+      .default(false)
+      .describe('MBPP: the hand-verified sanitized release (257 test-split tasks)'),
     concurrency: z.number().int().min(1).max(1024).default(8).describe('model calls in flight at once'),
     seed: z
       .number()
@@ -116,3 +119,8 @@ export const runBenchOptionsSchema = z
 
 export type RunBenchOptions = z.input<typeof runBenchOptionsSchema>;
 export type ParsedRunBenchOptions = z.output<typeof runBenchOptionsSchema>;
+
+/** The sampling temperature a run uses: the option, else 0 (greedy), or 0.8 with several samples. */
+export function benchTemperature(options: Pick<ParsedRunBenchOptions, 'temperature' | 'samples'>): number {
+  return options.temperature ?? (options.samples > 1 ? 0.8 : 0);
+}

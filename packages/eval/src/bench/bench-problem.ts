@@ -2,15 +2,13 @@ import type { ChatResult } from '@treesynth/core';
 import type { Scheduler } from '@treesynth/core/internal';
 import type { CodeSandbox } from '../sandbox/execution-result.js';
 import type { BenchRecord } from './bench-files.js';
-import type { ParsedRunBenchOptions } from './bench-options.js';
+import { benchTemperature, type ParsedRunBenchOptions } from './bench-options.js';
 import type { BenchmarkDefinition, BenchProblem, BenchPrompt } from './benchmark.js';
 
 /** What one process of `runBench` counts across problems. */
 export interface BenchCounters {
   calls: number;
   cachedCalls: number;
-  /** Some answer came from the TreeSynth simulator (its model id starts `simulated/`). */
-  simulated: boolean;
 }
 
 /** Ask for every sample of one problem, score each, and make its record. */
@@ -24,7 +22,7 @@ export async function solveProblem(
   sandbox: CodeSandbox | undefined,
 ): Promise<BenchRecord> {
   const prompt = definition.prompt(problem, { mode: options.mode, shots });
-  const temperature = options.temperature ?? (options.samples > 1 ? 0.8 : 0);
+  const temperature = benchTemperature(options);
   const results = await Promise.all(
     Array.from({ length: options.samples }, (_, index) =>
       scheduler.run(
@@ -37,7 +35,6 @@ export async function solveProblem(
           });
           counters.calls++;
           if (result.cached) counters.cachedCalls++;
-          if (result.modelId?.startsWith('simulated/')) counters.simulated = true;
           return result;
         },
         options.signal,
@@ -60,6 +57,8 @@ export async function solveProblem(
     verdicts: scores.map((score) => ({ ...score.verdicts })),
     ...(code ? { execution: scores.map((score) => score.execution ?? null) } : {}),
     cached: results.map((result) => result.cached === true),
+    // The simulator names its model `simulated/<id>`: its answers are labelled wherever they show.
+    ...(results.some((result) => result.modelId?.startsWith('simulated/')) ? { simulated: true } : {}),
   };
 }
 

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createPythonSandbox, type PythonSandbox } from '../sandbox/python-sandbox.js';
-import { type HumanEvalProblem, humanEval, humanEvalProgram } from './humaneval.js';
+import { type HumanEvalProblem, humanEvalBenchmark, humanEvalProgram } from './humaneval.js';
 
 describe('humanEval', () => {
   let sandbox: PythonSandbox;
@@ -8,7 +8,7 @@ describe('humanEval', () => {
 
   beforeAll(async () => {
     sandbox = createPythonSandbox();
-    problems = await humanEval.problems();
+    problems = await humanEvalBenchmark.problems();
   });
   afterAll(() => sandbox?.close());
 
@@ -16,7 +16,11 @@ describe('humanEval', () => {
     expect(problems).toHaveLength(164);
     expect(problems[0]?.id).toBe('HumanEval/0');
     expect(problems[163]?.id).toBe('HumanEval/163');
-    expect(humanEval.metrics).toEqual(['pass@1']);
+    expect(humanEvalBenchmark.metrics).toEqual(['pass@1']);
+  });
+
+  it('refuses the sanitized option, which only MBPP has', async () => {
+    await expect(humanEvalBenchmark.problems({ sanitized: true })).rejects.toThrow(/^sanitized: /);
   });
 
   it('builds prompt + solution + test + check(entry_point)', () => {
@@ -29,25 +33,25 @@ describe('humanEval', () => {
 
   it('asks completion models with the raw prompt and stop sequences, chat models for a fenced function', () => {
     const problem = problems[0] as HumanEvalProblem;
-    const completion = humanEval.prompt(problem, { mode: 'completion', shots: 0 });
+    const completion = humanEvalBenchmark.prompt(problem, { mode: 'completion', shots: 0 });
     expect(completion).toEqual({
       mode: 'completion',
       prompt: problem.prompt,
       stop: ['\nclass', '\ndef', '\n#', '\nif __name__', '\nprint('],
     });
-    const chat = humanEval.prompt(problem, { mode: 'chat', shots: 0 });
+    const chat = humanEvalBenchmark.prompt(problem, { mode: 'chat', shots: 0 });
     expect(chat.mode).toBe('chat');
     const content = chat.mode === 'chat' ? (chat.messages[0]?.content ?? '') : '';
     expect(content).toContain('```python');
     expect(content).toContain(problem.prompt.trimEnd());
-    expect(() => humanEval.prompt(problem, { mode: 'chat', shots: 2 })).toThrow(/^shots: /);
+    expect(() => humanEvalBenchmark.prompt(problem, { mode: 'chat', shots: 2 })).toThrow(/^shots: /);
   });
 
   it('passes all 164 canonical solutions and almost none shifted by one problem', {
     timeout: 180_000,
   }, async () => {
     const gold = await Promise.all(
-      problems.map((problem) => humanEval.score(problem, problem.canonicalSolution, { sandbox })),
+      problems.map((problem) => humanEvalBenchmark.score(problem, problem.canonicalSolution, { sandbox })),
     );
     const failedGold = problems.filter((_, index) => !gold[index]?.verdicts['pass@1']).map((p) => p.id);
     expect(failedGold).toEqual([]);
@@ -56,7 +60,7 @@ describe('humanEval', () => {
     const shifted = await Promise.all(
       problems.map((problem, index) => {
         const next = problems[(index + 1) % problems.length] as HumanEvalProblem;
-        return humanEval.score(problem, next.canonicalSolution, { sandbox });
+        return humanEvalBenchmark.score(problem, next.canonicalSolution, { sandbox });
       }),
     );
     const shiftedPasses = shifted.filter((score) => score.verdicts['pass@1']).length;

@@ -45,7 +45,7 @@ function chatPrompt(problem: HumanEvalProblem): BenchPrompt {
  * asks for the whole function in a fence. `pass@1` is one sample's verdict; the runner estimates
  * pass@k over several samples with `passAtK`.
  */
-export const humanEval: BenchmarkDefinition<HumanEvalProblem> = {
+export const humanEvalBenchmark: BenchmarkDefinition<HumanEvalProblem> = {
   name: 'humaneval',
   metrics: ['pass@1'],
   defaultShots: { chat: 0, completion: 0 },

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createPythonSandbox, type PythonSandbox } from '../sandbox/python-sandbox.js';
-import { type MbppProblem, mbpp, mbppProgram } from './mbpp.js';
+import { type MbppProblem, mbppBenchmark, mbppProgram } from './mbpp.js';
 
 describe('mbpp', () => {
   let sandbox: PythonSandbox;
@@ -8,7 +8,7 @@ describe('mbpp', () => {
 
   beforeAll(async () => {
     sandbox = createPythonSandbox();
-    problems = await mbpp.problems();
+    problems = await mbppBenchmark.problems();
   });
   afterAll(() => sandbox?.close());
 
@@ -16,7 +16,7 @@ describe('mbpp', () => {
     expect(problems).toHaveLength(500);
     expect(problems[0]?.id).toBe('mbpp/11');
     expect(problems.at(-1)?.id).toBe('mbpp/510');
-    expect(mbpp.metrics).toEqual(['pass@1']);
+    expect(mbppBenchmark.metrics).toEqual(['pass@1']);
   });
 
   it('puts the setup code between the solution and the asserts', () => {
@@ -29,7 +29,7 @@ describe('mbpp', () => {
 
   it('builds the 3-shot completion prompt from tasks 2-4, and a chat prompt that shows the tests', () => {
     const problem = problems[0] as MbppProblem;
-    const completion = mbpp.prompt(problem, { mode: 'completion', shots: 3 });
+    const completion = mbppBenchmark.prompt(problem, { mode: 'completion', shots: 3 });
     if (completion.mode !== 'completion') throw new Error('expected a completion prompt');
     expect(completion.stop).toEqual(['[DONE]']);
     expect(completion.prompt.match(/\[BEGIN\]/g)).toHaveLength(4);
@@ -38,14 +38,14 @@ describe('mbpp', () => {
     expect(completion.prompt).toContain('is_not_prime'); // task 3's
     expect(completion.prompt).toContain('heap_queue_largest'); // task 4's
     expect(completion.prompt.endsWith(`${problem.tests.at(-1)}\n[BEGIN]\n`)).toBe(true);
-    expect(mbpp.defaultShots.completion).toBe(3);
+    expect(mbppBenchmark.defaultShots.completion).toBe(3);
 
-    const chat = mbpp.prompt(problem, { mode: 'chat', shots: 0 });
+    const chat = mbppBenchmark.prompt(problem, { mode: 'chat', shots: 0 });
     if (chat.mode !== 'chat') throw new Error('expected a chat prompt');
     expect(chat.messages).toHaveLength(1);
     expect(chat.messages[0]?.content).toContain(problem.tests[0]);
     expect(chat.messages[0]?.content).toContain('```python');
-    const chatWithShots = mbpp.prompt(problem, { mode: 'chat', shots: 2 });
+    const chatWithShots = mbppBenchmark.prompt(problem, { mode: 'chat', shots: 2 });
     expect(chatWithShots.mode === 'chat' && chatWithShots.messages.map((message) => message.role)).toEqual([
       'user',
       'assistant',
@@ -53,16 +53,16 @@ describe('mbpp', () => {
       'assistant',
       'user',
     ]);
-    expect(() => mbpp.prompt(problem, { mode: 'completion', shots: 4 })).toThrow(/^shots: /);
+    expect(() => mbppBenchmark.prompt(problem, { mode: 'completion', shots: 4 })).toThrow(/^shots: /);
   });
 
   it('loads the sanitized set restricted to the test split, with its imports as setup', async () => {
-    const sanitized = await mbpp.problems({ sanitized: true });
+    const sanitized = await mbppBenchmark.problems({ sanitized: true });
     expect(sanitized.length).toBe(257);
     expect(sanitized.every((problem) => problem.taskId >= 11 && problem.taskId <= 510)).toBe(true);
     expect(sanitized.some((problem) => problem.setupCode.includes('import math'))).toBe(true);
     const scores = await Promise.all(
-      sanitized.map((problem) => mbpp.score(problem, problem.referenceCode, { sandbox })),
+      sanitized.map((problem) => mbppBenchmark.score(problem, problem.referenceCode, { sandbox })),
     );
     const failed = sanitized.filter((_, index) => !scores[index]?.verdicts['pass@1']).map((p) => p.id);
     console.log(`mbpp sanitized: gold ${sanitized.length - failed.length}/${sanitized.length}`);
@@ -71,7 +71,7 @@ describe('mbpp', () => {
 
   it('passes all 500 reference solutions and almost none shifted by one problem', async () => {
     const gold = await Promise.all(
-      problems.map((problem) => mbpp.score(problem, problem.referenceCode, { sandbox })),
+      problems.map((problem) => mbppBenchmark.score(problem, problem.referenceCode, { sandbox })),
     );
     const failedGold = problems.filter((_, index) => !gold[index]?.verdicts['pass@1']).map((p) => p.id);
     expect(failedGold).toEqual([]);
@@ -79,7 +79,7 @@ describe('mbpp', () => {
     const shifted = await Promise.all(
       problems.map((problem, index) => {
         const next = problems[(index + 1) % problems.length] as MbppProblem;
-        return mbpp.score(problem, next.referenceCode, { sandbox });
+        return mbppBenchmark.score(problem, next.referenceCode, { sandbox });
       }),
     );
     const shiftedPasses = shifted.filter((score) => score.verdicts['pass@1']).length;

@@ -91,7 +91,7 @@ function chatPrompt(problem: MbppProblem, shots: number): BenchPrompt {
  * prompt (tasks 2–4, each solution between `[BEGIN]` and `[DONE]`); chat models a request for the
  * function in a fence, with the tests shown. `pass@1` is one sample's verdict.
  */
-export const mbpp: BenchmarkDefinition<MbppProblem> = {
+export const mbppBenchmark: BenchmarkDefinition<MbppProblem> = {
   name: 'mbpp',
   metrics: ['pass@1'],
   defaultShots: { chat: 0, completion: 3 },

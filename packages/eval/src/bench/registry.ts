@@ -7,8 +7,8 @@ import type { BenchmarkDefinition, BenchmarkName } from './benchmark.js';
 const LOADERS: Record<BenchmarkName, () => Promise<BenchmarkDefinition>> = {
   gsm8k: async () => (await import('./gsm8k.js')).gsm8kBenchmark,
   math: async () => (await import('./math.js')).mathBenchmark,
-  humaneval: async () => (await import('./humaneval.js')).humanEval,
-  mbpp: async () => (await import('./mbpp.js')).mbpp,
+  humaneval: async () => (await import('./humaneval.js')).humanEvalBenchmark,
+  mbpp: async () => (await import('./mbpp.js')).mbppBenchmark,
 };
 
 /** The built-in definition of a benchmark. */

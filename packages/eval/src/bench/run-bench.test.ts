@@ -54,6 +54,7 @@ describe('runBench', () => {
       strict: { 'pass@1': 2 / 6 },
     });
     expect(model.calls).toHaveLength(6);
+    expect(result.summary.simulated).toBe(false);
     expect(model.calls.every((call) => call.temperature === 0 && call.seed === 0)).toBe(true);
     expect(result.table).toContain('| toy-1 | 33.3 / 66.7 | 66.7 |');
     const summary = benchSummarySchema.parse(JSON.parse(readFileSync(join(out, 'summary.json'), 'utf8')));

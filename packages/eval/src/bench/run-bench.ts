@@ -70,11 +70,11 @@ async function benchInFolder(options: ParsedRunBenchOptions): Promise<BenchResul
   const counters: BenchCounters & { failed: number; firstError?: string } = {
     calls: 0,
     cachedCalls: 0,
-    simulated: false,
     failed: 0,
   };
   const startedAt = Date.now();
   const figures: BenchSummary['benchmarks'] = {};
+  let simulated = false;
   try {
     if (ownSandbox) sandbox = await createSandbox();
     const scheduler = new Scheduler(options.concurrency);
@@ -131,6 +131,7 @@ async function benchInFolder(options: ParsedRunBenchOptions): Promise<BenchResul
         await appender.close();
       }
       const selected = problems.flatMap((problem) => records.get(problem.id) ?? []);
+      simulated ||= selected.some((record) => record.simulated === true);
       figures[name] = benchmarkFigures(selected, definition.metrics, {
         k: folder.k,
         samples: options.samples,
@@ -144,7 +145,7 @@ async function benchInFolder(options: ParsedRunBenchOptions): Promise<BenchResul
     schemaVersion: 1,
     model: folder.manifest.model,
     mode: options.mode,
-    simulated: counters.simulated || folder.previouslySimulated(),
+    simulated,
     k: folder.k,
     benchmarks: figures,
     average: averageFigures(figures, folder.k),

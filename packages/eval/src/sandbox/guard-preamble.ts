@@ -1,5 +1,5 @@
 /**
- * The Python code every sandboxed program runs behind (`python3 -I -B -X utf8 -c PREAMBLE ...`).
+ * The Python code every sandboxed program runs behind (`python3 -I -S -B -X utf8 -c LOADER ...`).
  * It reads its settings from argv, sets the resource limits (soft = hard, so the program cannot
  * raise them back), installs the guard when asked, then runs `program.py` as `__main__`.
  *
@@ -209,8 +209,22 @@ def _ts_main():
 _ts_main()
 `;
 
-/** The preamble passed to `python3 -c`; the same text for every run, so it is built once. */
+/** The preamble's source. */
 export const GUARD_PREAMBLE = `${LIMITS}${INIT}${GUARD}${MAIN}`;
+
+/**
+ * Run once per sandbox with the preamble on stdin: prints its code object, marshalled, as hex.
+ * Compiling the preamble on every run would cost a few milliseconds of CPU each time; the
+ * marshalled code only has to be loaded (marshal's format is the interpreter's own, so the same
+ * interpreter compiles it). Nothing is written to disk, so no program can tamper with it.
+ */
+export const COMPILE_PREAMBLE =
+  "import marshal, sys; sys.stdout.write(marshal.dumps(compile(sys.stdin.read(), '<sandbox-preamble>', 'exec')).hex())";
+
+/** `python3 -c PREAMBLE_LOADER <hex> <preamble arguments>`: takes the hex off argv and runs it. */
+export const PREAMBLE_LOADER =
+  'import sys as _ts_loader_sys, marshal as _ts_loader_marshal\n' +
+  'exec(_ts_loader_marshal.loads(bytes.fromhex(_ts_loader_sys.argv.pop(1))))';
 
 /** The argv that follows the preamble, in the order `_ts_main` reads it. */
 export function preambleArguments(settings: {

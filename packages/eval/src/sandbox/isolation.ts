@@ -2,6 +2,7 @@ import { execFile } from 'node:child_process';
 import { chown, mkdtemp, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { ConfigError } from '@treesynth/core';
+import { COMPILE_PREAMBLE, GUARD_PREAMBLE } from './guard-preamble.js';
 
 /** The unprivileged account programs run as when the sandbox is started by root (nobody/nogroup). */
 export const UNPRIVILEGED_ID = 65534;
@@ -45,9 +46,28 @@ const PROBE_TIMEOUT_MS = 30_000;
 const USER_NAMESPACE = ['unshare', '-rn', '--pid', '--fork', '--kill-child'];
 const ROOT_NAMESPACE = ['unshare', '--net', '--pid', '--fork', '--kill-child'];
 
-/** Finds the strongest isolation this machine allows, trying the candidates strongest first. */
-export async function probeIsolation(request: IsolationRequest): Promise<SandboxIsolation> {
+/** What a sandbox needs to start programs: the isolation and the preamble compiled for its interpreter. */
+export interface ProbedSandbox {
+  readonly isolation: SandboxIsolation;
+  /** The preamble's marshalled code object, hex (see COMPILE_PREAMBLE). */
+  readonly compiledPreamble: string;
+}
+
+/** Resolves the interpreter, compiles the preamble for it, and finds the isolation to use. */
+export async function probeSandbox(request: IsolationRequest): Promise<ProbedSandbox> {
   const python = await resolveInterpreter(request.python);
+  const compiled = await run(python, ['-I', '-S', '-c', COMPILE_PREAMBLE], {}, GUARD_PREAMBLE);
+  if (compiled.code !== 0 || !/^[0-9a-f]+$/.test(compiled.stdout)) {
+    throw new ConfigError({
+      path: 'python',
+      message: `${python} could not compile the sandbox preamble: ${lastLine(compiled.stderr) || `exit code ${compiled.code}`}`,
+    });
+  }
+  return { isolation: await probeIsolation(python, request), compiledPreamble: compiled.stdout };
+}
+
+/** Finds the strongest isolation this machine allows, trying the candidates strongest first. */
+async function probeIsolation(python: string, request: IsolationRequest): Promise<SandboxIsolation> {
   const pythonFlags = ['-I', ...(request.sitePackages ? [] : ['-S']), '-B', '-X', 'utf8'];
   const isRoot = process.getuid?.() === 0;
   const drop = isRoot && request.dropPrivileges;
@@ -143,17 +163,20 @@ function run(
   command: string,
   args: readonly string[],
   options: { cwd?: string; uid?: number; gid?: number },
+  input = '',
 ): Promise<ProbeResult> {
   return new Promise((resolve) => {
-    execFile(
+    const child = execFile(
       command,
       args,
-      { ...options, timeout: PROBE_TIMEOUT_MS, killSignal: 'SIGKILL' },
+      { ...options, timeout: PROBE_TIMEOUT_MS, killSignal: 'SIGKILL', maxBuffer: 16 * 1024 ** 2 },
       (error, stdout, stderr) => {
         const code = error === null ? 0 : typeof error.code === 'number' ? error.code : null;
         resolve({ missing: error?.code === 'ENOENT', code, stdout: String(stdout), stderr: String(stderr) });
       },
     );
+    child.stdin?.on('error', () => undefined); // the interpreter may be missing or exit early
+    child.stdin?.end(input);
   });
 }
 

@@ -62,6 +62,22 @@ describe('PythonSandbox pool and lifecycle', () => {
     expect(readdirSync(tempRoot)).toEqual([]);
   });
 
+  it('removes the run directory even when the program locked parts of it', async () => {
+    const sandbox = open({ poolSize: 1 });
+    const program = [
+      'import os',
+      "os.makedirs('a/b')",
+      "open('a/b/file.txt', 'w').write('x')",
+      "os.chmod('a/b', 0)",
+      "os.chmod('a', 0)",
+      "print(sorted(os.listdir('.')))",
+    ].join('\n');
+    const result = await sandbox.run(program);
+    expect(result.status).toBe('ok');
+    expect(result.stdout).toBe("['a', 'program.py']\n");
+    await expectContained(sandbox, tempRoot);
+  });
+
   it('kills a program when its signal aborts', async () => {
     const sandbox = open({ poolSize: 1 });
     const controller = new AbortController();
@@ -91,6 +107,11 @@ describe('PythonSandbox pool and lifecycle', () => {
   it('names the option that is invalid', () => {
     expect(() => createPythonSandbox({ poolSize: 0 })).toThrow(/^poolSize: /);
     expect(() => createPythonSandbox({ limits: { timeoutMs: -1 } })).toThrow(/^limits\.timeoutMs: /);
+  });
+
+  it('names a per-run limit that is invalid', async () => {
+    const sandbox = open();
+    await expect(sandbox.run('print(1)', { cpuSeconds: 0 })).rejects.toThrow(/^limits\.cpuSeconds: /);
   });
 
   it('records which isolation is in effect', async () => {

@@ -2,7 +2,7 @@ import { availableParallelism, tmpdir } from 'node:os';
 import { AbortedError, ConfigError } from '@treesynth/core';
 import { z } from 'zod';
 import type { CodeSandbox, ExecutionLimits, ExecutionResult, SandboxRunOptions } from './execution-result.js';
-import { probeIsolation, type SandboxIsolation } from './isolation.js';
+import { type ProbedSandbox, probeSandbox, type SandboxIsolation } from './isolation.js';
 import { type ResolvedLimits, type RunningProgram, startProgram } from './run-program.js';
 
 const limitsSchema = z.object({
@@ -27,6 +27,16 @@ const limitsSchema = z.object({
   /** RLIMIT_NPROC, applied where processes are counted per run (see docs/sandbox.md). */
   maxProcesses: z.number().int().positive().default(64),
 });
+
+/** The per-run limits `run(program, limits)` accepts (the `ExecutionLimits` interface). */
+const runLimitsSchema = z
+  .object({
+    timeoutMs: z.number().int().positive().optional(),
+    cpuSeconds: z.number().positive().optional(),
+    memoryBytes: z.number().int().positive().optional(),
+    maxOutputBytes: z.number().int().positive().optional(),
+  })
+  .strict();
 
 export const pythonSandboxOptionsSchema = z
   .object({
@@ -59,29 +69,26 @@ export class PythonSandbox implements CodeSandbox {
   readonly poolSize: number;
   private readonly options: z.output<typeof pythonSandboxOptionsSchema>;
   private readonly tempRoot: string;
-  private isolationPromise: Promise<SandboxIsolation> | undefined;
+  private probe: Promise<ProbedSandbox> | undefined;
   private active = 0;
   private readonly waiting: Array<{ start: () => void; fail: (error: Error) => void }> = [];
   private readonly running = new Set<RunningProgram>();
   private closed = false;
 
   constructor(options: PythonSandboxOptions = {}) {
-    const parsed = pythonSandboxOptionsSchema.safeParse(options);
-    if (!parsed.success) {
-      const issue = parsed.error.issues[0];
-      throw new ConfigError({
-        path: issue?.path.join('.') || 'options',
-        message: issue?.message ?? 'invalid',
-      });
-    }
-    this.options = parsed.data;
-    this.poolSize = parsed.data.poolSize ?? Math.max(1, availableParallelism());
-    this.tempRoot = parsed.data.tempDir ?? tmpdir();
+    const parsed = parseOrThrow(pythonSandboxOptionsSchema, options, '');
+    this.options = parsed;
+    this.poolSize = parsed.poolSize ?? Math.max(1, availableParallelism());
+    this.tempRoot = parsed.tempDir ?? tmpdir();
   }
 
   /** The isolation in effect (probed on first use, once); rejects when the interpreter is missing. */
-  isolation(): Promise<SandboxIsolation> {
-    this.isolationPromise ??= probeIsolation({
+  async isolation(): Promise<SandboxIsolation> {
+    return (await this.probed()).isolation;
+  }
+
+  private probed(): Promise<ProbedSandbox> {
+    this.probe ??= probeSandbox({
       python: this.options.python,
       namespaces: this.options.namespaces,
       dropPrivileges: this.options.dropPrivileges,
@@ -89,7 +96,7 @@ export class PythonSandbox implements CodeSandbox {
       sitePackages: this.options.sitePackages,
       tempRoot: this.tempRoot,
     });
-    return this.isolationPromise;
+    return this.probe;
   }
 
   async run(
@@ -98,11 +105,13 @@ export class PythonSandbox implements CodeSandbox {
     options: SandboxRunOptions = {},
   ): Promise<ExecutionResult> {
     if (this.closed) throw new AbortedError('the sandbox is closed');
-    const isolation = await this.isolation();
+    parseOrThrow(runLimitsSchema, limits, 'limits.');
+    const probed = await this.probed();
     await this.acquire(options.signal);
     try {
       if (this.closed) throw new AbortedError('the sandbox is closed');
-      const running = startProgram(program, isolation, this.resolve(limits, isolation), this.tempRoot);
+      const limitsForRun = this.resolve(limits, probed.isolation);
+      const running = startProgram(program, probed, limitsForRun, this.tempRoot);
       this.running.add(running);
       const onAbort = () => running.kill();
       options.signal?.addEventListener('abort', onAbort, { once: true });
@@ -175,6 +184,16 @@ export class PythonSandbox implements CodeSandbox {
     this.active -= 1;
     this.waiting.shift()?.start();
   }
+}
+
+function parseOrThrow<T extends z.ZodType>(schema: T, value: unknown, prefix: string): z.output<T> {
+  const parsed = schema.safeParse(value);
+  if (parsed.success) return parsed.data;
+  const issue = parsed.error.issues[0];
+  throw new ConfigError({
+    path: `${prefix}${issue?.path.join('.') ?? ''}` || 'options',
+    message: issue?.message ?? 'invalid',
+  });
 }
 
 /** A Python sandbox with the given options (validated; errors name the option). */

@@ -3,8 +3,8 @@ import { chmod, chown, mkdtemp, readdir, rm, writeFile } from 'node:fs/promises'
 import { constants } from 'node:os';
 import { join } from 'node:path';
 import type { ExecutionResult } from './execution-result.js';
-import { GUARD_PREAMBLE, preambleArguments } from './guard-preamble.js';
-import type { SandboxIsolation } from './isolation.js';
+import { PREAMBLE_LOADER, preambleArguments } from './guard-preamble.js';
+import type { ProbedSandbox } from './isolation.js';
 
 /** Every limit resolved to a number (0 = unset for the file and process limits). */
 export interface ResolvedLimits {
@@ -30,10 +30,11 @@ export interface RunningProgram {
 /** Runs one program in its own directory and process group; the directory is removed afterwards. */
 export function startProgram(
   program: string,
-  isolation: SandboxIsolation,
+  probed: ProbedSandbox,
   limits: ResolvedLimits,
   tempRoot: string,
 ): RunningProgram {
+  const { isolation } = probed;
   let child: ChildProcess | undefined;
   let killRequested = false;
   const kill = () => {
@@ -50,7 +51,7 @@ export function startProgram(
         await chown(programPath, isolation.uid, isolation.gid);
       }
       const started = performance.now();
-      child = spawnProgram(programPath, directory, isolation, limits);
+      child = spawnProgram(programPath, directory, probed, limits);
       if (killRequested) killGroup(child);
       const outcome = await collect(child, limits);
       return {
@@ -68,7 +69,7 @@ export function startProgram(
 function spawnProgram(
   programPath: string,
   directory: string,
-  isolation: SandboxIsolation,
+  { isolation, compiledPreamble }: ProbedSandbox,
   limits: ResolvedLimits,
 ): ChildProcess {
   const [command = isolation.python, ...args] = [
@@ -76,7 +77,8 @@ function spawnProgram(
     isolation.python,
     ...isolation.pythonFlags,
     '-c',
-    GUARD_PREAMBLE,
+    PREAMBLE_LOADER,
+    compiledPreamble,
     ...preambleArguments({
       programPath,
       directory,

@@ -9,7 +9,7 @@ const FUNCTION = String.raw`[A-Za-z](?:\^\{-1\})?\([A-Za-z]\)`;
 const VARIABLE_PREFIX = new RegExp(
   String.raw`^(?:${VARIABLE}|${FUNCTION}|\(${VARIABLE}(?:,${VARIABLE})+\))\s*(?:=|\\in(?![A-Za-z]))\s*(?=\S)`,
 );
-const ASSIGNMENT = new RegExp(String.raw`^(${VARIABLE})=(.+)$`);
+const ASSIGNMENT = new RegExp(`^(${VARIABLE})=(.+)$`);
 
 /** `x=5` → `5`, `(x,y)=(3,4)` → `(3,4)`, `x\in[1,4]` → `[1,4]`; anything else unchanged. */
 export function stripVariablePrefix(text: string): string {

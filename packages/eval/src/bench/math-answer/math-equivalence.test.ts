@@ -36,3 +36,50 @@ describe('mathAnswersEquivalent on the hand-written suite', () => {
     }
   });
 });
+
+describe('mathAnswersEquivalent: deliberate choices (docs/scoring.md)', () => {
+  it.each([
+    ['25\\%', '25', true],
+    ['25\\%', '0.25', false],
+    ['30^\\circ', '30', true],
+    ['30^\\circ', '\\frac{\\pi}{6}', false],
+    ['12\\text{ inches}', '1', false],
+    ['2\\frac12', '2.5', true],
+    ['2\\frac12', '1', false],
+    ['1011_2', '11', true],
+  ] as const)('%s vs %s → %s', (a, b, expected) => {
+    expect(mathAnswersEquivalent(a, b)).toBe(expected);
+    expect(mathAnswersEquivalent(b, a)).toBe(expected);
+  });
+});
+
+describe('mathAnswersEquivalent options', () => {
+  it('skips the CAS with symbolic: false', () => {
+    expect(mathAnswersEquivalent('2\\sqrt{2}', '\\sqrt{8}')).toBe(true);
+    expect(mathAnswersEquivalent('2\\sqrt{2}', '\\sqrt{8}', { symbolic: false })).toBe(false);
+    expect(mathAnswersEquivalent('0.5', '\\frac12', { symbolic: false })).toBe(true);
+  });
+
+  it('does not send answers longer than maxLength to the CAS', () => {
+    const long = `${'1+'.repeat(40)}x`;
+    const same = `x+${'1+'.repeat(39)}1`;
+    expect(mathAnswersEquivalent(long, same)).toBe(true);
+    expect(mathAnswersEquivalent(long, same, { maxLength: 50 })).toBe(false);
+  });
+
+  it('gives up (not equivalent) when the CAS runs past the time limit', () => {
+    expect(mathAnswersEquivalent('\\sum_{k=1}^{100000000} k', '5000000050000000', { timeLimitMs: 20 })).toBe(
+      false,
+    );
+  });
+
+  it('applies the tolerances it is given', () => {
+    expect(mathAnswersEquivalent('3.14', '\\pi')).toBe(false);
+    expect(mathAnswersEquivalent('3.14', '\\pi', { relativeTolerance: 1e-3 })).toBe(true);
+  });
+
+  it('names the option that is wrong', () => {
+    expect(() => mathAnswersEquivalent('1', '1', { timeLimitMs: -5 })).toThrow(/^timeLimitMs: /);
+    expect(() => mathAnswersEquivalent('1', '1', { relativeTolerance: 2 })).toThrow(/^relativeTolerance: /);
+  });
+});
