@@ -1,15 +1,18 @@
 /**
  * Curation pipeline benchmark: prints, asserts nothing.
  *
- * One `treesynth run` with curation on (dedup, decontaminate, answer, self-consistency verify) against
- * `treesynth sim` in its own process, both real child processes over loopback, as a user runs them.
- * Prints rows in and rows out per step and its wall seconds, beside the synthesis of the same run (the
- * baseline: each step's time as a ratio to it), then the export of the curated rows, with the load
- * average at each figure. The simulator's answers and accuracy are placeholders, so the rows kept say
- * nothing about quality; the point is where the time goes.
+ * 1. Starts `treesynth sim` in its own process (defaults: answerAccuracy 0.7, no latency).
+ * 2. `treesynth run --task gsm8k --max-samples N` (the baseline: leaf synthesis of the same rows).
+ * 3. `treesynth curate --dedup --decontaminate --answer --verify V --judge` on that run folder.
+ * 4. The same curate command again (everything logged: nothing is redone).
+ * Prints rows in and out, removals, paid calls and seconds per step from curation.json, each step's
+ * time as a ratio to the run's wall time, and the load average beside each figure.
  *
  * Usage: node --conditions=@treesynth/source --import tsx benchmarks/curate/pipeline.ts
- *   [--samples 10000] [--depth 4] [--votes 3] [--concurrency 64] [--latency-ms 0] [--keep]
+ *          [--samples 10000] [--verify 5] [--concurrency 32]
+ *
+ * The rows and answers are simulator placeholders: the figures show the pipeline's throughput and
+ * bookkeeping, not the quality of any model. On a shared machine the wall time grows with the load.
  */
 import { spawn } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
@@ -20,108 +23,80 @@ import { parseArgs } from 'node:util';
 import { startSimulatorProcess } from '../simulator-process.js';
 
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
-const { values: flags } = parseArgs({
+const { values } = parseArgs({
   options: {
     samples: { type: 'string', default: '10000' },
-    depth: { type: 'string', default: '4' },
-    votes: { type: 'string', default: '3' },
-    concurrency: { type: 'string', default: '64' },
-    'latency-ms': { type: 'string', default: '0' },
-    keep: { type: 'boolean', default: false },
+    verify: { type: 'string', default: '5' },
+    concurrency: { type: 'string', default: '32' },
   },
 });
 
 const load = () =>
   loadavg()
-    .map((value) => value.toFixed(1))
+    .map((value) => value.toFixed(2))
     .join(' ');
 
-/** The CLI as a child process; resolves with its stdout, rejects on a non-zero exit. */
-function cli(args: string[]): Promise<{ stdout: string; seconds: number }> {
+/** Run the CLI from source; its wall time in seconds. */
+function cli(args: string[]): Promise<number> {
   const started = performance.now();
   const child = spawn(
     process.execPath,
     ['--conditions=@treesynth/source', '--import', 'tsx', join(ROOT, 'apps/cli/src/main.ts'), ...args],
-    { cwd: ROOT, stdio: ['ignore', 'pipe', 'inherit'], env: { ...process.env, OPENAI_API_KEY: '' } },
+    { cwd: ROOT, stdio: ['ignore', 'ignore', 'inherit'], env: { ...process.env, OPENAI_API_KEY: '' } },
   );
-  let stdout = '';
-  child.stdout.on('data', (chunk: Buffer) => {
-    stdout += chunk.toString();
-  });
-  return new Promise((resolvePromise, reject) => {
+  return new Promise((resolvePromise, reject) =>
     child.once('exit', (code) =>
       code === 0
-        ? resolvePromise({ stdout, seconds: (performance.now() - started) / 1000 })
+        ? resolvePromise((performance.now() - started) / 1000)
         : reject(new Error(`treesynth ${args[0]} exited with ${code}`)),
-    );
-  });
+    ),
+  );
 }
 
-const work = mkdtempSync(join(tmpdir(), 'treesynth-bench-curate-'));
-const out = join(work, 'run');
-const simulator = await startSimulatorProcess({ seed: 1, latencyMs: Number(flags['latency-ms']) });
-try {
-  console.log(
-    `curation pipeline: ${flags.samples} samples (gsm8k, depth ${flags.depth}), ${flags.votes} votes, ` +
-      `curation concurrency ${flags.concurrency}, simulator latency ${flags['latency-ms']} ms; ${cpus().length} CPUs; load before ${load()}`,
-  );
-  const run = await cli([
-    'run',
-    ...['--task', 'gsm8k', '--model', 'sim', '--base-url', `${simulator.url}`],
-    ...['--depth', flags.depth, '--max-samples', flags.samples, '--seed', '1', '--concurrency', '32'],
-    ...['--dedup', '--decontaminate', '--answer', '--verify', flags.votes],
-    ...['--curate-concurrency', flags.concurrency, '--quiet', '--json', '--out', out],
-  ]);
-  const afterRun = load();
-  const summary = JSON.parse(run.stdout) as {
-    samples: number;
-    elapsedMs?: number;
-    curation: {
-      steps: { step: string; rowsIn: number; rowsOut: number; calls?: number; seconds?: number }[];
-    };
-  };
-  const curation = summary.curation.steps;
-  const curationSeconds = curation.reduce((sum, step) => sum + (step.seconds ?? 0), 0);
-  const synthesis =
-    summary.elapsedMs !== undefined ? summary.elapsedMs / 1000 : run.seconds - curationSeconds;
-  const exported = await cli(['export', out, '--format', 'openai', '--json']);
-  const exportLoad = load();
-  const rows = JSON.parse(exported.stdout).splits.reduce(
-    (sum: number, split: { rows: number }) => sum + split.rows,
-    0,
-  );
+interface StepFigures {
+  step: string;
+  rowsIn: number;
+  rowsOut: number;
+  removed?: Record<string, number>;
+  calls?: number;
+  seconds?: number;
+}
 
-  const line = (name: string, rowsIn: string, rowsOut: string, calls: string, seconds: number, at: string) =>
+const work = mkdtempSync(join(tmpdir(), 'treesynth-curate-bench-'));
+const out = join(work, 'run');
+const simulator = await startSimulatorProcess({ seed: 0, latencyMs: 0 });
+try {
+  const url = `${simulator.url.replace(/\/v1$/, '')}/v1`;
+  console.log(`cores ${cpus().length}; load before ${load()}`);
+  const runSeconds = await cli([
+    ...['run', '--task', 'gsm8k', '--model', 'sim', '--base-url', url, '--quiet'],
+    ...['--max-samples', values.samples, '--concurrency', values.concurrency, '--out', out],
+  ]);
+  console.log(`run (baseline): ${values.samples} samples in ${runSeconds.toFixed(1)} s  [load ${load()}]`);
+  const curate = [
+    ...['curate', out, '--dedup', '--decontaminate', '--answer', '--verify', values.verify, '--judge'],
+    ...['--curate-concurrency', values.concurrency],
+  ];
+  const curateSeconds = await cli(curate);
+  const summary = JSON.parse(readFileSync(join(out, 'curation.json'), 'utf8')) as { steps: StepFigures[] };
+  console.log(`curation: ${curateSeconds.toFixed(1)} s wall  [load ${load()}]`);
+  console.log(
+    'step           rows in  rows out  removed                          paid calls  seconds  × run',
+  );
+  for (const step of summary.steps) {
+    const removed = Object.entries(step.removed ?? {})
+      .map(([reason, count]) => `${reason} ${count}`)
+      .join(', ');
+    const seconds = step.seconds ?? 0;
     console.log(
-      `${name.padEnd(14)} ${rowsIn.padStart(7)} ${rowsOut.padStart(8)} ${calls.padStart(7)} ${seconds.toFixed(2).padStart(9)} ${(seconds / synthesis).toFixed(2).padStart(9)}x  ${at}`,
+      `${step.step.padEnd(14)} ${String(step.rowsIn).padStart(7)}  ${String(step.rowsOut).padStart(8)}  ${removed.padEnd(32)} ${String(step.calls ?? 0).padStart(10)}  ${seconds.toFixed(2).padStart(7)}  ${(seconds / runSeconds).toFixed(2)}`,
     );
+  }
+  const again = await cli(curate);
   console.log(
-    `${'step'.padEnd(14)} ${'rows in'.padStart(7)} ${'rows out'.padStart(8)} ${'calls'.padStart(7)} ${'seconds'.padStart(9)} ${'vs synth'.padStart(10)}  load (1/5/15 min)`,
-  );
-  line('synthesis', '-', String(summary.samples), '-', synthesis, afterRun);
-  for (const step of curation)
-    line(
-      step.step,
-      String(step.rowsIn),
-      String(step.rowsOut),
-      String(step.calls ?? 0),
-      step.seconds ?? 0,
-      afterRun,
-    );
-  line(
-    'export',
-    String(curation.at(-1)?.rowsOut ?? summary.samples),
-    String(rows),
-    '0',
-    exported.seconds,
-    exportLoad,
-  );
-  console.log(
-    `whole run command ${run.seconds.toFixed(1)} s (curation ${curationSeconds.toFixed(1)} s = ${(curationSeconds / synthesis).toFixed(2)}x synthesis); ` +
-      `curation.json: ${readFileSync(join(out, 'curation.json'), 'utf8').length} bytes`,
+    `the same curation again (nothing redone): ${again.toFixed(1)} s, ${(again / curateSeconds).toFixed(3)} × the first  [load ${load()}]`,
   );
 } finally {
   await simulator.close();
-  if (!flags.keep) rmSync(work, { recursive: true, force: true });
-  else console.log(`kept ${out}`);
+  rmSync(work, { recursive: true, force: true });
 }
