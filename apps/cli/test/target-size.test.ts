@@ -70,6 +70,7 @@ describe('extending a run and --target-rows', () => {
 
   it('--target-rows tops the run up until curation leaves exactly N rows', async () => {
     const out = join(work, 'target');
+    const start = records.length;
     const result = await runCli([
       ...base(),
       '--max-samples',
@@ -99,6 +100,10 @@ describe('extending a run and --target-rows', () => {
     expect(ids).toEqual([...ids].sort(compareSampleIds));
     const summary = JSON.parse(readFileSync(join(out, 'curation.json'), 'utf8'));
     expect(summary.steps.at(-1).rowsOut).toBe(40);
+    // Each row answered once and voted on three times over all the rounds: no curation call paid twice.
+    const answers = records.slice(start).filter((r) => r.stage === 'answer' && r.repairs === 0);
+    expect(answers.length).toBe(samples.length * 4);
+    expect(new Set(answers.map((r) => r.requestKey)).size).toBe(answers.length);
 
     // The same command again: nothing more to do, nothing paid.
     const mark = records.length;
