@@ -123,6 +123,17 @@ describe('extending a run and --target-rows', () => {
     expect(readRows(out, 'curated.jsonl')).toEqual(curated);
   });
 
+  it('a bad --target-rows or --max-budget-factor is one line before anything is made', async () => {
+    const out = join(work, 'bad');
+    const args = [...base(), '--max-samples', '30', '--out', out, ...curation];
+    expectOneLineError(await runCli([...args, '--target-rows', '0']), /--target-rows: .*>= 1/);
+    expectOneLineError(
+      await runCli([...args, '--target-rows', '30', '--max-budget-factor', '0.5']),
+      /--max-budget-factor: .*>=1/,
+    );
+    expect(existsSync(out)).toBe(false);
+  });
+
   it('stops at the budget cap with exit 1 and says so', async () => {
     const out = join(work, 'capped');
     const args = [...base(), '--max-samples', '30', '--out', out, ...curation];

@@ -1,7 +1,7 @@
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { ConfigError, readRunManifest } from '@treesynth/core';
-import { readJsonFile } from '@treesynth/core/internal';
+import { parseOptions, readJsonFile } from '@treesynth/core/internal';
 import {
   answerSettingsSchema,
   type CurateResult,
@@ -117,11 +117,6 @@ export function curationSettings(folder: string, values: ParsedValues): Curation
   return mergeCurationConfig(stored, fromFile, curationFlags(values));
 }
 
-/** Whether the run's flags, config file or last curation ask for any curation step. */
-export function wantsCuration(folder: string, values: ParsedValues): boolean {
-  return hasCurationSteps(curationSettings(folder, values));
-}
-
 /**
  * Curation after a finished run (with `targetRows`, top-ups through `extend`, a resume of the run
  * with a larger budget that returns its status): its result, or undefined when nothing was asked for.
@@ -143,6 +138,12 @@ export function storedBudget(folder: string): number | undefined {
 
 /** `run`'s curation: none, a curation, or curations with top-ups until `targetRows` rows are left. */
 export function runCuration(values: ParsedValues): CurateStep {
+  // The flags are checked now, before the run: a bad one is an error before anything is paid for.
+  parseOptions(
+    curationConfigSchema,
+    curationFlags(values),
+    (path) => CURATION_FLAG_PATHS[`curation.${path}`] ?? path,
+  );
   return async (folder, signal, extend) => {
     const settings = curationSettings(folder, values);
     if (!hasCurationSteps(settings)) return undefined;
