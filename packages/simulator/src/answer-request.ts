@@ -1,5 +1,7 @@
 import {
+  type BaselineRequest,
   PromptFormatError,
+  readBaselineRequest,
   readSchemaHint,
   readStageRequest,
   type StageName,
@@ -8,6 +10,7 @@ import {
 } from '@treesynth/core';
 import { createRandom, estimateTokens, hash32, stableStringify } from '@treesynth/core/internal';
 import { answerBenchmarkPrompt, type BenchAnswerOptions } from './answer-benchmark.js';
+import { answerBaseline } from './baseline-answers.js';
 import { answerCuration, type CurationAnswerOptions, judgeCuration } from './curation-answers.js';
 import { chooseRouteOption } from './route-answer.js';
 import { type ContentFaultKind, corruptContent } from './simulator-faults.js';
@@ -15,10 +18,10 @@ import { chooseCriterion, completeValues, writeSamples } from './stage-answers.j
 import { worldForTask } from './world-for-task.js';
 
 /**
- * What a request asked for: a stage, recognised by its structured-output schema name; a shipped
- * benchmark problem, recognised by its text; or anything else.
+ * What a request asked for: a stage, recognised by its structured-output schema name; a baseline's
+ * request (docs/baselines.md); a shipped benchmark problem, recognised by its text; or anything else.
  */
-export type SimulatorStage = StageName | 'benchmark' | 'other';
+export type SimulatorStage = StageName | BaselineRequest['kind'] | 'benchmark' | 'other';
 
 export interface AnswerOptions extends BenchAnswerOptions, CurationAnswerOptions {
   /** Seed of the latent worlds. Default 0. */
@@ -122,20 +125,28 @@ export function answerChatRequest(
   const random = createRandom(hash32(key));
   const schema = readSchema(request.response_format, messages);
   let stageRequest: StageRequest | undefined;
+  let baselineRequest: BaselineRequest | undefined;
   try {
     stageRequest = schema && readStageRequest(messages, schema.name);
+    baselineRequest = schema && !stageRequest ? readBaselineRequest(messages, schema.name) : undefined;
   } catch (error) {
     if (PromptFormatError.isInstance(error)) return invalidRequest(error.message);
     throw error;
   }
   const lastUser = messages.filter((message) => message.role === 'user').at(-1)?.content ?? '';
-  const benchmark = stageRequest ? undefined : answerBenchmarkPrompt(lastUser, 'chat', request, options);
-  const stage = stageRequest?.stage ?? (benchmark === undefined ? 'other' : 'benchmark');
+  const structured = stageRequest ?? baselineRequest;
+  const benchmark = structured ? undefined : answerBenchmarkPrompt(lastUser, 'chat', request, options);
+  const stage =
+    stageRequest?.stage ?? baselineRequest?.kind ?? (benchmark === undefined ? 'other' : 'benchmark');
   const content = stageRequest
     ? JSON.stringify(answerStage(stageRequest, messages, schema?.schema, random, options, request.seed))
-    : (benchmark ?? PLAIN_REPLY);
+    : baselineRequest
+      ? JSON.stringify(
+          answerBaseline(baselineRequest, worldForTask(baselineRequest.task, options.seed ?? 0), random),
+        )
+      : (benchmark ?? PLAIN_REPLY);
   const answer = completion(key, model, messages, content);
-  if (fault && (stageRequest !== undefined || fault.kind === 'truncated')) {
+  if (fault && (structured !== undefined || fault.kind === 'truncated')) {
     return {
       status: 200,
       stage,

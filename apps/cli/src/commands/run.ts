@@ -1,15 +1,17 @@
+import { baselineGenerators } from '@treesynth/baselines';
 import {
   createProgressReporter,
   formatRunSummary,
+  methodConfigSchema,
   type RunSummary,
   type RunSummaryExtras,
 } from '@treesynth/core';
 import { type RunOnEndpointOptions, runOnEndpoint } from '@treesynth/providers';
-import { defineCommand, type ParsedValues } from '../command.js';
+import { defineCommand, type OptionSpec, type ParsedValues } from '../command.js';
 import { EXIT } from '../exit-codes.js';
 import { interruptSignal } from '../interrupt.js';
 import { flagNamer } from '../option-flags.js';
-import { flagValues } from '../schema-options.js';
+import { flagValues, schemaOption } from '../schema-options.js';
 import {
   CURATION_OPTIONS,
   type CurateStep,
@@ -20,6 +22,22 @@ import {
   storedBudget,
 } from './curate.js';
 import { JOB_OPTIONS } from './job-options.js';
+
+const [, , EVOL, PERSONA] = methodConfigSchema.options;
+
+/** `run`'s options: the job's, and the method that makes the dataset (docs/baselines.md). */
+const RUN_OPTIONS = {
+  ...JOB_OPTIONS,
+  method: {
+    type: 'string',
+    value: '<name>',
+    option: 'config.method.name',
+    description: 'treesynth (default), or a baseline: temperature, evol, persona (docs/baselines.md)',
+  },
+  seeds: schemaOption(EVOL.shape.seeds, { value: '<file>', option: 'config.method.seeds' }),
+  'seed-field': schemaOption(EVOL.shape.seedField, { value: '<name>', option: 'config.method.seedField' }),
+  personas: schemaOption(PERSONA.shape.personas, { value: '<file>', option: 'config.method.personas' }),
+} satisfies Record<string, OptionSpec>;
 
 /** core's run summary, continued by the CLI's command. */
 export function formatSummary(dir: string, summary: RunSummary, extras: RunSummaryExtras = {}): string {
@@ -44,7 +62,7 @@ export async function executeJob(
   try {
     const { dir, summary, ...extras } = await runOnEndpoint({
       ...options,
-      optionName: flagNamer({ options: JOB_OPTIONS }),
+      optionName: flagNamer({ options: RUN_OPTIONS }),
       signal: interrupt.signal,
       logger: reporter.logger,
       onProgress: reporter.update,
@@ -57,7 +75,7 @@ export async function executeJob(
         ...options,
         resume: true,
         config: { ...options.config, maxSamples },
-        optionName: flagNamer({ options: JOB_OPTIONS }),
+        optionName: flagNamer({ options: RUN_OPTIONS }),
         signal: interrupt.signal,
       });
       return extended.summary.status;
@@ -92,7 +110,7 @@ export async function executeJob(
 
 /** `run` and `tree`: the flags as `runOnEndpoint`'s options. */
 export function runFlags(values: ParsedValues, treeOnly: boolean): Promise<number> {
-  const options = flagValues<RunOnEndpointOptions>(values, JOB_OPTIONS);
+  const options = flagValues<RunOnEndpointOptions>(values, RUN_OPTIONS);
   // A run topped up for --target-rows has a larger budget than the command that started it gave.
   const budget = options.resume && options.out ? storedBudget(options.out) : undefined;
   const given = options.config?.maxSamples;
@@ -101,7 +119,7 @@ export function runFlags(values: ParsedValues, treeOnly: boolean): Promise<numbe
       ? { ...options.config, maxSamples: budget }
       : options.config;
   return executeJob(
-    { ...options, config, treeOnly, cache: values['no-cache'] !== true },
+    { ...options, config, treeOnly, cache: values['no-cache'] !== true, generators: baselineGenerators },
     { json: values.json === true, quiet: values.quiet === true },
     runCuration(values),
   );
@@ -111,7 +129,7 @@ export const runCommand = defineCommand({
   name: 'run',
   summary: 'Build the partition tree for a task and synthesize samples in every leaf.',
   usage: 'treesynth run --task <name|file> --model <id> [options]',
-  options: { ...JOB_OPTIONS, ...CURATION_OPTIONS },
+  options: { ...RUN_OPTIONS, ...CURATION_OPTIONS },
   notes: [
     'The key is read from OPENAI_API_KEY (never written anywhere); loopback endpoints need none.',
     'Everything goes to the run folder: run.json, tree.json, samples.jsonl, events.jsonl, usage.json, cache/.',
@@ -127,6 +145,7 @@ export const runCommand = defineCommand({
     'treesynth run --task generic --description "customer-support emails about billing" --model llama3 --base-url http://localhost:11434/v1',
     'treesynth run --resume --out runs/gsm8k',
     'treesynth run --task gsm8k --model gpt-4o-mini --max-samples 1000 --answer --verify 5 --out runs/gsm8k',
+    'treesynth run --task gsm8k --method evol --seeds ../shared/data/gsm8k/train.jsonl --max-samples 7473 --model gpt-4o-mini --out runs/gsm8k-evol',
   ],
   run: (values) => runFlags(values, false),
 });

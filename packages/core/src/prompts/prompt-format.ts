@@ -43,6 +43,9 @@ import { PROMPT_SECTIONS, parsePromptSections, parseSubspace, STAGE_SCHEMA_NAMES
  *   judge:          # Criteria            one `- name: description` line per rubric criterion, # Request,
  *                   # Sample              the sample with its answer fields as one JSON object (last)
  *
+ * The baselines' requests (`treesynth_evolve`, `treesynth_persona`) follow the same layout and are
+ * read by `readBaselineRequest` (baseline-prompts.ts).
+ *
  * Everything up to the Subspace section is the same for every request of a task (`staticPrefixLength`),
  * so endpoints with prefix caching reuse it. The builders are in `stage-prompts.ts`.
  */
@@ -238,7 +241,7 @@ export function schemaHint(name: string, schema: unknown): string {
 }
 
 /** The text without a schema hint appended to it (as `\n\n` + hint). */
-function withoutSchemaHint(text: string): string {
+export function withoutSchemaHint(text: string): string {
   const start = text.lastIndexOf(`\n\n${HINT_LEAD} ("`);
   return start >= 0 && readSchemaHint(text.slice(start)) ? text.slice(0, start) : text;
 }

@@ -7,6 +7,7 @@ import {
   parseEngineConfig,
   parseEngineConfigFile,
 } from '../config/engine-config.js';
+import { methodOf } from '../config/method-config.js';
 import { type OptionNamer, optionName } from '../config/option-name.js';
 import { parseOptions } from '../config/parse-options.js';
 import { readJsonFile } from '../config/read-json-file.js';
@@ -22,6 +23,7 @@ import { type TaskDefinition, taskDefinitionSchema } from '../tasks/task-definit
 import { sha256, stableStringify } from '../util/hash.js';
 import { redactUrl } from '../util/redact.js';
 import { checkResume, fingerprintParts } from './resume-check.js';
+import { mergeMethodLayers, pickGenerator, type RunGenerators } from './run-method.js';
 import {
   loadStageModules,
   type StageModules,
@@ -69,6 +71,11 @@ export const openRunOptionsSchema = z
       (value) => typeof value === 'function' || isChatModel(value),
       'expected a ChatModel or a function returning one',
     ),
+    /**
+     * Generators of the methods other than TreeSynth, by method name (`@treesynth/baselines`'
+     * `baselineGenerators`); the config's `method` picks one.
+     */
+    generators: z.custom<RunGenerators>((value) => typeof value === 'object' && value !== null).optional(),
     /** Where the model is served, recorded in run.json (credentials removed). */
     baseURL: z.string().optional(),
     /** Build the tree only (stage one): recorded as the `tree` command. */
@@ -110,11 +117,13 @@ function parseOpenRunOptions(input: OpenRunOptions) {
 function mergeConfig(
   base: EngineConfigInput,
   options: { configFile?: string; config?: EngineConfigInput },
+  name: OptionNamer = optionName,
 ): { config: EngineConfig; stageModules?: StageModules } {
   // `curation` is curation's to read (@treesynth/curate); the engine ignores it.
   const {
     stages,
     curation: _curation,
+    experiment: _experiment,
     ...fromFile
   } = options.configFile
     ? parseEngineConfigFile(readJsonFile(options.configFile, 'config file'), options.configFile)
@@ -127,7 +136,9 @@ function mergeConfig(
     ...given,
     tree: { ...base.tree, ...fromFile.tree, ...given.tree },
     synthesis: { ...base.synthesis, ...fromFile.synthesis, ...given.synthesis },
+    method: mergeMethodLayers([base.method, fromFile.method, given.method], name),
   };
+  if (merged.method === undefined) delete merged.method;
   return { config: parseEngineConfig(merged, options.configFile ?? 'config'), stageModules };
 }
 
@@ -160,8 +171,12 @@ export async function openRun(input: OpenRunOptions): Promise<OpenedRun> {
         path: name('task'),
         message: `which task? give a built-in name (gsm8k, math, code, tom), generic with ${name('description')}, or a task JSON file`,
       });
-    const { config, stageModules: fromConfig } = mergeConfig(manifest?.config ?? {}, options);
-    const dir = options.out ?? join('runs', `${task.name}-seed${config.seed}`);
+    const { config, stageModules: fromConfig } = mergeConfig(manifest?.config ?? {}, options, name);
+    const method = methodOf(config).name;
+    const generator = await pickGenerator({ task, config }, options, name);
+    const dir =
+      options.out ??
+      join('runs', `${task.name}-${method === 'treesynth' ? '' : `${method}-`}seed${config.seed}`);
     checkOutputPath(dir, { flag: name('out'), kind: 'folder' });
     const stored = existing ? storedStages(existing.manifest.extra, existing.file('manifest')) : undefined;
     const stageModules = fromConfig ?? stored?.stages ?? {};
@@ -178,6 +193,8 @@ export async function openRun(input: OpenRunOptions): Promise<OpenedRun> {
       command: options.treeOnly ? 'tree' : 'run',
       stages: stageModules,
       stageFingerprints: custom.fingerprint,
+      // The method's details: its generator adds to them (docs/baselines.md, provenance).
+      method: { name: method },
     };
     let store: RunStore;
     if (existing && manifest) {
@@ -209,6 +226,7 @@ export async function openRun(input: OpenRunOptions): Promise<OpenedRun> {
       config,
       model,
       stages: custom.stages,
+      generator,
       resumed: existing !== undefined,
       options,
     });
@@ -225,11 +243,12 @@ function openedRun(
     config: EngineConfig;
     model: ChatModel;
     stages: Partial<Stages>;
+    generator?: RunGenerators[string];
     resumed: boolean;
     options: { treeOnly: boolean; signal?: AbortSignal; logger?: Logger };
   },
 ): OpenedRun {
-  const { task, config, model, stages, resumed, options } = opened;
+  const { task, config, model, stages, generator, resumed, options } = opened;
   return {
     store,
     task,
@@ -238,6 +257,15 @@ function openedRun(
     resumed,
     async run(overrides = {}) {
       try {
+        if (generator)
+          return await generator.generate({
+            task,
+            model: overrides.model ?? model,
+            config,
+            store,
+            signal: options.signal,
+            logger: options.logger,
+          });
         return await runTreeSynth({
           stages,
           task,
