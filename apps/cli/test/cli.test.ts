@@ -64,12 +64,41 @@ describe('treesynth demo', () => {
     }
     const manifest = JSON.parse(readFileSync(join(out, 'run.json'), 'utf8'));
     expect(manifest.simulated).toBe(true);
-    expect(JSON.parse(readFileSync(join(out, 'usage.json'), 'utf8')).total.calls).toBeGreaterThan(0);
-    // Human output says it is simulated.
+    const paidBefore = JSON.parse(readFileSync(join(out, 'usage.json'), 'utf8')).total.calls;
+    expect(paidBefore).toBeGreaterThan(0);
+    // Then curated (dedup, decontaminate, answer, verify) and exported in openai format.
+    expect(summary.curation.steps.map((step: { step: string }) => step.step)).toEqual([
+      'dedup',
+      'decontaminate',
+      'answer',
+      'verify',
+    ]);
+    const curated = readFileSync(join(out, 'curated.jsonl'), 'utf8').split('\n').filter(Boolean);
+    expect(curated.length).toBe(summary.curation.steps.at(-1).rowsOut);
+    expect(curated.length).toBeGreaterThan(0);
+    expect(curated.length).toBeLessThan(samples.length);
+    expect(summary.export.out).toBe(join(out, 'export-openai'));
+    const exported = readFileSync(join(out, 'export-openai', 'train.jsonl'), 'utf8')
+      .split('\n')
+      .filter(Boolean);
+    expect(exported.length).toBe(curated.length);
+    for (const line of exported) {
+      const { messages } = JSON.parse(line) as { messages: { role: string; content: string }[] };
+      expect(messages.map((message) => message.role)).toEqual(['user', 'assistant']);
+      expect(messages[1]!.content).toMatch(/#### -?\d+$/);
+    }
+    // Human output says it is simulated, and where the export is.
     const again = await runCli(['demo', '--out', out]);
     expect(again.code, again.stderr).toBe(0);
     expect(again.stdout).toMatch(/SIMULATED/);
-    expect(again.stdout).toMatch(/0 paid|calls: 0 paid/);
+    // The run's usage counts every call it paid for: a second demo adds none.
+    expect(again.stdout).toMatch(/calls: \d+ paid/);
+    expect(JSON.parse(readFileSync(join(out, 'usage.json'), 'utf8')).total.calls).toBe(paidBefore);
+    expect(again.stdout).toContain(
+      `export (openai): ${join(out, 'export-openai')} (train ${curated.length} rows)`,
+    );
+    for (const step of ['dedup', 'decontaminate', 'answer', 'verify'])
+      expect(again.stdout).toMatch(new RegExp(`\\n  ${step} +\\d+ → \\d+.*, 0 calls paid`));
   }, 120_000);
 });
 

@@ -18,6 +18,7 @@ export { UsageTracker } from './engine/usage-tracker.js';
 export { throwIfAborted } from './errors/index.js';
 export { extractJson } from './json/extract-json.js';
 export { type GenerateObjectOptions, generateObject, toJsonSchema } from './model/generate-object.js';
+export { answerPrompt, judgePrompt, type NamedLine } from './prompts/curation-prompts.js';
 export {
   coveragePrompt,
   criterionPrompt,
@@ -26,7 +27,7 @@ export {
   type RoutePromptInput,
   routePrompt,
 } from './prompts/stage-prompts.js';
-export { budgetChangeProblem } from './run/resume-check.js';
+export { budgetChangeProblem, fingerprintParts } from './run/resume-check.js';
 export { builtinStages } from './stages/builtin-stages.js';
 export { coverageSchema, criterionSchema, routeSchema, samplesSchema } from './stages/stage-schemas.js';
 export { isOwnTemporaryFile, writeFileAtomic } from './store/atomic-write.js';

@@ -69,6 +69,8 @@ export async function startSimulator(input: SimulatorOptions = {}): Promise<Simu
       coverage: 0,
       leaf: 0,
       route: 0,
+      answer: 0,
+      judge: 0,
       benchmark: 0,
       evolve: 0,
       persona: 0,

@@ -2,27 +2,55 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { engineConfigSchema, RunStore, treeConfigSchema } from '@treesynth/core';
 import { compareSampleIds } from '@treesynth/core/internal';
+import { type CurationConfigInput, curateRun, exportDataset } from '@treesynth/curate';
+import { createModelStack } from '@treesynth/providers';
 import { simulatorFaultsSchema, startSimulator } from '@treesynth/simulator';
 import { defineCommand, OUTPUT_OPTIONS, stringOption } from '../command.js';
 import { schemaNumber, schemaOption } from '../schema-options.js';
+import type { CurateStep } from './curate.js';
 import { JOB_OPTIONS } from './job-options.js';
 import { executeJob } from './run.js';
 
-/** The demo's own settings: a small, fast run. */
-const DEMO = { depth: 3, concurrency: 32, latencyMs: 5 } as const;
+/** The demo's own settings: a small, fast run (its budget set on a new folder only). */
+const DEMO = { depth: 3, concurrency: 32, latencyMs: 5, maxSamples: 500 } as const;
+/** What the demo does to the rows before exporting them: the common cleaning, with three votes. */
+const DEMO_CURATION: CurationConfigInput = {
+  dedup: {},
+  decontaminate: {},
+  answer: {},
+  verify: { samples: 3 },
+  concurrency: 32,
+};
+const MODEL_ID = 'treesynth-sim';
+
+/** The demo's curation and export, against the in-process simulator, through the run's cache. */
+function curateAndExport(baseURL: string): CurateStep {
+  return async (folder, signal) => {
+    const model = await createModelStack({
+      modelId: MODEL_ID,
+      baseURLs: [baseURL],
+      cacheDir: join(folder, 'cache'),
+      signal,
+    });
+    const curated = await curateRun({ folder, curation: DEMO_CURATION, model, signal });
+    const exported = await exportDataset({ source: folder, format: 'openai' });
+    return { curated, exported };
+  };
+}
 /** The bounds of every wait the simulator holds. */
 const LATENCY_MS = simulatorFaultsSchema.shape.hangMs;
 
 export const demoCommand = defineCommand({
   name: 'demo',
   summary:
-    'Offline demo: start the simulated LLM in-process and run a gsm8k TreeSynth run of depth 3 against it.',
+    'Offline demo: start the simulated LLM in-process, run a gsm8k TreeSynth run of depth 3 against it, then answer, verify, dedup, decontaminate and export it (openai format).',
   usage: 'treesynth demo [--out DIR] [--seed N]',
   options: {
     out: {
       type: 'string',
       value: '<dir>',
-      description: 'run folder; an existing demo run there is resumed',
+      description:
+        'run folder (the export goes to <dir>/export-openai); an existing demo run there is resumed',
       default: 'runs/demo',
     },
     seed: schemaOption(engineConfigSchema.shape.seed, { description: 'seed of the simulator and the run' }),
@@ -53,18 +81,26 @@ export const demoCommand = defineCommand({
         );
       const depth = schemaNumber(values, 'depth', treeConfigSchema.shape.depth) ?? DEMO.depth;
       const concurrency = schemaNumber(values, 'concurrency', engineConfigSchema.shape.concurrency);
+      const resume = RunStore.exists(out);
       const code = await executeJob(
         {
           task: 'gsm8k',
-          modelId: 'treesynth-sim',
+          modelId: MODEL_ID,
           baseURLs: [simulator.url],
           env: {},
           out,
-          resume: RunStore.exists(out),
-          config: { tree: { depth }, seed, concurrency: concurrency ?? DEMO.concurrency },
+          resume,
+          config: {
+            tree: { depth },
+            seed,
+            concurrency: concurrency ?? DEMO.concurrency,
+            // A demo folder made before the demo had a budget keeps none (a resume cannot add one).
+            ...(resume ? {} : { maxSamples: DEMO.maxSamples }),
+          },
           simulated: true,
         },
         output,
+        curateAndExport(simulator.url),
       );
       // The first by id, not by line: the file's order depends on which call finished first.
       const first = readFileSync(join(out, 'samples.jsonl'), 'utf8')

@@ -43,6 +43,7 @@ const SIM_OPTIONS = {
   }),
   'hang-ms': schemaOption(FAULTS.hangMs, { value: '<ms>', default: '600000', option: 'faults.hangMs' }),
   'fault-seed': schemaOption(FAULTS.seed, { option: 'faults.seed' }),
+  'answer-accuracy': schemaOption(OPTIONS.answerAccuracy, { value: '<rate>' }),
   'bench-accuracy': schemaOption(OPTIONS.benchAccuracy, { value: '<rate>', default: '0.5' }),
 } satisfies Record<string, OptionSpec>;
 

@@ -119,8 +119,10 @@ function mergeConfig(
   options: { configFile?: string; config?: EngineConfigInput },
   name: OptionNamer = optionName,
 ): { config: EngineConfig; stageModules?: StageModules } {
+  // `curation` is curation's to read (@treesynth/curate); the engine ignores it.
   const {
     stages,
+    curation: _curation,
     experiment: _experiment,
     ...fromFile
   } = options.configFile
