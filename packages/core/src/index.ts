@@ -10,6 +10,16 @@ export {
   synthesisConfigSchema,
   treeConfigSchema,
 } from './config/engine-config.js';
+export {
+  type ExperimentConfig,
+  experimentConfigSchema,
+  METHOD_NAMES,
+  type MethodConfig,
+  type MethodConfigInput,
+  type MethodName,
+  methodConfigSchema,
+  methodOf,
+} from './config/method-config.js';
 export type { OptionNamer } from './config/option-name.js';
 // Dataset readers: a JSONL/JSON/CSV file or a run folder (docs/eval.md).
 export { type DatasetFile, readDatasetFile } from './datasets/read-dataset-file.js';
@@ -30,7 +40,6 @@ export {
   usageFileSchema,
   usageReportSchema,
 } from './engine/usage-tracker.js';
-
 // Errors.
 export {
   AbortedError,
@@ -44,11 +53,20 @@ export {
   StructuredOutputError,
   TreeSynthError,
 } from './errors/index.js';
-
 // Middleware for models and embedders.
 export { wrapChatModel } from './model/wrap-chat-model.js';
 export { wrapEmbedder } from './model/wrap-embedder.js';
-
+export {
+  BASELINE_SCHEMA_NAMES,
+  type BaselineRequest,
+  EVOLUTION_OPERATIONS,
+  type EvolutionOperation,
+  evolveAnswerSchema,
+  evolvePrompt,
+  personaAnswerSchema,
+  personaPrompt,
+  readBaselineRequest,
+} from './prompts/baseline-prompts.js';
 // The prompt format a model server reads (docs/simulator.md).
 export {
   readSchemaHint,
@@ -78,7 +96,6 @@ export {
   type ProgressReporterOptions,
 } from './run/progress-reporter.js';
 export { STAGE_NAMES, type StageModules, stageModulesSchema } from './run/stage-modules.js';
-
 // Spec: the interfaces every implementation depends on.
 export type {
   ChatCallOptions,
@@ -93,7 +110,7 @@ export type { CompletionCallOptions, CompletionModel } from './spec/completion-m
 export type { Embedder, EmbedderMiddleware, EmbedOptions, EmbedResult } from './spec/embedder.js';
 export type { GenerationSummary, Generator, GeneratorContext, SampleSink } from './spec/generator.js';
 export { type Logger, silentLogger } from './spec/logger.js';
-export type { NodeStep, PathStep, SampleFields, SampleRecord } from './spec/sample.js';
+export type { NodeStep, PathStep, SampleFields, SampleMethod, SampleRecord } from './spec/sample.js';
 export type {
   CoverageInput,
   CoverageOutput,

@@ -5,6 +5,8 @@ export { readJsonFile } from './config/read-json-file.js';
 export { type DatasetRow, describeProblems, type RowProblem, textRows } from './datasets/text-rows.js';
 export { callSizes, spreadBudget } from './engine/budget.js';
 export { checkCriterion, isVagueValue } from './engine/check-criterion.js';
+export { createEngineState, type EngineState } from './engine/engine-state.js';
+export { stageContextFactory } from './engine/model-calls.js';
 export { type Priority, Scheduler } from './engine/scheduler.js';
 export { UsageTracker } from './engine/usage-tracker.js';
 export { throwIfAborted } from './errors/index.js';

@@ -1,5 +1,7 @@
 import {
+  type BaselineRequest,
   PromptFormatError,
+  readBaselineRequest,
   readSchemaHint,
   readStageRequest,
   type StageName,
@@ -8,16 +10,18 @@ import {
 } from '@treesynth/core';
 import { createRandom, estimateTokens, hash32, stableStringify } from '@treesynth/core/internal';
 import { answerBenchmarkPrompt, type BenchAnswerOptions } from './answer-benchmark.js';
+import { answerBaseline } from './baseline-answers.js';
 import { chooseRouteOption } from './route-answer.js';
 import { type ContentFaultKind, corruptContent } from './simulator-faults.js';
 import { chooseCriterion, completeValues, writeSamples } from './stage-answers.js';
 import { worldForTask } from './world-for-task.js';
 
 /**
- * What a request asked for: a stage, recognised by its structured-output schema name; a shipped
- * benchmark problem, recognised by its text; or anything else.
+ * What a request asked for: a stage, recognised by its structured-output schema name; a baseline
+ * method's request (evolution step, persona), also by its schema name; a shipped benchmark problem,
+ * recognised by its text; or anything else.
  */
-export type SimulatorStage = StageName | 'benchmark' | 'other';
+export type SimulatorStage = StageName | BaselineRequest['kind'] | 'benchmark' | 'other';
 
 export interface AnswerOptions extends BenchAnswerOptions {
   /** Seed of the latent worlds. Default 0. */
@@ -121,18 +125,26 @@ export function answerChatRequest(
   const random = createRandom(hash32(key));
   const schema = readSchema(request.response_format, messages);
   let stageRequest: StageRequest | undefined;
+  let baselineRequest: BaselineRequest | undefined;
   try {
     stageRequest = schema && readStageRequest(messages, schema.name);
+    baselineRequest = schema && !stageRequest ? readBaselineRequest(messages, schema.name) : undefined;
   } catch (error) {
     if (PromptFormatError.isInstance(error)) return invalidRequest(error.message);
     throw error;
   }
   const lastUser = messages.filter((message) => message.role === 'user').at(-1)?.content ?? '';
-  const benchmark = stageRequest ? undefined : answerBenchmarkPrompt(lastUser, 'chat', request, options);
-  const stage = stageRequest?.stage ?? (benchmark === undefined ? 'other' : 'benchmark');
+  const benchmark =
+    stageRequest || baselineRequest ? undefined : answerBenchmarkPrompt(lastUser, 'chat', request, options);
+  const stage =
+    stageRequest?.stage ?? baselineRequest?.kind ?? (benchmark === undefined ? 'other' : 'benchmark');
   const content = stageRequest
     ? JSON.stringify(answerStage(stageRequest, messages, schema?.schema, random, options))
-    : (benchmark ?? PLAIN_REPLY);
+    : baselineRequest
+      ? JSON.stringify(
+          answerBaseline(baselineRequest, worldForTask(baselineRequest.task, options.seed ?? 0), random),
+        )
+      : (benchmark ?? PLAIN_REPLY);
   const answer = completion(key, model, messages, content);
   if (fault && (stageRequest !== undefined || fault.kind === 'truncated')) {
     return {

@@ -63,7 +63,17 @@ export async function startSimulator(input: SimulatorOptions = {}): Promise<Simu
   const faults = planFaults(options.faults, seed);
   const stats: SimulatorStats = {
     total: 0,
-    byStage: { pivots: 0, criterion: 0, coverage: 0, leaf: 0, route: 0, benchmark: 0, other: 0 },
+    byStage: {
+      pivots: 0,
+      criterion: 0,
+      coverage: 0,
+      leaf: 0,
+      route: 0,
+      benchmark: 0,
+      evolve: 0,
+      persona: 0,
+      other: 0,
+    },
     invalid: 0,
     answered: 0,
     faults: Object.fromEntries(FAULT_KINDS.map((kind) => [kind, 0])) as Record<SimulatorFaultKind, number>,

@@ -1,16 +1,34 @@
+import { baselineGenerators } from '@treesynth/baselines';
 import {
   createProgressReporter,
   formatRunSummary,
+  methodConfigSchema,
   type RunSummary,
   type RunSummaryExtras,
 } from '@treesynth/core';
 import { type RunOnEndpointOptions, runOnEndpoint } from '@treesynth/providers';
-import { defineCommand, type ParsedValues } from '../command.js';
+import { defineCommand, type OptionSpec, type ParsedValues } from '../command.js';
 import { EXIT } from '../exit-codes.js';
 import { interruptSignal } from '../interrupt.js';
 import { flagNamer } from '../option-flags.js';
-import { flagValues } from '../schema-options.js';
+import { flagValues, schemaOption } from '../schema-options.js';
 import { JOB_OPTIONS } from './job-options.js';
+
+const [, , EVOL, PERSONA] = methodConfigSchema.options;
+
+/** `run`'s options: the job's, and the method that makes the dataset (docs/baselines.md). */
+const RUN_OPTIONS = {
+  ...JOB_OPTIONS,
+  method: {
+    type: 'string',
+    value: '<name>',
+    option: 'config.method.name',
+    description: 'treesynth (default), or a baseline: temperature, evol, persona (docs/baselines.md)',
+  },
+  seeds: schemaOption(EVOL.shape.seeds, { value: '<file>', option: 'config.method.seeds' }),
+  'seed-field': schemaOption(EVOL.shape.seedField, { value: '<name>', option: 'config.method.seedField' }),
+  personas: schemaOption(PERSONA.shape.personas, { value: '<file>', option: 'config.method.personas' }),
+} satisfies Record<string, OptionSpec>;
 
 /** core's run summary, continued by the CLI's command. */
 export function formatSummary(dir: string, summary: RunSummary, extras: RunSummaryExtras = {}): string {
@@ -34,7 +52,7 @@ export async function executeJob(
   try {
     const { dir, summary, ...extras } = await runOnEndpoint({
       ...options,
-      optionName: flagNamer({ options: JOB_OPTIONS }),
+      optionName: flagNamer({ options: RUN_OPTIONS }),
       signal: interrupt.signal,
       logger: reporter.logger,
       onProgress: reporter.update,
@@ -58,9 +76,9 @@ export async function executeJob(
 
 /** `run` and `tree`: the flags as `runOnEndpoint`'s options. */
 export function runFlags(values: ParsedValues, treeOnly: boolean): Promise<number> {
-  const options = flagValues<RunOnEndpointOptions>(values, JOB_OPTIONS);
+  const options = flagValues<RunOnEndpointOptions>(values, RUN_OPTIONS);
   return executeJob(
-    { ...options, treeOnly, cache: values['no-cache'] !== true },
+    { ...options, treeOnly, cache: values['no-cache'] !== true, generators: baselineGenerators },
     { json: values.json === true, quiet: values.quiet === true },
   );
 }
@@ -69,7 +87,7 @@ export const runCommand = defineCommand({
   name: 'run',
   summary: 'Build the partition tree for a task and synthesize samples in every leaf.',
   usage: 'treesynth run --task <name|file> --model <id> [options]',
-  options: JOB_OPTIONS,
+  options: RUN_OPTIONS,
   notes: [
     'The key is read from OPENAI_API_KEY (never written anywhere); loopback endpoints need none.',
     'Everything goes to the run folder: run.json, tree.json, samples.jsonl, events.jsonl, usage.json, cache/.',
@@ -82,6 +100,7 @@ export const runCommand = defineCommand({
     'treesynth run --task gsm8k --model gpt-4o-mini --depth 3 --out runs/gsm8k',
     'treesynth run --task generic --description "customer-support emails about billing" --model llama3 --base-url http://localhost:11434/v1',
     'treesynth run --resume --out runs/gsm8k',
+    'treesynth run --task gsm8k --method evol --seeds ../shared/data/gsm8k/train.jsonl --max-samples 7473 --model gpt-4o-mini --out runs/gsm8k-evol',
   ],
   run: (values) => runFlags(values, false),
 });

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { experimentConfigSchema, methodConfigSchema } from './method-config.js';
 import { parseOptions, pathUnder } from './parse-options.js';
 
 /** The largest dataset one run may be asked for. */
@@ -53,6 +54,8 @@ export const engineConfigSchema = z
     concurrency: z.number().int().min(1).max(4096).default(16).describe('model calls in flight at once'),
     /** Extra calls allowed after an answer that is not valid JSON for its schema. */
     structuredRepairs: z.number().int().min(0).max(5).default(1),
+    /** How the dataset is made: TreeSynth when absent, or a baseline (docs/baselines.md). */
+    method: methodConfigSchema.optional(),
   })
   .strict();
 
@@ -60,9 +63,11 @@ export type EngineConfig = z.output<typeof engineConfigSchema>;
 export type EngineConfigInput = z.input<typeof engineConfigSchema>;
 
 /** What the engine config file may hold: the engine config, plus `stages` (checked by the CLI). */
-const engineConfigFileSchema = engineConfigSchema.extend({ stages: z.unknown().optional() }).strict();
+const engineConfigFileSchema = engineConfigSchema
+  .extend({ stages: z.unknown().optional(), experiment: experimentConfigSchema.optional() })
+  .strict();
 
-export type EngineConfigFile = EngineConfigInput & { stages?: unknown };
+export type EngineConfigFile = EngineConfigInput & { stages?: unknown; experiment?: unknown };
 
 /**
  * Check a whole config file (an object with known keys only, every field of the right type and in

@@ -178,6 +178,7 @@ export class LeafSampler {
       drawn,
       call: { index, model: this.options.modelId, ...(state.simulated ? { simulated: true } : {}) },
       fields,
+      method: { name: 'treesynth' },
     }));
     await this.keep(leaf.id, index, size, records);
   }

@@ -40,6 +40,8 @@ export interface RunSummary {
   estimate?: StageTwoEstimate;
   /** Set when resume found samples.jsonl out of step with the event log and repaired it. */
   repaired?: SamplesRepair;
+  /** A baseline's run (docs/baselines.md): the method, and what it did in a few words. */
+  method?: { name: string; note: string };
 }
 
 export interface OutcomeInput {

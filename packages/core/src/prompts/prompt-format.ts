@@ -37,6 +37,9 @@ import { PROMPT_SECTIONS, parsePromptSections, parseSubspace, STAGE_SCHEMA_NAMES
  *                   # Sample              the sample's text, always last: it runs to the end of the
  *                                         message, so it may hold lines that look like headings
  *
+ * The baselines' requests (`treesynth_evolve`, `treesynth_persona`) follow the same layout and are
+ * read by `readBaselineRequest` (baseline-prompts.ts).
+ *
  * Everything up to the Subspace section is the same for every request of a task (`staticPrefixLength`),
  * so endpoints with prefix caching reuse it. The builders are in `stage-prompts.ts`.
  */
@@ -212,7 +215,7 @@ export function schemaHint(name: string, schema: unknown): string {
 }
 
 /** The text without a schema hint appended to it (as `\n\n` + hint). */
-function withoutSchemaHint(text: string): string {
+export function withoutSchemaHint(text: string): string {
   const start = text.lastIndexOf(`\n\n${HINT_LEAD} ("`);
   return start >= 0 && readSchemaHint(text.slice(start)) ? text.slice(0, start) : text;
 }

@@ -70,9 +70,11 @@ export function formatRunSummary(dir: string, summary: RunSummary, extras: RunSu
   const lines = [`run ${summary.status}${label}: ${dir}`];
   if (summary.error)
     lines.push(`  ${summary.status === 'incomplete' ? 'incomplete' : 'error'}: ${summary.error}`);
-  lines.push(
-    `  tree: ${counted(summary.nodes, 'node')}, ${thousands(summary.splitNodes)} split, ${describeLeaves(summary.leaves, summary.leafReasons)}, deepest leaf at depth ${summary.maxDepthReached}, ${counted(summary.infiniteNodes, 'infinite split')}`,
-  );
+  if (summary.method) lines.push(`  method: ${summary.method.name} (${summary.method.note})`);
+  else
+    lines.push(
+      `  tree: ${counted(summary.nodes, 'node')}, ${thousands(summary.splitNodes)} split, ${describeLeaves(summary.leaves, summary.leafReasons)}, deepest leaf at depth ${summary.maxDepthReached}, ${counted(summary.infiniteNodes, 'infinite split')}`,
+    );
   const calls = summary.leafCalls;
   if (calls.planned === 0 && summary.status !== 'tree-built') {
     // Stage one run again on a run past it: the dataset as it stands.

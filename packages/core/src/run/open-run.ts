@@ -7,12 +7,14 @@ import {
   parseEngineConfig,
   parseEngineConfigFile,
 } from '../config/engine-config.js';
+import { mergeMethod, methodOf } from '../config/method-config.js';
 import { type OptionNamer, optionName } from '../config/option-name.js';
 import { parseOptions } from '../config/parse-options.js';
 import { readJsonFile } from '../config/read-json-file.js';
 import { type RunProgress, type RunSummary, runTreeSynth } from '../engine/tree-synth-engine.js';
 import { ConfigError } from '../errors/config-error.js';
 import type { ChatModel } from '../spec/chat-model.js';
+import type { Generator } from '../spec/generator.js';
 import { type Logger, silentLogger } from '../spec/logger.js';
 import type { Stages } from '../spec/stage.js';
 import type { RunManifest } from '../store/run-manifest.js';
@@ -69,6 +71,15 @@ export const openRunOptionsSchema = z
       (value) => typeof value === 'function' || isChatModel(value),
       'expected a ChatModel or a function returning one',
     ),
+    /**
+     * Generators of the methods other than TreeSynth, by method name (`@treesynth/baselines`'
+     * `baselineGenerators`); the config's `method` picks one.
+     */
+    generators: z
+      .custom<Record<string, Generator<RunStore, RunSummary>>>(
+        (value) => typeof value === 'object' && value !== null,
+      )
+      .optional(),
     /** Where the model is served, recorded in run.json (credentials removed). */
     baseURL: z.string().optional(),
     /** Build the tree only (stage one): recorded as the `tree` command. */
@@ -111,7 +122,11 @@ function mergeConfig(
   base: EngineConfigInput,
   options: { configFile?: string; config?: EngineConfigInput },
 ): { config: EngineConfig; stageModules?: StageModules } {
-  const { stages, ...fromFile } = options.configFile
+  const {
+    stages,
+    experiment: _experiment,
+    ...fromFile
+  } = options.configFile
     ? parseEngineConfigFile(readJsonFile(options.configFile, 'config file'), options.configFile)
     : {};
   const stageModules = options.configFile ? stageModulesFromConfig(options.configFile, stages) : undefined;
@@ -122,7 +137,9 @@ function mergeConfig(
     ...given,
     tree: { ...base.tree, ...fromFile.tree, ...given.tree },
     synthesis: { ...base.synthesis, ...fromFile.synthesis, ...given.synthesis },
+    method: mergeMethod(base.method, fromFile.method, given.method),
   };
+  if (merged.method === undefined) delete merged.method;
   return { config: parseEngineConfig(merged, options.configFile ?? 'config'), stageModules };
 }
 
@@ -156,7 +173,22 @@ export async function openRun(input: OpenRunOptions): Promise<OpenedRun> {
         message: `which task? give a built-in name (gsm8k, math, code, tom), generic with ${name('description')}, or a task JSON file`,
       });
     const { config, stageModules: fromConfig } = mergeConfig(manifest?.config ?? {}, options);
-    const dir = options.out ?? join('runs', `${task.name}-seed${config.seed}`);
+    const method = methodOf(config).name;
+    const generator = method === 'treesynth' ? undefined : options.generators?.[method];
+    if (method !== 'treesynth' && !generator)
+      throw new ConfigError({
+        path: name('config.method.name'),
+        message: `no generator for the ${method} method here: pass @treesynth/baselines' baselineGenerators as generators`,
+      });
+    if (generator && options.treeOnly)
+      throw new ConfigError({
+        path: name('config.method.name'),
+        message: `${method} builds no tree; only the treesynth method has a tree-only stage`,
+      });
+    await generator?.check?.({ task, config });
+    const dir =
+      options.out ??
+      join('runs', `${task.name}-${method === 'treesynth' ? '' : `${method}-`}seed${config.seed}`);
     checkOutputPath(dir, { flag: name('out'), kind: 'folder' });
     const stored = existing ? storedStages(existing.manifest.extra, existing.file('manifest')) : undefined;
     const stageModules = fromConfig ?? stored?.stages ?? {};
@@ -204,6 +236,7 @@ export async function openRun(input: OpenRunOptions): Promise<OpenedRun> {
       config,
       model,
       stages: custom.stages,
+      generator,
       resumed: existing !== undefined,
       options,
     });
@@ -220,11 +253,12 @@ function openedRun(
     config: EngineConfig;
     model: ChatModel;
     stages: Partial<Stages>;
+    generator?: Generator<RunStore, RunSummary>;
     resumed: boolean;
     options: { treeOnly: boolean; signal?: AbortSignal; logger?: Logger };
   },
 ): OpenedRun {
-  const { task, config, model, stages, resumed, options } = opened;
+  const { task, config, model, stages, generator, resumed, options } = opened;
   return {
     store,
     task,
@@ -233,6 +267,15 @@ function openedRun(
     resumed,
     async run(overrides = {}) {
       try {
+        if (generator)
+          return await generator.generate({
+            task,
+            model: overrides.model ?? model,
+            config,
+            store,
+            signal: options.signal,
+            logger: options.logger,
+          });
         return await runTreeSynth({
           stages,
           task,

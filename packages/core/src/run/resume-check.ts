@@ -12,8 +12,11 @@ export function fingerprintParts(
   modelId: string,
   stages: Record<string, string>,
 ) {
+  // A TreeSynth run's fingerprint is as it was before methods existed; another method's includes it.
+  const method = config.method && config.method.name !== 'treesynth' ? { method: config.method } : {};
   return {
     ...(Object.keys(stages).length > 0 ? { stages } : {}),
+    ...method,
     task,
     tree: config.tree,
     synthesis: config.synthesis,
@@ -95,7 +98,9 @@ export function checkResume(
   const stageOneOnly = manifest.status === 'tree-built';
   const compared = stageOneOnly
     ? STAGE_ONE_PARTS
-    : (Object.keys(parts) as (keyof FingerprintParts)[]).filter((key) => key !== 'maxSamples');
+    : ([...new Set([...Object.keys(stored), ...Object.keys(parts)])] as (keyof FingerprintParts)[]).filter(
+        (key) => key !== 'maxSamples',
+      );
   const where = firstDifference(pick(stored, compared), pick(parts, compared));
   if (where) {
     throw new RunStoreError({

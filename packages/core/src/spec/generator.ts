@@ -36,5 +36,10 @@ export interface Generator<
   Summary extends GenerationSummary = GenerationSummary,
 > {
   readonly id: string;
+  /**
+   * Check the settings (and the files they name) before the run folder is created or reopened, so
+   * bad input leaves nothing behind: throw a ConfigError naming the option. Optional.
+   */
+  check?(context: { task: TaskDefinition; config: EngineConfig }): void | Promise<void>;
   generate(context: GeneratorContext<Sink>): Promise<Summary>;
 }

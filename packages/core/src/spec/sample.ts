@@ -27,4 +27,9 @@ export interface SampleRecord {
   /** The leaf call that made it. */
   call: { index: number; model: string; simulated?: boolean };
   fields: SampleFields;
+  /** The method that made it and its details (e.g. an evolution's generation and parent). */
+  method?: SampleMethod;
 }
+
+/** Provenance of the method behind a sample: `name` (treesynth, temperature, evol, persona) and details. */
+export type SampleMethod = { name: string } & Record<string, string | number | null>;

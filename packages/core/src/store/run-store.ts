@@ -42,6 +42,7 @@ export function sampleToLine(record: SampleRecord): Record<string, unknown> {
     path: record.path,
     drawn: record.drawn,
     call: record.call,
+    ...(record.method ? { method: record.method } : {}),
   };
 }
 

@@ -1,7 +1,16 @@
 import { z } from 'zod';
 
 /** Names a sample record uses for provenance; a task's own fields may not take them. */
-export const RESERVED_FIELD_NAMES = ['id', 'leaf_id', 'path', 'drawn', 'call', 'fields', 'origin'] as const;
+export const RESERVED_FIELD_NAMES = [
+  'id',
+  'leaf_id',
+  'path',
+  'drawn',
+  'call',
+  'fields',
+  'origin',
+  'method',
+] as const;
 
 const fieldName = z
   .string()
