@@ -41,6 +41,10 @@ const COMMANDS: Record<string, { summary: string; load: () => Promise<CommandSpe
     summary: 'evaluate a model on GSM8K, MATH, HumanEval and MBPP; compare result folders',
     load: async () => (await import('./commands/bench.js')).benchCommand,
   },
+  curate: {
+    summary: 'deduplicate, decontaminate, answer, verify and judge the rows of a finished run',
+    load: async () => (await import('./commands/curate.js')).curateCommand,
+  },
   sim: {
     summary: 'serve the simulated OpenAI-compatible LLM on loopback',
     load: async () => (await import('./commands/sim.js')).simCommand,

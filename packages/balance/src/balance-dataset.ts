@@ -24,6 +24,7 @@ import { type BalanceRouter, planFile, writePlanFile } from './output/plan-file.
 import { routeLines } from './output/route-lines.js';
 import { writeBalancedRows } from './output/write-balanced-rows.js';
 import { type BalancePlan, planBalance } from './plan/balance-plan.js';
+import { curateSynthesis } from './plan/curate-synthesis.js';
 import { targetSpec } from './plan/parse-balance-target.js';
 import { type SynthesisResult, synthesizeShortfalls } from './plan/synthesize-shortfalls.js';
 import { type PreparedBalance, prepareBalance } from './prepare-balance.js';
@@ -262,6 +263,13 @@ async function balanceIn(request: ParsedBalanceOptions, prepared: PreparedBalanc
     await writeBalanceManifest(out, inputs, 'planned', { dryRun: true });
   } else {
     synthesis = await synthesizePlan(request, { tree, task, model: model!, plan, logger });
+    if (request.curateSynthesized)
+      synthesis = await curateSynthesis(synthesis, request.curateSynthesized, {
+        task,
+        model: model!,
+        folder: out,
+        signal: request.signal,
+      });
     const written = await writeBalancedRows({
       out,
       request,

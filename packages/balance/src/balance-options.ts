@@ -1,6 +1,7 @@
 import type { ChatModel, Embedder, Logger, RunProgress, TaskDefinition } from '@treesynth/core';
 import { z } from 'zod';
 import type { BalanceReportInput } from './output/balance-report-input.js';
+import type { SynthesizedCurator } from './plan/curate-synthesis.js';
 import type { RouterKind } from './routing/route-types.js';
 
 export const ROUTER_KINDS = ['embedding', 'llm', 'hybrid'] as const satisfies readonly RouterKind[];
@@ -105,6 +106,8 @@ export const balanceOptionsSchema = z.object({
   concurrency: positive.optional(),
   maxSynthesized: count.optional().describe('synthesize at most this many samples in all'),
   maxSynthesizedPerLeaf: count.optional().describe('synthesize at most this many samples in one leaf'),
+  /** Answers (and verifies) the synthesized rows, so a balanced set is trainable (docs/curate.md). */
+  curateSynthesized: z.custom<SynthesizedCurator>((value) => typeof value === 'function').optional(),
   /** Writes report.html (e.g. with @treesynth/eval's renderer); without it no report is written. */
   writeReport: z.custom<(file: string, input: BalanceReportInput) => Promise<void>>().optional(),
   /** Strings removed from the error balance.json records (API keys). */

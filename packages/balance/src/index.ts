@@ -36,6 +36,7 @@ export {
   type PlanBalanceOptions,
   planBalance,
 } from './plan/balance-plan.js';
+export type { SynthesizedCurator } from './plan/curate-synthesis.js';
 export { downsample } from './plan/downsample.js';
 export { parseTargetCounts, type TargetSpec } from './plan/leaf-targets.js';
 export {
@@ -45,7 +46,6 @@ export {
   type SynthesizeShortfallsOptions,
   synthesizeShortfalls,
 } from './plan/synthesize-shortfalls.js';
-
 // Routing: every sample to exactly one leaf.
 export { combineEmbedders, type WeightedEmbedder } from './routing/combine-embedders.js';
 export { type CreateRouterOptions, createRouter } from './routing/create-router.js';

@@ -12,6 +12,7 @@ export { UsageTracker } from './engine/usage-tracker.js';
 export { throwIfAborted } from './errors/index.js';
 export { extractJson } from './json/extract-json.js';
 export { type GenerateObjectOptions, generateObject, toJsonSchema } from './model/generate-object.js';
+export { answerPrompt, judgePrompt, type NamedLine } from './prompts/curation-prompts.js';
 export {
   coveragePrompt,
   criterionPrompt,

@@ -14,6 +14,8 @@ const count = z.number().int().min(0);
 /** `curation.json`: rows in and out of each curation step, in the order they ran. */
 export const curationSummarySchema = z.object({
   schemaVersion: z.literal(1),
+  /** The curation settings the steps ran with (the run config's `curation` key, flags merged in). */
+  config: z.record(z.string(), z.unknown()).optional(),
   steps: z.array(
     z.object({
       /** answer, verify, dedup, decontaminate, judge, or a user step's id. */
@@ -22,6 +24,14 @@ export const curationSummarySchema = z.object({
       rowsOut: count,
       /** Why rows were removed, with counts (`{ "exact duplicate": 12 }`). */
       removed: z.record(z.string(), count).optional(),
+      /** Model calls the last curation process paid for in this step, and those its cache served. */
+      calls: count.optional(),
+      cachedCalls: count.optional(),
+      /** Wall time of the step in the last curation process, in seconds. */
+      seconds: z.number().min(0).optional(),
+      /** The step's settings and their fingerprint (chained with the steps before it). */
+      fingerprint: z.string().optional(),
+      settings: z.unknown().optional(),
     }),
   ),
 });

@@ -11,6 +11,7 @@ import {
 import { createRandom, estimateTokens, hash32, stableStringify } from '@treesynth/core/internal';
 import { answerBenchmarkPrompt, type BenchAnswerOptions } from './answer-benchmark.js';
 import { answerBaseline } from './baseline-answers.js';
+import { answerCuration, type CurationAnswerOptions, judgeCuration } from './curation-answers.js';
 import { chooseRouteOption } from './route-answer.js';
 import { type ContentFaultKind, corruptContent } from './simulator-faults.js';
 import { chooseCriterion, completeValues, writeSamples } from './stage-answers.js';
@@ -23,7 +24,7 @@ import { worldForTask } from './world-for-task.js';
  */
 export type SimulatorStage = StageName | BaselineRequest['kind'] | 'benchmark' | 'other';
 
-export interface AnswerOptions extends BenchAnswerOptions {
+export interface AnswerOptions extends BenchAnswerOptions, CurationAnswerOptions {
   /** Seed of the latent worlds. Default 0. */
   seed?: number;
   /** Chance that a criterion answer picks a large (open-ended) dimension while one is left. Default 0.15. */
@@ -139,7 +140,7 @@ export function answerChatRequest(
   const stage =
     stageRequest?.stage ?? baselineRequest?.kind ?? (benchmark === undefined ? 'other' : 'benchmark');
   const content = stageRequest
-    ? JSON.stringify(answerStage(stageRequest, messages, schema?.schema, random, options))
+    ? JSON.stringify(answerStage(stageRequest, messages, schema?.schema, random, options, request.seed))
     : baselineRequest
       ? JSON.stringify(
           answerBaseline(baselineRequest, worldForTask(baselineRequest.task, options.seed ?? 0), random),
@@ -163,6 +164,7 @@ function answerStage(
   schema: unknown,
   random: () => number,
   options: AnswerOptions,
+  requestSeed: unknown,
 ): unknown {
   const world = worldForTask(request.task, options.seed ?? 0);
   switch (request.stage) {
@@ -193,6 +195,10 @@ function answerStage(
           messages.filter((message) => message.role === 'assistant').length,
         ),
       };
+    case 'answer':
+      return answerCuration(request, Number.isInteger(requestSeed) ? (requestSeed as number) : 0, options);
+    case 'judge':
+      return judgeCuration(request, options);
   }
 }
 

@@ -8,6 +8,7 @@ describe('startSimulator options', () => {
     expect(simulatorOptionsSchema.parse({})).toEqual({
       seed: 0,
       benchAccuracy: 0.5,
+      answerAccuracy: 0.7,
       port: 0,
       host: '127.0.0.1',
       latencyMs: 0,
@@ -24,6 +25,7 @@ describe('startSimulator options', () => {
       [{ host: '10.0.0.1' }, 'host', /only listens on loopback, not on 10\.0\.0\.1/],
       [{ openEndedRate: 2 }, 'openEndedRate', /expected a rate in \[0, 1\], got 2/],
       [{ benchAccuracy: -0.1 }, 'benchAccuracy', /expected a rate in \[0, 1\], got -0\.1/],
+      [{ answerAccuracy: 1.1 }, 'answerAccuracy', /expected a rate in \[0, 1\], got 1\.1/],
       [{ faults: { rate429: 1.5 } }, 'faults.rate429', /expected a rate in \[0, 1\], got 1\.5/],
       [{ faults: { hangMs: 86_400_001 } }, 'faults.hangMs', /at most 86400000 ms/],
       [{ faults: { rate500: 0.6, rate503: 0.6 } }, 'faults', /add up to 1\.2/],

@@ -13,6 +13,13 @@ export const simulatorOptionsSchema = z.object({
    * decided per problem, sample and seed by the rule in docs/simulator.md. A placeholder, not a claim.
    */
   benchAccuracy: rateSchema.default(0.5).describe('chance that a benchmark problem is answered correctly'),
+  /**
+   * Chance that an answer request of curation gets the right answer, decided per question and vote by
+   * the hash rule in docs/simulator.md ("Answers and judgements"). A placeholder, not a claim.
+   */
+  answerAccuracy: rateSchema
+    .default(0.7)
+    .describe('chance that a curation answer request is answered correctly'),
   port: portSchema.default(0).describe('port on the loopback address (0 picks a free one)'),
   /** Anything but a loopback address is refused. */
   host: z

@@ -72,6 +72,8 @@ export async function startSimulator(input: SimulatorOptions = {}): Promise<Simu
       benchmark: 0,
       evolve: 0,
       persona: 0,
+      answer: 0,
+      judge: 0,
       other: 0,
     },
     invalid: 0,

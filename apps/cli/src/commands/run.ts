@@ -6,12 +6,14 @@ import {
   type RunSummary,
   type RunSummaryExtras,
 } from '@treesynth/core';
+import type { CurateResult } from '@treesynth/curate';
 import { type RunOnEndpointOptions, runOnEndpoint } from '@treesynth/providers';
 import { defineCommand, type OptionSpec, type ParsedValues } from '../command.js';
 import { EXIT } from '../exit-codes.js';
 import { interruptSignal } from '../interrupt.js';
 import { flagNamer } from '../option-flags.js';
 import { flagValues, schemaOption } from '../schema-options.js';
+import { CURATION_OPTIONS, curateFolder, formatCuration, wantsCuration } from './curate.js';
 import { JOB_OPTIONS } from './job-options.js';
 
 const [, , EVOL, PERSONA] = methodConfigSchema.options;
@@ -28,6 +30,10 @@ const RUN_OPTIONS = {
   seeds: schemaOption(EVOL.shape.seeds, { value: '<file>', option: 'config.method.seeds' }),
   'seed-field': schemaOption(EVOL.shape.seedField, { value: '<name>', option: 'config.method.seedField' }),
   personas: schemaOption(PERSONA.shape.personas, { value: '<file>', option: 'config.method.personas' }),
+  // Curation's flags fill no run option (curateFolder reads them).
+  ...Object.fromEntries(
+    Object.entries(CURATION_OPTIONS).map(([flag, spec]) => [flag, { ...spec, option: false }]),
+  ),
 } satisfies Record<string, OptionSpec>;
 
 /** core's run summary, continued by the CLI's command. */
@@ -41,7 +47,12 @@ export function formatSummary(dir: string, summary: RunSummary, extras: RunSumma
  */
 export async function executeJob(
   options: RunOnEndpointOptions,
-  output: { json: boolean; quiet: boolean },
+  output: {
+    json: boolean;
+    quiet: boolean;
+    /** Curates the finished run folder, when the command asks for curation. */
+    curate?: (dir: string, signal: AbortSignal) => Promise<CurateResult | undefined>;
+  },
 ): Promise<number> {
   const interrupt = interruptSignal();
   const reporter = createProgressReporter({
@@ -58,10 +69,15 @@ export async function executeJob(
       onProgress: reporter.update,
     });
     reporter.stop();
+    // Curation (docs/curate.md) follows a finished run when the flags, config or last curation ask for it.
+    const curated =
+      !options.treeOnly && summary.status === 'complete' && output.curate
+        ? await output.curate(dir, interrupt.signal)
+        : undefined;
     process.stdout.write(
       output.json
-        ? `${JSON.stringify({ dir, ...summary, ...extras }, null, 2)}\n`
-        : formatSummary(dir, summary, extras),
+        ? `${JSON.stringify({ dir, ...summary, ...extras, ...(curated ? { curation: curated.summary } : {}) }, null, 2)}\n`
+        : formatSummary(dir, summary, extras) + (curated ? formatCuration(curated) : ''),
     );
     // `tree` did its part (stage one) unless stopped; the status it printed is the run's, left as it was.
     if (options.treeOnly) return interrupt.signal.aborted ? EXIT.interrupted : EXIT.ok;
@@ -79,7 +95,12 @@ export function runFlags(values: ParsedValues, treeOnly: boolean): Promise<numbe
   const options = flagValues<RunOnEndpointOptions>(values, RUN_OPTIONS);
   return executeJob(
     { ...options, treeOnly, cache: values['no-cache'] !== true, generators: baselineGenerators },
-    { json: values.json === true, quiet: values.quiet === true },
+    {
+      json: values.json === true,
+      quiet: values.quiet === true,
+      curate: async (dir, signal) =>
+        wantsCuration(dir, values) ? curateFolder(dir, values, signal) : undefined,
+    },
   );
 }
 
@@ -95,12 +116,15 @@ export const runCommand = defineCommand({
     'Leaf calls that still fail after their retries leave the run incomplete (exit 1); --resume retries them.',
     'A resume may raise --max-samples: every row already made is kept and each leaf is topped up to its new share',
     '(as many rows per leaf as a fresh run with that budget, not the same rows).',
+    'Curation flags (--answer, --verify N, --judge, or `curation` in --config) curate the finished run in place',
+    '(treesynth curate <run> does it alone); a resume with a changed setting redoes only that step and later ones.',
   ].join('\n'),
   examples: [
     'treesynth run --task gsm8k --model gpt-4o-mini --depth 3 --out runs/gsm8k',
     'treesynth run --task generic --description "customer-support emails about billing" --model llama3 --base-url http://localhost:11434/v1',
     'treesynth run --resume --out runs/gsm8k',
     'treesynth run --task gsm8k --method evol --seeds ../shared/data/gsm8k/train.jsonl --max-samples 7473 --model gpt-4o-mini --out runs/gsm8k-evol',
+    'treesynth run --task gsm8k --model gpt-4o-mini --max-samples 1000 --answer --verify 5 --out runs/gsm8k',
   ],
   run: (values) => runFlags(values, false),
 });

@@ -44,6 +44,7 @@ const SIM_OPTIONS = {
   'hang-ms': schemaOption(FAULTS.hangMs, { value: '<ms>', default: '600000', option: 'faults.hangMs' }),
   'fault-seed': schemaOption(FAULTS.seed, { option: 'faults.seed' }),
   'bench-accuracy': schemaOption(OPTIONS.benchAccuracy, { value: '<rate>', default: '0.5' }),
+  'answer-accuracy': schemaOption(OPTIONS.answerAccuracy, { value: '<rate>' }),
 } satisfies Record<string, OptionSpec>;
 
 export const simCommand = defineCommand({

@@ -62,12 +62,23 @@ export const engineConfigSchema = z
 export type EngineConfig = z.output<typeof engineConfigSchema>;
 export type EngineConfigInput = z.input<typeof engineConfigSchema>;
 
-/** What the engine config file may hold: the engine config, plus `stages` (checked by the CLI). */
+/**
+ * What the engine config file may hold: the engine config, plus `stages` (checked by the CLI),
+ * `experiment` (benchmarks/paper) and `curation` (checked by @treesynth/curate, docs/curate.md).
+ */
 const engineConfigFileSchema = engineConfigSchema
-  .extend({ stages: z.unknown().optional(), experiment: experimentConfigSchema.optional() })
+  .extend({
+    stages: z.unknown().optional(),
+    experiment: experimentConfigSchema.optional(),
+    curation: z.unknown().optional(),
+  })
   .strict();
 
-export type EngineConfigFile = EngineConfigInput & { stages?: unknown; experiment?: unknown };
+export type EngineConfigFile = EngineConfigInput & {
+  stages?: unknown;
+  experiment?: unknown;
+  curation?: unknown;
+};
 
 /**
  * Check a whole config file (an object with known keys only, every field of the right type and in

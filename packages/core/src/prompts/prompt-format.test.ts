@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { PromptFormatError } from '../errors/prompt-format-error.js';
 import type { ChatMessage } from '../spec/chat-model.js';
 import { parseTask } from '../tasks/load-task.js';
+import { answerPrompt, judgePrompt } from './curation-prompts.js';
 import {
   readSchemaHint,
   readStageRequest,
@@ -221,5 +222,54 @@ describe('schemaHint', () => {
     });
     expect(readSchemaHint(schemaHint('x', {}).slice(0, -1))).toEqual({ name: 'x', schema: undefined });
     expect(readSchemaHint('no hint here')).toBeUndefined();
+  });
+});
+
+describe('curation requests (answer, judge)', () => {
+  const sample = { email: 'Where is my parcel?\n# Task\nIt has been ten days.', reply: 'We are sorry.' };
+  it('reads back the answer fields, the rubric and the sample, even a sample holding a heading', () => {
+    const answerFields = [
+      { name: 'solution', description: 'the solution: step by step' },
+      { name: 'answer', description: 'the final answer' },
+    ];
+    const answer = answerPrompt({ task, path, answerFields, instructions: 'Solve it.', sample });
+    expect(readStageRequest(answer, STAGE_SCHEMA_NAMES.answer)).toEqual({
+      ...head,
+      stage: 'answer',
+      answerFields,
+      sample,
+    });
+    const criteria = [{ name: 'clarity', description: 'clear: and short' }];
+    const judge = judgePrompt({ task, path: [], criteria, sample });
+    expect(readStageRequest(judge, STAGE_SCHEMA_NAMES.judge)).toEqual({
+      ...head,
+      path: [],
+      stage: 'judge',
+      criteria,
+      sample,
+    });
+    expect(stageOfSchema('treesynth_answer')).toBe('answer');
+  });
+
+  it('names the section of a broken answer request', () => {
+    const answer = answerPrompt({
+      task,
+      path,
+      answerFields: [{ name: 'answer', description: 'the answer' }],
+      instructions: 'Answer.',
+      sample,
+    });
+    const user = answer[1]!;
+    const broken: ChatMessage[] = [
+      answer[0]!,
+      { ...user, content: user.content.replace(/# Sample\n.*$/s, '# Sample\nnot json') },
+    ];
+    expect(() => readStageRequest(broken, STAGE_SCHEMA_NAMES.answer)).toThrow(/Sample/);
+    const noFormat: ChatMessage[] = [
+      answer[0]!,
+      { ...user, content: user.content.replace('# Answer format', '# Answers') },
+    ];
+    expect(() => readStageRequest(noFormat, STAGE_SCHEMA_NAMES.answer)).toThrow(/Answer format/);
+    expect(() => readStageRequest(noFormat, STAGE_SCHEMA_NAMES.answer)).toThrow(PromptFormatError);
   });
 });

@@ -15,6 +15,8 @@ import { PROMPT_SECTIONS, parsePromptSections, parseSubspace, STAGE_SCHEMA_NAMES
  *   treesynth_coverage   coverage   complete the value list of a dimension
  *   treesynth_leaf       leaf       write `count` new samples of a leaf's subspace
  *   treesynth_route      route      say which option of a dimension a sample takes (balancing)
+ *   treesynth_answer     answer     write the answer fields of a sample (curation)
+ *   treesynth_judge      judge      score a sample and its answer on a rubric, 1-5 per criterion (curation)
  *
  * Its messages are a system message, then one user message of sections, each a `# Heading` line and a
  * body, in this order (repairs add assistant and user turns after it; the request is the first user
@@ -36,6 +38,10 @@ import { PROMPT_SECTIONS, parsePromptSections, parseSubspace, STAGE_SCHEMA_NAMES
  *   route:          # Dimension, # Options (`- value` lines), # Request, then
  *                   # Sample              the sample's text, always last: it runs to the end of the
  *                                         message, so it may hold lines that look like headings
+ *   answer:         # Answer format       one `- name: description` line per answer field, # Request,
+ *                   # Sample              the sample as one JSON object of its task fields (last)
+ *   judge:          # Criteria            one `- name: description` line per rubric criterion, # Request,
+ *                   # Sample              the sample with its answer fields as one JSON object (last)
  *
  * The baselines' requests (`treesynth_evolve`, `treesynth_persona`) follow the same layout and are
  * read by `readBaselineRequest` (baseline-prompts.ts).
@@ -46,6 +52,7 @@ import { PROMPT_SECTIONS, parsePromptSections, parseSubspace, STAGE_SCHEMA_NAMES
 export type StageName = keyof typeof STAGE_SCHEMA_NAMES;
 
 const pathStepSchema = z.object({ dimension: z.string().min(1), value: z.string() });
+const namedLineSchema = z.object({ name: z.string().min(1), description: z.string() });
 
 /** What every stage request carries: the task and the subspace it is about. */
 const requestHeadSchema = z.object({
@@ -85,6 +92,20 @@ export const stageRequestSchema = z.discriminatedUnion('stage', [
     /** The sample's text, exactly as given to the prompt builder. */
     sample: z.string(),
   }),
+  requestHeadSchema.extend({
+    stage: z.literal('answer'),
+    /** The fields the answer must have, in order. */
+    answerFields: z.array(namedLineSchema).min(1),
+    /** The sample's task fields. */
+    sample: z.record(z.string(), z.string()),
+  }),
+  requestHeadSchema.extend({
+    stage: z.literal('judge'),
+    /** The rubric: each criterion scored 1 to 5. */
+    criteria: z.array(namedLineSchema).min(1),
+    /** The sample's task fields and its answer fields. */
+    sample: z.record(z.string(), z.string()),
+  }),
 ]);
 
 /** A typed view of a stage request, by stage. */
@@ -113,6 +134,8 @@ const STAGE_SECTIONS: Record<StageName, readonly string[]> = {
   criterion: [PROMPT_SECTIONS.usedDimensions, PROMPT_SECTIONS.pivots],
   coverage: [PROMPT_SECTIONS.dimension, PROMPT_SECTIONS.knownValues],
   route: [PROMPT_SECTIONS.dimension, PROMPT_SECTIONS.options],
+  answer: [PROMPT_SECTIONS.answerFormat],
+  judge: [PROMPT_SECTIONS.criteria],
 };
 
 /**
@@ -139,12 +162,7 @@ export function readStageRequest(messages: PromptMessages, schemaName: string): 
   const body = (name: string) => sections.get(name) ?? '';
   const head = {
     task: body(PROMPT_SECTIONS.task),
-    fields: bulletItems(body(PROMPT_SECTIONS.format)).map((item) => {
-      const colon = item.indexOf(':');
-      return colon < 0
-        ? { name: item, description: '' }
-        : { name: item.slice(0, colon).trim(), description: item.slice(colon + 1).trim() };
-    }),
+    fields: namedLines(body(PROMPT_SECTIONS.format)),
     requirements: bulletItems(body(PROMPT_SECTIONS.requirements)),
     path: parseSubspace(body(PROMPT_SECTIONS.subspace)),
   };
@@ -178,6 +196,14 @@ export function readStageRequest(messages: PromptMessages, schemaName: string): 
           options: bulletItems(body(PROMPT_SECTIONS.options)),
           sample: text.slice(sampleStart + sampleHeading.length).replace(/\n$/, ''),
         };
+      case 'answer':
+      case 'judge': {
+        if (sampleStart === undefined) return fail('missing', PROMPT_SECTIONS.sample);
+        const sample = readSampleObject(text.slice(sampleStart + sampleHeading.length), fail);
+        return stage === 'answer'
+          ? { ...head, stage, answerFields: namedLines(body(PROMPT_SECTIONS.answerFormat)), sample }
+          : { ...head, stage, criteria: namedLines(body(PROMPT_SECTIONS.criteria)), sample };
+      }
     }
   })();
   const parsed = stageRequestSchema.safeParse(view);
@@ -245,6 +271,25 @@ function bulletItems(body: string): string[] {
     .filter((line) => line.startsWith('- '))
     .map((line) => line.slice(2).trim())
     .filter((item) => item.length > 0);
+}
+
+/** `- name: description` lines of a section (the description empty when there is no colon). */
+function namedLines(body: string): { name: string; description: string }[] {
+  return bulletItems(body).map((item) => {
+    const colon = item.indexOf(':');
+    return colon < 0
+      ? { name: item, description: '' }
+      : { name: item.slice(0, colon).trim(), description: item.slice(colon + 1).trim() };
+  });
+}
+
+/** The Sample section of an answer or judge request: one JSON object of string fields. */
+function readSampleObject(text: string, fail: (message: string, section?: string) => never): unknown {
+  try {
+    return JSON.parse(text);
+  } catch {
+    return fail('is not one JSON object', PROMPT_SECTIONS.sample);
+  }
 }
 
 /** `[n] {json}` lines, numbered from 1 in order, each a sample's fields. */

@@ -21,6 +21,10 @@ export const PROMPT_SECTIONS = {
   options: 'Options',
   /** The sample a route request classifies; always the last section, so its text may hold anything. */
   sample: 'Sample',
+  /** The fields an answer request asks for, one `- name: description` a line (curation). */
+  answerFormat: 'Answer format',
+  /** The rubric a judge request scores on, one `- criterion: description` a line (curation). */
+  criteria: 'Criteria',
 } as const;
 
 /** Schema names of the built-in stages' structured requests. */
@@ -31,6 +35,10 @@ export const STAGE_SCHEMA_NAMES = {
   leaf: 'treesynth_leaf',
   /** Balancing: which value of a node's dimension an existing sample takes. */
   route: 'treesynth_route',
+  /** Curation: write a sample's answer fields (a solution, a final answer, tests). */
+  answer: 'treesynth_answer',
+  /** Curation: score a sample and its answer on a rubric, 1 to 5 per criterion. */
+  judge: 'treesynth_judge',
 } as const;
 
 export function section(heading: string, body: string): string {

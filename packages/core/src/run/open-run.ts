@@ -122,9 +122,11 @@ function mergeConfig(
   base: EngineConfigInput,
   options: { configFile?: string; config?: EngineConfigInput },
 ): { config: EngineConfig; stageModules?: StageModules } {
+  // `curation` is curation's to read (@treesynth/curate); the engine ignores it, and `experiment` too.
   const {
     stages,
     experiment: _experiment,
+    curation: _curation,
     ...fromFile
   } = options.configFile
     ? parseEngineConfigFile(readJsonFile(options.configFile, 'config file'), options.configFile)

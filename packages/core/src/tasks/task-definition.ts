@@ -50,6 +50,14 @@ export const taskDefinitionSchema = z
     requirements: z.array(text).default([]),
     /** Levels fixed by hand, from the root down. */
     fixedLevels: z.array(fixedLevelSchema).default([]),
+    /**
+     * What curation's answer step writes for a sample (docs/curate.md): the answer fields, in order,
+     * and how to answer. Without it a generic or custom task gets one `answer` field.
+     */
+    answer: z
+      .object({ fields: z.array(sampleFieldSchema).min(1), instructions: text.optional() })
+      .strict()
+      .optional(),
   })
   .strict()
   .superRefine((task, context) => {

@@ -1,0 +1,104 @@
+import { z } from 'zod';
+import { decontaminateSettingsSchema, dedupSettingsSchema } from '../steps/filter-steps.js';
+
+const temperature = z.number().min(0).max(2);
+const namedLine = z
+  .object({ name: z.string().regex(/^[a-z][a-z0-9_]*$/), description: z.string().min(1) })
+  .strict();
+
+/** Answer: write each row's answer fields (docs/curate.md). */
+export const answerSettingsSchema = z
+  .object({
+    /** A model id at the run's endpoint; default: the run's model. */
+    model: z.string().min(1).optional().describe('model that writes the answers (default: the run model)'),
+    temperature: temperature.default(0.7).describe('temperature of the answer calls'),
+  })
+  .strict();
+
+/** Verify: self-consistency for tasks with a final answer, the sandbox for code. */
+export const verifySettingsSchema = z
+  .object({
+    samples: z
+      .number()
+      .int()
+      .min(1)
+      .max(64)
+      .default(5)
+      .describe('answers sampled per row for self-consistency voting'),
+    minAgreement: z
+      .number()
+      .min(0)
+      .max(1)
+      .default(0.5)
+      .describe('share of votes the majority answer needs for the row to stay'),
+    temperature: temperature.default(0.8).describe('temperature of the voting answers'),
+    /** Wall-clock limit of one code row's tests in the sandbox. */
+    timeoutMs: z.number().int().min(100).max(600_000).default(10_000),
+  })
+  .strict();
+
+export const DEFAULT_JUDGE_CRITERIA = [
+  { name: 'correctness', description: 'the answer is right and follows from the sample' },
+  { name: 'clarity', description: 'the sample and its answer are clear and self-contained' },
+  { name: 'usefulness', description: 'the pair would teach a model something worth learning for the task' },
+];
+
+/** Judge: an LLM scores each row 1-5 per criterion; rows whose mean is below the threshold go. */
+export const judgeSettingsSchema = z
+  .object({
+    model: z.string().min(1).optional().describe('model that judges (default: the run model)'),
+    temperature: temperature.default(0),
+    criteria: z.array(namedLine).min(1).max(20).default(DEFAULT_JUDGE_CRITERIA),
+    threshold: z.number().min(1).max(5).default(3).describe('lowest mean judge score a row may have'),
+  })
+  .strict();
+
+/**
+ * The `curation` key of a run config: each step present runs, in the order dedup, decontaminate,
+ * answer, verify, judge. An absent step does not run.
+ */
+export const curationConfigSchema = z
+  .object({
+    dedup: dedupSettingsSchema.optional(),
+    decontaminate: decontaminateSettingsSchema.optional(),
+    answer: answerSettingsSchema.optional(),
+    verify: verifySettingsSchema.optional(),
+    judge: judgeSettingsSchema.optional(),
+    /** Model calls in flight at once. */
+    concurrency: z.number().int().min(1).max(4096).default(16).describe('curation calls in flight at once'),
+  })
+  .strict();
+
+export type CurationConfig = z.output<typeof curationConfigSchema>;
+export type CurationConfigInput = z.input<typeof curationConfigSchema>;
+export type AnswerSettings = z.output<typeof answerSettingsSchema>;
+export type VerifySettings = z.output<typeof verifySettingsSchema>;
+export type JudgeSettings = z.output<typeof judgeSettingsSchema>;
+
+/** Whether a config asks for any step. */
+export function hasCurationSteps(config: CurationConfigInput | undefined): boolean {
+  return (
+    config !== undefined &&
+    ['dedup', 'decontaminate', 'answer', 'verify', 'judge'].some((step) => step in config)
+  );
+}
+
+/**
+ * Layers of curation settings merged in order, each step's settings over the earlier ones (the
+ * stored run's, the config file's `curation` key, then flags). A step absent from every layer is off.
+ */
+export function mergeCurationConfig(...layers: (CurationConfigInput | undefined)[]): CurationConfigInput {
+  const merged: Record<string, unknown> = {};
+  for (const layer of layers) {
+    if (!layer) continue;
+    for (const [key, value] of Object.entries(layer)) {
+      if (value === undefined) continue;
+      const earlier = merged[key];
+      merged[key] =
+        typeof value === 'object' && value !== null && typeof earlier === 'object' && earlier !== null
+          ? { ...earlier, ...value }
+          : value;
+    }
+  }
+  return merged as CurationConfigInput;
+}
