@@ -52,8 +52,10 @@ export const experimentCommand = defineCommand({
     'treesynth experiment benchmarks/paper/gsm8k.json --out runs/experiments/gsm8k --bench bench/treesynth bench/temperature bench/evol bench/persona',
   ],
   async run(values, positionals) {
-    const config = positionals[0];
-    if (!config || positionals.length > 1)
+    // `--bench a b c`: the folders after the first are positionals.
+    const [config, ...more] = positionals;
+    const bench = Array.isArray(values.bench) ? [...values.bench, ...more] : undefined;
+    if (!config || (more.length > 0 && !bench))
       throw new ConfigError({
         path: '<config>',
         message: 'give one experiment config, e.g. treesynth experiment benchmarks/paper/gsm8k.json',
@@ -63,6 +65,7 @@ export const experimentCommand = defineCommand({
     try {
       const result = await runExperiment({
         ...flagValues<RunExperimentOptions>(values, EXPERIMENT_OPTIONS),
+        ...(bench ? { bench } : {}),
         config,
         signal: interrupt.signal,
         logger: reporter.logger,
