@@ -19,8 +19,8 @@
 import { loadavg } from 'node:os';
 import { parseArgs } from 'node:util';
 import { extractBoxedAnswer, loadBenchmarkSet, mathAnswersEquivalent } from '@treesynth/eval';
-import { DIFFERENT_PAIRS } from '../../packages/eval/src/bench/math-answer/equivalence-suite-different.js';
-import { EQUIVALENT_PAIRS } from '../../packages/eval/src/bench/math-answer/equivalence-suite-equal.js';
+import { DIFFERENT_PAIRS } from '../../packages/eval/src/bench/math-answer/equivalence-suite-different.fixture.js';
+import { EQUIVALENT_PAIRS } from '../../packages/eval/src/bench/math-answer/equivalence-suite-equal.fixture.js';
 
 const { values: flags } = parseArgs({ options: { passes: { type: 'string', default: '5' } } });
 const passes = Math.max(1, Number(flags.passes));

@@ -72,7 +72,7 @@ function fieldsKey(sample: Record<string, unknown>): string {
   return JSON.stringify(names.sort().map((name) => [name, sample[name]]));
 }
 
-const ROW_KEYS = new Set(['id', 'leaf_id', 'path', 'drawn', 'call']);
+const ROW_KEYS = new Set(['id', 'leaf_id', 'path', 'drawn', 'call', 'method']);
 
 /**
  * The leaf answers in the run's response cache (those whose samples are rows of the run) hold exactly

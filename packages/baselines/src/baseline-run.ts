@@ -30,6 +30,8 @@ export class BaselineRun {
   private started = performance.now();
   private units = { planned: 0, done: 0 };
   private note = '';
+  /** Calls of the plan (by key) that failed in an earlier session and have not succeeded since. */
+  private readonly failedBefore = new Set<string>();
   private readonly before: { status: RunSummary['status'] | 'running'; error?: string };
 
   constructor(
@@ -74,6 +76,8 @@ export class BaselineRun {
     for await (const event of store.readEvents()) {
       resumed = true;
       if (event.type === 'call') this.state.usage.add(event.stage, event.usage, event.cached);
+      if (event.type === 'leaf-call-failed') this.failedBefore.add(`${event.leaf}:${event.index}`);
+      if (event.type === 'leaf-call') this.failedBefore.delete(`${event.leaf}:${event.index}`);
     }
     const { ids, duplicatesDropped } = await store.readSampleIds();
     this.written = ids;
@@ -87,7 +91,8 @@ export class BaselineRun {
 
   /** A stage context for one call of the plan; `key` seeds it and keys its cache entry. */
   stage(key: string): StageContext {
-    return this.contexts('leaf', key);
+    // A call that failed in an earlier session may have left an unusable answer in the cache: ask again.
+    return this.contexts('leaf', key, this.failedBefore.has(key));
   }
 
   /**
@@ -119,19 +124,31 @@ export class BaselineRun {
    * Run planned units at once (the scheduler bounds the calls in flight). A unit whose call fails after
    * its retries is counted and noted; the run ends `incomplete`, and a resume tries it again.
    */
-  async each<T>(items: readonly T[], unit: (item: T, index: number) => Promise<void>): Promise<void> {
+  async each<T>(
+    items: readonly T[],
+    key: (index: number) => string,
+    unit: (item: T, index: number) => Promise<number>,
+  ): Promise<void> {
     this.units.planned += items.length;
     this.state.leafCallsPlanned = this.units.planned;
     await Promise.all(
       items.map(async (item, index) => {
+        const callKey = key(index);
+        const split = callKey.lastIndexOf(':');
+        const where = { leaf: callKey.slice(0, split), index: Number(callKey.slice(split + 1)) };
         try {
-          await unit(item, index);
+          const rows = await unit(item, index);
           this.units.done++;
-          this.state.doneCalls.add(`${this.method.name}:${this.units.planned}:${index}`);
+          // Logged only to clear an earlier failure: a resume then serves this call from the cache again.
+          if (this.failedBefore.has(callKey))
+            await this.context.store.appendEvents([{ type: 'leaf-call', ...where, samples: rows }]);
         } catch (error) {
           if (this.signal.aborted) return;
           this.state.failedCalls++;
           this.state.lastFailure = error instanceof Error ? error.message : String(error);
+          await this.context.store.appendEvents([
+            { type: 'leaf-call-failed', ...where, error: this.state.lastFailure },
+          ]);
         }
       }),
     );

@@ -63,24 +63,29 @@ export const evolGenerator: Generator<RunStore, RunSummary> = {
         const results: ({ member: PoolMember; operation: EvolutionOperation } | undefined)[] = pool.map(
           () => undefined,
         );
-        await run.each(pool, async (parent, index) => {
-          const key = `evol:${generation}:${index}`;
-          const random = createRandom(`${config.seed}:${key}`);
-          const operation: EvolutionOperation =
-            random() < method.breadthShare ? 'breadth' : pick(depthOperations(task), random);
-          const { object } = await run.stage(key).generateObject({
-            messages: evolvePrompt({ task, operation, instruction: parent.text }),
-            schemaName: BASELINE_SCHEMA_NAMES.evolve,
-            schema: evolveAnswerSchema,
-            temperature: method.temperature,
-            callKey: key,
-            stage: 'evolve',
-          });
-          const text = object.instruction.replace(/\s+/g, ' ').trim();
-          const reason = eliminationReason(parent.text, text);
-          if (reason) eliminated[reason] = (eliminated[reason] ?? 0) + 1;
-          else results[index] = { member: { text, id: `evol-g${generation}.${index}.0` }, operation };
-        });
+        await run.each(
+          pool,
+          (index) => `evol:${generation}:${index}`,
+          async (parent, index) => {
+            const key = `evol:${generation}:${index}`;
+            const random = createRandom(`${config.seed}:${key}`);
+            const operation: EvolutionOperation =
+              random() < method.breadthShare ? 'breadth' : pick(depthOperations(task), random);
+            const { object } = await run.stage(key).generateObject({
+              messages: evolvePrompt({ task, operation, instruction: parent.text }),
+              schemaName: BASELINE_SCHEMA_NAMES.evolve,
+              schema: evolveAnswerSchema,
+              temperature: method.temperature,
+              callKey: key,
+              stage: 'evolve',
+            });
+            const text = object.instruction.replace(/\s+/g, ' ').trim();
+            const reason = eliminationReason(parent.text, text);
+            if (reason) eliminated[reason] = (eliminated[reason] ?? 0) + 1;
+            else results[index] = { member: { text, id: `evol-g${generation}.${index}.0` }, operation };
+            return reason ? 0 : 1;
+          },
+        );
         // Survivors in pool order, cut at the data size: the same rows whatever order calls finished in.
         const records = [];
         for (const [index, result] of results.entries()) {

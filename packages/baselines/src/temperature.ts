@@ -24,29 +24,34 @@ export const temperatureGenerator: Generator<RunStore, RunSummary> = {
         { temperature: method.temperature, calls: sizes.length },
         `the task prompt alone, temperature ${method.temperature}, ${sizes.length} calls`,
       );
-      await run.each(sizes, async (count, index) => {
-        const { samples } = await builtinStages.leaf.run(
-          {
-            task: context.task,
-            path: [],
-            count,
-            temperature: method.temperature,
-            callKey: `temperature:${index}`,
-          },
-          run.stage(`temperature:${index}`),
-        );
-        await run.keep(
-          samples.slice(0, count).map((fields, position) => ({
-            id: `temperature.${index}.${position}`,
-            leaf_id: 'temperature',
-            path: [],
-            drawn: {},
-            call: run.call(index),
-            fields,
-            method: { name: 'temperature', temperature: method.temperature },
-          })),
-        );
-      });
+      await run.each(
+        sizes,
+        (index) => `temperature:${index}`,
+        async (count, index) => {
+          const { samples } = await builtinStages.leaf.run(
+            {
+              task: context.task,
+              path: [],
+              count,
+              temperature: method.temperature,
+              callKey: `temperature:${index}`,
+            },
+            run.stage(`temperature:${index}`),
+          );
+          await run.keep(
+            samples.slice(0, count).map((fields, position) => ({
+              id: `temperature.${index}.${position}`,
+              leaf_id: 'temperature',
+              path: [],
+              drawn: {},
+              call: run.call(index),
+              fields,
+              method: { name: 'temperature', temperature: method.temperature },
+            })),
+          );
+          return samples.length;
+        },
+      );
     });
   },
 };

@@ -18,9 +18,8 @@ import { chooseCriterion, completeValues, writeSamples } from './stage-answers.j
 import { worldForTask } from './world-for-task.js';
 
 /**
- * What a request asked for: a stage, recognised by its structured-output schema name; a baseline
- * method's request (evolution step, persona), also by its schema name; a shipped benchmark problem,
- * recognised by its text; or anything else.
+ * What a request asked for: a stage, recognised by its structured-output schema name; a baseline's
+ * request (docs/baselines.md); a shipped benchmark problem, recognised by its text; or anything else.
  */
 export type SimulatorStage = StageName | BaselineRequest['kind'] | 'benchmark' | 'other';
 
@@ -135,8 +134,8 @@ export function answerChatRequest(
     throw error;
   }
   const lastUser = messages.filter((message) => message.role === 'user').at(-1)?.content ?? '';
-  const benchmark =
-    stageRequest || baselineRequest ? undefined : answerBenchmarkPrompt(lastUser, 'chat', request, options);
+  const structured = stageRequest ?? baselineRequest;
+  const benchmark = structured ? undefined : answerBenchmarkPrompt(lastUser, 'chat', request, options);
   const stage =
     stageRequest?.stage ?? baselineRequest?.kind ?? (benchmark === undefined ? 'other' : 'benchmark');
   const content = stageRequest
@@ -147,7 +146,7 @@ export function answerChatRequest(
         )
       : (benchmark ?? PLAIN_REPLY);
   const answer = completion(key, model, messages, content);
-  if (fault && (stageRequest !== undefined || fault.kind === 'truncated')) {
+  if (fault && (structured !== undefined || fault.kind === 'truncated')) {
     return {
       status: 200,
       stage,

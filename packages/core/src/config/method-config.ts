@@ -98,3 +98,10 @@ export function mergeMethod(
   }
   return merged as MethodConfigInput | undefined;
 }
+
+/** A setting the method named does not take (e.g. seeds for temperature sampling), or undefined. */
+export function foreignMethodSetting(method: Partial<MethodConfigInput> | undefined): string | undefined {
+  const variant = methodConfigSchema.options.find((option) => option.shape.name.value === method?.name);
+  if (!method || !variant) return undefined;
+  return Object.keys(method).find((key) => !(key in variant.shape));
+}

@@ -7,14 +7,13 @@ import {
   parseEngineConfig,
   parseEngineConfigFile,
 } from '../config/engine-config.js';
-import { mergeMethod, methodOf } from '../config/method-config.js';
+import { methodOf } from '../config/method-config.js';
 import { type OptionNamer, optionName } from '../config/option-name.js';
 import { parseOptions } from '../config/parse-options.js';
 import { readJsonFile } from '../config/read-json-file.js';
 import { type RunProgress, type RunSummary, runTreeSynth } from '../engine/tree-synth-engine.js';
 import { ConfigError } from '../errors/config-error.js';
 import type { ChatModel } from '../spec/chat-model.js';
-import type { Generator } from '../spec/generator.js';
 import { type Logger, silentLogger } from '../spec/logger.js';
 import type { Stages } from '../spec/stage.js';
 import type { RunManifest } from '../store/run-manifest.js';
@@ -24,6 +23,7 @@ import { type TaskDefinition, taskDefinitionSchema } from '../tasks/task-definit
 import { sha256, stableStringify } from '../util/hash.js';
 import { redactUrl } from '../util/redact.js';
 import { checkResume, fingerprintParts } from './resume-check.js';
+import { mergeMethodLayers, pickGenerator, type RunGenerators } from './run-method.js';
 import {
   loadStageModules,
   type StageModules,
@@ -75,11 +75,7 @@ export const openRunOptionsSchema = z
      * Generators of the methods other than TreeSynth, by method name (`@treesynth/baselines`'
      * `baselineGenerators`); the config's `method` picks one.
      */
-    generators: z
-      .custom<Record<string, Generator<RunStore, RunSummary>>>(
-        (value) => typeof value === 'object' && value !== null,
-      )
-      .optional(),
+    generators: z.custom<RunGenerators>((value) => typeof value === 'object' && value !== null).optional(),
     /** Where the model is served, recorded in run.json (credentials removed). */
     baseURL: z.string().optional(),
     /** Build the tree only (stage one): recorded as the `tree` command. */
@@ -121,6 +117,7 @@ function parseOpenRunOptions(input: OpenRunOptions) {
 function mergeConfig(
   base: EngineConfigInput,
   options: { configFile?: string; config?: EngineConfigInput },
+  name: OptionNamer = optionName,
 ): { config: EngineConfig; stageModules?: StageModules } {
   // `curation` is curation's to read (@treesynth/curate); the engine ignores it, and `experiment` too.
   const {
@@ -139,7 +136,7 @@ function mergeConfig(
     ...given,
     tree: { ...base.tree, ...fromFile.tree, ...given.tree },
     synthesis: { ...base.synthesis, ...fromFile.synthesis, ...given.synthesis },
-    method: mergeMethod(base.method, fromFile.method, given.method),
+    method: mergeMethodLayers([base.method, fromFile.method, given.method], name),
   };
   if (merged.method === undefined) delete merged.method;
   return { config: parseEngineConfig(merged, options.configFile ?? 'config'), stageModules };
@@ -174,20 +171,9 @@ export async function openRun(input: OpenRunOptions): Promise<OpenedRun> {
         path: name('task'),
         message: `which task? give a built-in name (gsm8k, math, code, tom), generic with ${name('description')}, or a task JSON file`,
       });
-    const { config, stageModules: fromConfig } = mergeConfig(manifest?.config ?? {}, options);
+    const { config, stageModules: fromConfig } = mergeConfig(manifest?.config ?? {}, options, name);
     const method = methodOf(config).name;
-    const generator = method === 'treesynth' ? undefined : options.generators?.[method];
-    if (method !== 'treesynth' && !generator)
-      throw new ConfigError({
-        path: name('config.method.name'),
-        message: `no generator for the ${method} method here: pass @treesynth/baselines' baselineGenerators as generators`,
-      });
-    if (generator && options.treeOnly)
-      throw new ConfigError({
-        path: name('config.method.name'),
-        message: `${method} builds no tree; only the treesynth method has a tree-only stage`,
-      });
-    await generator?.check?.({ task, config });
+    const generator = await pickGenerator({ task, config }, options, name);
     const dir =
       options.out ??
       join('runs', `${task.name}-${method === 'treesynth' ? '' : `${method}-`}seed${config.seed}`);
@@ -207,6 +193,8 @@ export async function openRun(input: OpenRunOptions): Promise<OpenedRun> {
       command: options.treeOnly ? 'tree' : 'run',
       stages: stageModules,
       stageFingerprints: custom.fingerprint,
+      // The method's details: its generator adds to them (docs/baselines.md, provenance).
+      method: { name: method },
     };
     let store: RunStore;
     if (existing && manifest) {
@@ -255,7 +243,7 @@ function openedRun(
     config: EngineConfig;
     model: ChatModel;
     stages: Partial<Stages>;
-    generator?: Generator<RunStore, RunSummary>;
+    generator?: RunGenerators[string];
     resumed: boolean;
     options: { treeOnly: boolean; signal?: AbortSignal; logger?: Logger };
   },

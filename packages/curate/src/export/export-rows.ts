@@ -17,7 +17,15 @@ import {
 import { CURATED_FILE } from '../curation-summary.js';
 
 /** Row fields that say where a row came from; exports move them to the provenance side file. */
-export const PROVENANCE_FIELDS = ['leaf_id', 'path', 'drawn', 'call', 'origin', 'treesynth'] as const;
+export const PROVENANCE_FIELDS = [
+  'leaf_id',
+  'path',
+  'drawn',
+  'call',
+  'method',
+  'origin',
+  'treesynth',
+] as const;
 
 /** The prompt and response fields of a built-in task's rows (docs/export.md, the row contract). */
 export const TASK_FIELDS: Readonly<Record<string, { prompt: string[]; response: string }>> = {

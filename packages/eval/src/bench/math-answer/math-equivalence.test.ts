@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { DIFFERENT_PAIRS, KNOWN_LIMITATIONS } from './equivalence-suite-different.js';
-import { EQUIVALENT_PAIRS } from './equivalence-suite-equal.js';
+import { DIFFERENT_PAIRS, KNOWN_LIMITATIONS } from './equivalence-suite-different.fixture.js';
+import { EQUIVALENT_PAIRS } from './equivalence-suite-equal.fixture.js';
 import { mathAnswersEquivalent } from './math-equivalence.js';
 
 function passRate(pairs: readonly (readonly [string, string])[], expected: boolean) {
