@@ -142,7 +142,7 @@ describe('treesynth curate: kill -9, resume, changed settings', () => {
     ]);
     expect(resumed.code, resumed.stderr).toBe(0);
     expect(records).toHaveLength(0);
-    expect(resumed.stdout).toMatch(/\n  judge +\d+ → \d+.*, 0 calls paid/);
+    expect(resumed.stdout).toMatch(/\n {2}judge +\d+ → \d+.*, 0 calls paid/);
     expect(bytes(dir, 'curation/verify.jsonl')).toBe(verifyBefore);
     const last = JSON.parse(bytes(dir, 'curation.json'));
     expect(last.config).toMatchObject({ verify: { samples: VOTES + 1 }, judge: { threshold: 2 } });

@@ -115,4 +115,27 @@ describe('treesynth run --answer --verify against the simulator', () => {
       samples.length,
     );
   }, 120_000);
+
+  it('code, CodeT-style: a row keeps the solution that passes the pooled tests, if any of its solutions does', async () => {
+    const out = join(work, 'code-cross');
+    const result = await run('code', out, '--verify', '3', '--cross-tests');
+    expect(result.code, result.stderr).toBe(0);
+    const samples = readRows(out, 'samples.jsonl').sort((a, b) => compareSampleIds(a.id, b.id));
+    // The simulator's tests are always right; a wrong solution passes none of them, a right one all.
+    const rightVotes = (row: (typeof samples)[number]) =>
+      [0, 1, 2, 3].filter((vote) => documentedAnswer(SEED, String(row.instruction), vote, ACCURACY).right);
+    const kept = samples.filter((row) => rightVotes(row).length > 0);
+    expect(kept.length).toBeLessThan(samples.length);
+    const curated = readRows(out, 'curated.jsonl');
+    expect(curated.map((row) => row.id)).toEqual(kept.map((row) => row.id));
+    let replaced = 0;
+    for (const row of curated) {
+      expect(String(row.output)).not.toMatch(/\+ 1\n/);
+      const own = rightVotes(samples.find((sample) => sample.id === row.id)!).includes(0);
+      expect((row.verification as { replaced: boolean }).replaced).toBe(!own);
+      if (!own) replaced++;
+    }
+    // Cross-testing rescued rows whose own solution was wrong.
+    expect(replaced).toBeGreaterThan(0);
+  }, 120_000);
 });

@@ -51,6 +51,7 @@ export const CURATION_OPTIONS = {
     default: undefined,
   }),
   'min-agreement': schemaOption(VERIFY.minAgreement, { value: '<rate>' }),
+  'cross-tests': schemaOption(VERIFY.crossTests, { default: undefined }),
   judge: { type: 'boolean', description: 'score each row 1-5 on a rubric with the model; drop weak rows' },
   'judge-threshold': schemaOption(JUDGE.threshold),
   'curate-concurrency': schemaOption(curationConfigSchema.shape.concurrency),
@@ -78,7 +79,7 @@ function curationFlags(values: ParsedValues): CurationConfigInput {
     flags.decontaminate = defined({ ngramSize, files });
   const answer = defined({ model: answerModel, temperature: answerTemperature });
   if (values.answer === true || Object.keys(answer).length > 0) flags.answer = answer;
-  const verify = defined({ samples, minAgreement });
+  const verify = defined({ samples, minAgreement, crossTests: values['cross-tests'] === true || undefined });
   if (Object.keys(verify).length > 0) flags.verify = verify;
   if (values.judge === true || threshold !== undefined) flags.judge = defined({ threshold });
   if (concurrency !== undefined) flags.concurrency = concurrency;

@@ -32,6 +32,11 @@ export const verifySettingsSchema = z
       .default(0.5)
       .describe('share of votes the majority answer needs for the row to stay'),
     temperature: temperature.default(0.8).describe('temperature of the voting answers'),
+    /**
+     * Code: also run the row's solution and `samples` more against all their tests pooled, CodeT-style,
+     * keeping the solution that passes most (docs/curate.md).
+     */
+    crossTests: z.boolean().default(false).describe('code: cross-test solutions against each other’s tests'),
     /** Wall-clock limit of one code row's tests in the sandbox. */
     timeoutMs: z.number().int().min(100).max(600_000).default(10_000),
   })

@@ -64,7 +64,12 @@ export async function runStep(
           options.onProgress?.({ step: step.id, done: ++done, total: rows.length });
         }
       };
-      await Promise.all(Array.from({ length: Math.min(options.concurrency, pending.length) }, worker));
+      // Every worker stops before the log closes, so no outcome is appended after it.
+      const settled = await Promise.allSettled(
+        Array.from({ length: Math.min(options.concurrency, pending.length) }, worker),
+      );
+      const failure = settled.find((result) => result.status === 'rejected');
+      if (failure) throw failure.reason;
     } finally {
       await log.close();
     }

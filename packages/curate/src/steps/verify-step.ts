@@ -3,6 +3,7 @@ import { type CodeSandbox, createPythonSandbox } from '@treesynth/eval';
 import type { VerifySettings } from '../pipeline/curation-config.js';
 import type { CurationRow, CurationStep, StepContext, StepOutcome } from '../pipeline/curation-step.js';
 import { askAnswer } from './answer-step.js';
+import { crossTests } from './cross-tests.js';
 import { finalAnswer, majorityVote, sameAnswer } from './final-answer.js';
 import { type TaskAnswer, taskAnswer } from './task-answers.js';
 
@@ -28,6 +29,7 @@ export function verifyStep(
     async run(row, context) {
       if (answer?.check === 'code') {
         sandbox ??= createSandbox();
+        if (settings.crossTests) return crossTests(row, answer, sandbox, settings, answerModel, context);
         return runTests(row, sandbox, settings, context);
       }
       if (answer?.check === 'gsm8k' || answer?.check === 'math')
