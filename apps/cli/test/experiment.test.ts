@@ -71,7 +71,7 @@ describe('treesynth experiment (simulated LLM)', () => {
   const killed = join(work, 'killed');
   let first: Awaited<ReturnType<typeof runCli>>;
 
-  it('runs the four methods, and a kill -9 then the same command ends with identical outputs', async () => {
+  it('runs the four methods, and kill -9 (mid-run, mid-report) then the same command ends with identical outputs', async () => {
     // The uninterrupted experiment and the one to be killed run side by side on one simulator.
     const uninterrupted = runCli(args(reference));
     const victim = spawnCli(args(killed));
@@ -81,6 +81,13 @@ describe('treesynth experiment (simulated LLM)', () => {
     expect((await done).signal).toBe('SIGKILL');
     const state = JSON.parse(readFileSync(join(killed, 'experiment.json'), 'utf8'));
     expect(state.report).toBeUndefined();
+    // Killed again while it draws the report (after the exports, before experiment.json records it).
+    const again = spawnCli(args(killed));
+    const stopped = collect(again);
+    await waitFor(() => existsSync(join(killed, 'export/persona/train.jsonl')), 120_000);
+    again.kill('SIGKILL');
+    expect((await stopped).signal).toBe('SIGKILL');
+    expect(JSON.parse(readFileSync(join(killed, 'experiment.json'), 'utf8')).report).toBeUndefined();
     first = await uninterrupted;
     expect(first.code, first.stderr).toBe(0);
     const resumed = await runCli(args(killed));
