@@ -2,7 +2,13 @@
 export { checkOutputPath, type OutputPathOptions } from './config/check-output-path.js';
 export { parseOptions, pathUnder } from './config/parse-options.js';
 export { readJsonFile } from './config/read-json-file.js';
-export { type DatasetRow, describeProblems, type RowProblem, textRows } from './datasets/text-rows.js';
+export {
+  type DatasetRow,
+  describeProblems,
+  type RecordProjection,
+  type RowProblem,
+  textRows,
+} from './datasets/text-rows.js';
 export { callSizes, spreadBudget } from './engine/budget.js';
 export { checkCriterion, isVagueValue } from './engine/check-criterion.js';
 export { createEngineState, type EngineState } from './engine/engine-state.js';

@@ -106,6 +106,7 @@ export {
   type ClusterEntropyOptions,
   type ClusterEntropyResult,
   clusterEntropy,
+  clusterEntropyOfSample,
 } from './metrics/cluster-entropy.js';
 export { type DistinctN, type DistinctNOptions, distinctN } from './metrics/distinct-n.js';
 export {
@@ -141,6 +142,13 @@ export {
   nearestNeighbourDistance,
 } from './metrics/nearest-neighbour-distance.js';
 export { type SelfBleuOptions, type SelfBleuResult, selfBleu } from './metrics/self-bleu.js';
+export {
+  defaultNearestQueries,
+  type EmbedTexts,
+  type StreamingReport,
+  type StreamingReportInput,
+  streamingDiversityReport,
+} from './metrics/streaming-report.js';
 export { type VendiOptions, vendiScore } from './metrics/vendi-score.js';
 export { balanceReportInput } from './report/balance-report-input.js';
 // HTML reports.

@@ -2,7 +2,7 @@ import { createReadStream, existsSync, statSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { createInterface } from 'node:readline';
 import { ConfigError } from '../errors/config-error.js';
-import { type DatasetRow, type NumberedValue, type RowProblem, textRows } from './text-rows.js';
+import { type DatasetRow, type RecordProjection, type RowProblem, TextRowCollector } from './text-rows.js';
 
 export interface DatasetFile {
   file: string;
@@ -17,17 +17,23 @@ export interface DatasetFile {
  * `problems` with their line numbers; the rest are read. The file itself is only ever read.
  *
  * Without `field`, the first of TEXT_FIELD_GUESSES that the first object row has as a string is used.
- * A missing file, or a file with no usable row at all, is a ConfigError naming the file.
+ * A missing file, or a file with no usable row at all, is a ConfigError naming the file. `project`
+ * keeps part of each record (JSONL rows are handed over one by one, so a large file's objects are
+ * never all in memory at once).
  */
-export async function readDatasetFile(file: string, field?: string): Promise<DatasetFile> {
+export async function readDatasetFile(
+  file: string,
+  field?: string,
+  options: { project?: RecordProjection | undefined } = {},
+): Promise<DatasetFile> {
   if (!existsSync(file)) throw new ConfigError({ path: file, message: 'no such file' });
   if (!statSync(file).isFile())
     throw new ConfigError({
       path: file,
       message: 'is a folder; expected a dataset file (JSONL, one object a line, or a .json array)',
     });
-  const values: NumberedValue[] = [];
   const problems: RowProblem[] = [];
+  const collector = new TextRowCollector({ source: file, field, problems, project: options.project });
   if (file.endsWith('.json')) {
     let parsed: unknown;
     try {
@@ -38,7 +44,7 @@ export async function readDatasetFile(file: string, field?: string): Promise<Dat
     if (!Array.isArray(parsed))
       throw new ConfigError({ path: file, message: 'a .json dataset must be an array of objects' });
     parsed.forEach((value, index) => {
-      values.push({ line: index + 1, value });
+      collector.add(index + 1, value);
     });
   } else {
     const lines = createInterface({
@@ -49,12 +55,15 @@ export async function readDatasetFile(file: string, field?: string): Promise<Dat
     for await (const text of lines) {
       line++;
       if (text.trim().length === 0) continue;
+      let value: unknown;
       try {
-        values.push({ line, value: JSON.parse(text) });
+        value = JSON.parse(text);
       } catch {
         problems.push({ line, reason: 'not valid JSON' });
+        continue;
       }
+      collector.add(line, value);
     }
   }
-  return { file, ...textRows(values, { source: file, field, problems }) };
+  return { file, ...collector.finish() };
 }

@@ -8,6 +8,7 @@ import { parseTask } from '../tasks/load-task.js';
 import { primaryField } from '../tasks/task-definition.js';
 import type { SerializedTree } from '../tree/partition-tree.js';
 import { type DatasetFile, readDatasetFile } from './read-dataset-file.js';
+import type { RecordProjection } from './text-rows.js';
 
 /** A run folder read as a dataset. */
 export interface RunFolderDataset {
@@ -22,18 +23,19 @@ export interface RunFolderDataset {
 /**
  * Reads a TreeSynth run folder as a dataset: run.json (its task), samples.jsonl in sample-id order
  * with `field` (default: the task's primary field) as the text, and tree.json when present. Only
- * reads. A folder without run.json, a run.json without a task, or a broken tree.json is a ConfigError
+ * reads; `project` as in `readDatasetFile` (keep `id`: rows are sorted by it). A folder without run.json, a run.json without a task, or a broken tree.json is a ConfigError
  * naming the file.
  */
 export async function readRunFolder(
   folder: string,
-  options: { field?: string | undefined } = {},
+  options: { field?: string | undefined; project?: RecordProjection | undefined } = {},
 ): Promise<RunFolderDataset> {
   const manifest = readRunTask(folder);
   const tree = readTreeFile(join(folder, RUN_FILES.tree))?.toJSON();
   const data = await readDatasetFile(
     join(folder, RUN_FILES.samples),
     options.field ?? primaryField(manifest.task),
+    { project: options.project },
   );
   const id = (row: (typeof data.rows)[number]) => (typeof row.record.id === 'string' ? row.record.id : '');
   data.rows.sort((a, b) => compareSampleIds(id(a), id(b)));

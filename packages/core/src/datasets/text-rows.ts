@@ -37,53 +37,81 @@ function isRecord(value: unknown): value is Record<string, unknown> {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
 
+/** Keeps what a caller needs of each usable record (e.g. a few provenance fields) instead of all of it. */
+export type RecordProjection = (record: Record<string, unknown>) => Record<string, unknown>;
+
+export interface TextRowsOptions {
+  source: string;
+  field?: string | undefined;
+  problems?: RowProblem[];
+  /** What `DatasetRow.record` holds; default the whole parsed object. */
+  project?: RecordProjection | undefined;
+}
+
 /**
- * Picks each value's text field. Values that are not objects, or whose field is missing or not a
- * non-empty string, become `problems` (added to those given, sorted by line). Without `field`, the
- * first of TEXT_FIELD_GUESSES that the first object has as a string is used; when it has none, a
- * ConfigError on `field` names `source` and the string fields it found. No usable row at all is a
- * ConfigError naming `source` and the first bad line.
+ * Picks each value's text field, one value at a time (`add`), so a large file never holds all its
+ * parsed objects at once. Values that are not objects, or whose field is missing or not a non-empty
+ * string, become `problems` (added to those given, sorted by line). Without `field`, the first of
+ * TEXT_FIELD_GUESSES that the first object has as a string is used; when it has none, a ConfigError on
+ * `field` names `source` and the string fields it found. No usable row at all is a ConfigError naming
+ * `source` and the first bad line (`finish`).
  */
-export function textRows(
-  values: readonly NumberedValue[],
-  options: { source: string; field?: string | undefined; problems?: RowProblem[] },
-): { field: string; rows: DatasetRow[]; problems: RowProblem[] } {
-  const { source } = options;
-  const problems = options.problems ?? [];
-  const chosen = options.field ?? guessField(values, source);
-  const rows: DatasetRow[] = [];
-  for (const { line, value } of values) {
+export class TextRowCollector {
+  private chosen: string | undefined;
+  private readonly rows: DatasetRow[] = [];
+  private readonly problems: RowProblem[];
+
+  constructor(private readonly options: TextRowsOptions) {
+    this.chosen = options.field;
+    this.problems = options.problems ?? [];
+  }
+
+  add(line: number, value: unknown): void {
     if (!isRecord(value)) {
-      problems.push({ line, reason: 'not a JSON object' });
-      continue;
+      this.problems.push({ line, reason: 'not a JSON object' });
+      return;
     }
+    this.chosen ??= guessField(value, this.options.source);
+    const chosen = this.chosen;
     const text = value[chosen];
     if (typeof text !== 'string' || text.trim().length === 0) {
-      problems.push({
+      this.problems.push({
         line,
         reason: text === undefined ? `no "${chosen}" field` : `"${chosen}" is not a non-empty string`,
       });
-      continue;
+      return;
     }
-    rows.push({ line, record: value, text });
+    this.rows.push({ line, record: this.options.project ? this.options.project(value) : value, text });
   }
-  problems.sort((a, b) => a.line - b.line);
-  if (rows.length === 0) {
-    const first = problems[0];
-    throw new ConfigError({
-      path: first ? `${source}:${first.line}` : source,
-      message: first
-        ? `no usable rows; ${problems.length} bad, the first: ${first.reason}`
-        : 'the file has no rows',
-    });
+
+  finish(): { field: string; rows: DatasetRow[]; problems: RowProblem[] } {
+    const { problems, rows } = this;
+    problems.sort((a, b) => a.line - b.line);
+    if (rows.length === 0) {
+      const first = problems[0];
+      throw new ConfigError({
+        path: first ? `${this.options.source}:${first.line}` : this.options.source,
+        message: first
+          ? `no usable rows; ${problems.length} bad, the first: ${first.reason}`
+          : 'the file has no rows',
+      });
+    }
+    // No object at all: every row is a problem and the field does not matter.
+    return { field: this.chosen ?? '', rows, problems };
   }
-  return { field: chosen, rows, problems };
 }
 
-function guessField(values: readonly NumberedValue[], source: string): string {
-  const first = values.find((entry) => isRecord(entry.value))?.value as Record<string, unknown> | undefined;
-  // No object at all: every row is a problem and the field does not matter.
-  if (!first) return '';
+/** `TextRowCollector` over values already in memory. */
+export function textRows(
+  values: readonly NumberedValue[],
+  options: TextRowsOptions,
+): { field: string; rows: DatasetRow[]; problems: RowProblem[] } {
+  const collector = new TextRowCollector(options);
+  for (const { line, value } of values) collector.add(line, value);
+  return collector.finish();
+}
+
+function guessField(first: Record<string, unknown>, source: string): string {
   const guess = TEXT_FIELD_GUESSES.find((name) => typeof first[name] === 'string');
   if (guess) return guess;
   const strings = Object.keys(first).filter((key) => typeof first[key] === 'string');

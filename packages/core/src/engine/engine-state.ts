@@ -36,7 +36,11 @@ export interface EngineState {
   readonly failedBefore: Set<string>;
   /** Finished leaf calls whose rows samples.jsonl lacks, by call key: made again; `paid` if the cache missed. */
   readonly repairing: Map<string, { paid: boolean }>;
-  /** The ids samples.jsonl holds. */
+  /**
+   * Ids of rows in samples.jsonl that no finished leaf call vouches for yet (rows a crash left without
+   * their call's event, or the rows of calls being repaired): a re-made call appends only the rows
+   * missing. Emptied as calls finish, so it never holds the whole dataset.
+   */
   existingIds: Set<string>;
   samples: number;
   failedCalls: number;

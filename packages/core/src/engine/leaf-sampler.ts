@@ -212,9 +212,12 @@ export class LeafSampler {
     // A crash between the samples and the event leaves samples without their event; the re-issued
     // call (free from the cache) then adds only the ids that are missing.
     const fresh = records.filter((record) => !state.existingIds.has(record.id));
-    await store.appendSamples(fresh);
-    await store.appendEvents([{ type: 'leaf-call', leaf: leafId, index, samples: records.length, size }]);
-    for (const record of fresh) state.existingIds.add(record.id);
+    const rowsEnd = await store.appendSamplesAt(fresh);
+    await store.appendEvents([
+      { type: 'leaf-call', leaf: leafId, index, samples: records.length, size, rowsEnd },
+    ]);
+    // Its event now vouches for its rows: their ids are never looked up again, so none is kept.
+    for (const record of records) state.existingIds.delete(record.id);
     state.samples += fresh.length;
     const repair = state.repairing.get(key);
     if (repair && state.repaired) {

@@ -160,6 +160,83 @@ describe('replayRun', () => {
   });
 });
 
+/** The log and rows of `log`, with each leaf call's `rowsEnd`, plus rows of a call left without its event. */
+function locatedRun(head = (line: string, _index: number) => line) {
+  const lines = allRows.map(row).map(head);
+  const ends = [3, 5].map((count) => lines.slice(0, count).reduce((sum, line) => sum + line.length + 1, 0));
+  let leafCall = 0;
+  const events = log.map((event) =>
+    event.type === 'leaf-call' ? { ...event, rowsEnd: ends[leafCall++]! } : event,
+  );
+  const orphans = [`${blue}.5.0`, `${blue}.5.1`].map(row);
+  return { events, lines: [...lines, ...orphans] };
+}
+
+describe('replayRun with rowsEnd in the log', () => {
+  it('counts the rows from the log and reads only the rows after the last finished call', async () => {
+    // The rows before the last finished call's last row are not JSON here: a full read would refuse them.
+    const { events, lines } = locatedRun((line, index) => (index < 4 ? line.replace('{', '#') : line));
+    const store = await storeWith(events, lines);
+    const state = createEngineState();
+    const logger = recordingLogger();
+    await replayRun(state, store, logger);
+    await store.close();
+    expect(state.samples).toBe(7);
+    expect([...state.existingIds]).toEqual([`${blue}.5.0`, `${blue}.5.1`]);
+    expect(state.repaired).toBeUndefined();
+    expect(logger.warnings).toEqual([]);
+  });
+
+  it('reads the whole file when it no longer ends a row of the last call at its rowsEnd', async () => {
+    const { events, lines } = locatedRun();
+    // A row of a finished call lost (the file is shorter than the last rowsEnd): repaired as before.
+    const store = await storeWith(
+      events,
+      lines.filter((line) => !line.includes(`"${red}.1.1"`)),
+    );
+    const state = createEngineState();
+    await replayRun(state, store, recordingLogger());
+    await store.close();
+    expect(state.repairing).toEqual(new Map([[`leaf:${red}:1`, { paid: false }]]));
+    expect(state.samples).toBe(6);
+    // Only the ids a re-made call needs are kept: the repaired call's row and the orphans.
+    expect([...state.existingIds].sort()).toEqual([`${blue}.5.0`, `${blue}.5.1`, `${red}.1.0`].sort());
+
+    // A duplicated row of a finished call after the last rowsEnd: also the full read, which drops it.
+    const again = await storeWith(events, [...lines, row(`${red}.0.1`)]);
+    const rebuilt = createEngineState();
+    await replayRun(rebuilt, again, recordingLogger());
+    await again.close();
+    expect(rebuilt.repaired?.duplicatesDropped).toBe(1);
+    expect(rebuilt.samples).toBe(7);
+  });
+
+  it("logs where each call's rows end in a real run, so its resume reads nothing it finished", async () => {
+    const config = testConfig({ tree: { depth: 2, pivots: 4 }, synthesis: { samplesPerCall: 3 } });
+    const store = await testStore(config);
+    await runTreeSynth({ task: toyTask, model: new ScriptedChatModel(toyReply), config, store });
+    const dir = store.dir;
+    await store.close();
+    const samplesFile = store.file('samples');
+    const size = readFileSync(samplesFile).length;
+    const ends = readFileSync(store.file('events'), 'utf8')
+      .trim()
+      .split('\n')
+      .map((line) => JSON.parse(line) as RunEvent)
+      .flatMap((event) => (event.type === 'leaf-call' ? [event.rowsEnd] : []));
+    expect(ends.length).toBe(4);
+    expect(ends.at(-1)).toBe(size);
+    expect([...ends].sort((a, b) => a! - b!)).toEqual(ends);
+
+    const reopened = await testStore(config, dir);
+    const state = createEngineState();
+    await replayRun(state, reopened, recordingLogger());
+    await reopened.close();
+    expect(state.samples).toBe(12);
+    expect(state.existingIds.size).toBe(0);
+  });
+});
+
 describe('repairNote', () => {
   it('names each kind of repair, and what is still missing', () => {
     expect(repairNote({ rowsFromCache: 2, rowsRequested: 1, rowsMissing: 3, duplicatesDropped: 1 })).toBe(

@@ -2,6 +2,7 @@ import { RunStoreError } from '../errors/run-store-error.js';
 import type { Logger } from '../spec/logger.js';
 import type { RunEvent } from '../store/run-events.js';
 import type { RunStore } from '../store/run-store.js';
+import { callOfRow, readSamplesTail } from '../store/samples-tail.js';
 import {
   callId,
   type EngineState,
@@ -15,11 +16,17 @@ type LeafCallEvent = Extract<RunEvent, { type: 'leaf-call' }>;
 
 /**
  * Rebuild the tree, usage and finished leaf calls from the event log into `state`, then check
- * samples.jsonl against them (see `reconcileSamples`). Returns whether the log held anything.
+ * samples.jsonl against them. When every leaf call logged where its rows ended (`rowsEnd`) and the
+ * file still ends a row of the last one there, the rows are counted from the log and only the rows
+ * after that point (those a crash left without their event) are read: resume costs what is left, not
+ * what is done. Otherwise the whole file is read and checked call by call (`reconcileSamples`).
+ * Returns whether the log held anything.
  */
 export async function replayRun(state: EngineState, store: RunStore, logger: Logger): Promise<boolean> {
   let any = false;
   const finished = new Map<string, LeafCallEvent>();
+  let lastEnd: { rowsEnd: number; call: string } | undefined;
+  let located = true;
   for await (const event of store.readEvents()) {
     any = true;
     switch (event.type) {
@@ -48,6 +55,8 @@ export async function replayRun(state: EngineState, store: RunStore, logger: Log
         recordMade(state, event.leaf, event.index, event.size ?? event.samples);
         state.failedBefore.delete(id);
         finished.set(id, event);
+        if (event.rowsEnd === undefined || event.rowsEnd < (lastEnd?.rowsEnd ?? 0)) located = false;
+        else lastEnd = { rowsEnd: event.rowsEnd, call: `${event.leaf}.${event.index}` };
         break;
       }
       case 'leaf-call-failed':
@@ -59,11 +68,40 @@ export async function replayRun(state: EngineState, store: RunStore, logger: Log
         break;
     }
   }
+  const calls = [...finished.values()];
+  const tail = located
+    ? await readSamplesTail(store.file('samples'), lastEnd?.rowsEnd ?? 0, lastEnd?.call)
+    : undefined;
+  if (tail && tailIsUnfinished(tail.ids, finished)) {
+    let rows = 0;
+    for (const call of calls) rows += call.samples;
+    state.existingIds = new Set(tail.ids);
+    state.samples = rows + tail.ids.length;
+    return any;
+  }
   const { ids, duplicatesDropped } = await store.readSampleIds();
   state.existingIds = ids;
   state.samples = ids.size;
-  reconcileSamples(state, [...finished.values()], duplicatesDropped, store.file('samples'), logger);
+  reconcileSamples(state, calls, duplicatesDropped, store.file('samples'), logger);
+  // Rows of complete calls are never looked up again: keep only the ids a re-made call needs.
+  for (const call of calls) {
+    if (state.repairing.has(leafCallKey(call.leaf, call.index))) continue;
+    for (let position = 0; position < call.samples; position++)
+      ids.delete(`${call.leaf}.${call.index}.${position}`);
+  }
   return any;
+}
+
+/** Rows after the last finished call belong to calls without an event, each id once. */
+function tailIsUnfinished(ids: readonly string[], finished: ReadonlyMap<string, LeafCallEvent>): boolean {
+  const seen = new Set<string>();
+  for (const id of ids) {
+    const call = callOfRow(id);
+    const at = call.lastIndexOf('.');
+    if (seen.has(id) || finished.has(callId(call.slice(0, at), Number(call.slice(at + 1))))) return false;
+    seen.add(id);
+  }
+  return true;
 }
 
 /**

@@ -75,6 +75,21 @@ describe('JsonlAppender', () => {
     expect(await readAll(file)).toEqual([{ n: 0 }, { n: 1 }, { n: 2 }, { n: 3 }]);
   });
 
+  it('resolves each append to the file length once its lines are written, counting what was there', async () => {
+    const file = fresh('{"n":0}\n');
+    const appender = new JsonlAppender(file);
+    const ends = await Promise.all([
+      appender.append([{ n: 1 }]),
+      appender.append([]),
+      appender.append([{ n: 22 }]),
+    ]);
+    await appender.close();
+    expect(ends).toEqual([16, 16, 25]);
+    appendFileSync(file, '{"n":"by hand"}\n');
+    expect(await appender.append([{ n: 3 }])).toBe(readFileSync(file).length);
+    await appender.close();
+  });
+
   it('after a failed write, fails every later append, so a torn line can only be the last', async () => {
     const file = join(work, 'no-such-folder', 'log.jsonl');
     const appender = new JsonlAppender(file);

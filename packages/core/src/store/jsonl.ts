@@ -74,26 +74,34 @@ export async function* readJsonl<T>(file: string, schema?: z.ZodType<T>): AsyncG
 /**
  * Appends lines to a file in call order. A crash tears at most the last line, which `repairTornTail`
  * removes on the next open. After a failed write every later append fails with the same error.
+ * Each append resolves to the file's length in bytes once its lines are written.
  */
 export class JsonlAppender {
   private handle: Awaited<ReturnType<typeof open>> | undefined;
   private chain: Promise<void> = Promise.resolve();
+  private size = 0;
 
   constructor(readonly file: string) {}
 
-  append(items: readonly unknown[]): Promise<void> {
-    if (items.length === 0) return this.chain;
+  append(items: readonly unknown[]): Promise<number> {
     const text = items.map((item) => `${JSON.stringify(item)}\n`).join('');
-    this.chain = this.chain.then(async () => {
-      this.handle ??= await open(this.file, 'a');
+    const written = this.chain.then(async () => {
+      if (!this.handle) {
+        this.handle = await open(this.file, 'a');
+        this.size = (await this.handle.stat()).size;
+      }
+      if (text.length === 0) return this.size;
       // A write can be partial (a disk filling up): finish it, or fail and stay failed, so a torn
       // line is only ever the last one.
       const bytes = Buffer.from(text);
       for (let offset = 0; offset < bytes.length; ) {
         offset += (await this.handle.write(bytes, offset)).bytesWritten;
       }
+      this.size += bytes.length;
+      return this.size;
     });
-    return this.chain;
+    this.chain = written.then(() => undefined);
+    return written;
   }
 
   async close(): Promise<void> {

@@ -45,6 +45,11 @@ export const runEventSchema = z.discriminatedUnion('type', [
     samples: z.number().int(),
     /** Samples the call asked for; they count toward the leaf's target. Absent in older logs: `samples`. */
     size: z.number().int().optional(),
+    /**
+     * samples.jsonl's length in bytes once this call's rows were written: resume checks the file at
+     * the last one and reads only what lies after it. Absent in older logs (resume then reads it all).
+     */
+    rowsEnd: z.number().int().min(0).optional(),
   }),
   z.object({
     type: z.literal('leaf-call-failed'),

@@ -181,10 +181,18 @@ export class RunStore {
   }
 
   appendEvents(events: readonly RunEvent[]): Promise<void> {
-    return this.written(this.file('events'), this.events.append(events));
+    return this.written(
+      this.file('events'),
+      this.events.append(events).then(() => undefined),
+    );
   }
 
   appendSamples(records: readonly SampleRecord[]): Promise<void> {
+    return this.appendSamplesAt(records).then(() => undefined);
+  }
+
+  /** `appendSamples`, resolving to samples.jsonl's length in bytes once the rows are written. */
+  appendSamplesAt(records: readonly SampleRecord[]): Promise<number> {
     return this.written(this.file('samples'), this.samples.append(records.map(sampleToLine)));
   }
 
@@ -258,7 +266,7 @@ export class RunStore {
   }
 
   /** A failed write of a run file becomes a `RunWriteError` naming the file. */
-  private written(file: string, write: Promise<void>): Promise<void> {
+  private written<T>(file: string, write: Promise<T>): Promise<T> {
     return write.catch((error: unknown) => {
       throw new RunWriteError({ file, cause: error });
     });

@@ -45,7 +45,8 @@ export interface BuiltReport {
 export async function buildReport(options: BuildReportOptions): Promise<BuiltReport> {
   const parsed = parseOptions(buildReportOptionsSchema, options);
   const { maxPoints, seed, embedder } = parsed;
-  const scored = await scoreDatasets(parsed);
+  // The t-SNE draws from the whole matrix, so it is held in memory here.
+  const scored = await scoreDatasets(parsed, maxPoints > 0 && embedder !== undefined);
   const map =
     maxPoints > 0 && embedder
       ? await jointTsne(

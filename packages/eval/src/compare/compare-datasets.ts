@@ -1,12 +1,13 @@
-import { type Embedder, wrapEmbedder } from '@treesynth/core';
+import type { Embedder } from '@treesynth/core';
 import { parseOptions } from '@treesynth/core/internal';
 import { z } from 'zod';
-import { type DiversityMetrics, type DiversityReport, diversityReport } from '../metrics/diversity-report.js';
-import { type EmbeddingMatrix, embeddingMatrixFromRows } from '../metrics/embedding-matrix.js';
+import type { DiversityMetrics, DiversityReport } from '../metrics/diversity-report.js';
+import type { EmbeddingMatrix } from '../metrics/embedding-matrix.js';
 import type { LeafPairwiseCosine } from '../metrics/mean-pairwise-cosine.js';
-import { type CompareProgress, seconds } from './compare-progress.js';
+import type { CompareProgress } from './compare-progress.js';
 import { datasetInputSchema, type LoadedDataset, loadDataset } from './load-dataset.js';
 import { type MetricTable, metricTable } from './metric-table.js';
+import { scoreDataset } from './score-dataset.js';
 
 const embedderSchema = z.custom<Embedder>(
   (value) => typeof (value as Embedder | undefined)?.doEmbed === 'function',
@@ -41,6 +42,14 @@ export const compareDatasetsOptionsSchema = z.strictObject({
     .max(4_294_967_295)
     .default(0)
     .describe('seed of the row draw and of every sampled metric'),
+  exactUpTo: z
+    .number()
+    .int()
+    .min(0)
+    .default(20_000)
+    .describe(
+      'rows up to which a dataset is scored exactly in memory; above it the embeddings stream and nearest neighbour, cluster entropy and self-BLEU use seeded samples (with standard errors)',
+    ),
   signal: z
     .custom<AbortSignal>((value) => value instanceof AbortSignal, 'expected an AbortSignal')
     .optional(),
@@ -87,7 +96,10 @@ export interface ScoredDataset {
 }
 
 /** Loads, embeds and scores every dataset; the shared first half of compareDatasets and buildReport. */
-export async function scoreDatasets(options: ParsedCompareOptions): Promise<ScoredDataset[]> {
+export async function scoreDatasets(
+  options: ParsedCompareOptions,
+  keepEmbeddings = false,
+): Promise<ScoredDataset[]> {
   const { embedder, seed, signal, onProgress } = options;
   const datasets: LoadedDataset[] = [];
   const seen = new Map<string, number>();
@@ -107,43 +119,13 @@ export async function scoreDatasets(options: ParsedCompareOptions): Promise<Scor
   }
   const scored: ScoredDataset[] = [];
   for (const dataset of datasets) {
-    let embeddings: EmbeddingMatrix | undefined;
-    if (embedder) {
-      const started = performance.now();
-      // Each distinct text once, in the embedder's batches, in input order (core's one embedding path).
-      const { embeddings: vectors } = await wrapEmbedder({ embedder }).doEmbed({
-        values: dataset.texts,
-        ...(signal ? { signal } : {}),
-      });
-      embeddings = embeddingMatrixFromRows(vectors);
-      const milliseconds = performance.now() - started;
-      onProgress?.({
-        kind: 'embedded',
-        dataset: dataset.name,
-        texts: dataset.texts.length,
-        milliseconds,
-        message: `${dataset.name}: embedded ${dataset.texts.length} texts with ${embedder.modelId} in ${seconds(milliseconds)}`,
-      });
-    }
-    const started = performance.now();
-    const report = diversityReport({
-      texts: dataset.texts,
-      ...(embeddings ? { embeddings } : {}),
-      ...(dataset.leafIds ? { leafIds: dataset.leafIds } : {}),
-      ...(dataset.tree && dataset.leafIds ? { tree: dataset.tree } : {}),
-      options: {
-        nearestNeighbour: { seed },
-        clusterEntropy: { seed },
-        selfBleu: { seed },
-        duplicates: { seed },
-      },
-    });
-    const milliseconds = performance.now() - started;
-    onProgress?.({
-      kind: 'scored',
-      dataset: dataset.name,
-      milliseconds,
-      message: `${dataset.name}: metrics in ${seconds(milliseconds)}`,
+    const { report, embeddings } = await scoreDataset(dataset, {
+      embedder,
+      seed,
+      exactUpTo: options.exactUpTo,
+      keepEmbeddings,
+      signal,
+      onProgress,
     });
     scored.push({ dataset, report, ...(embeddings ? { embeddings } : {}) });
   }

@@ -1,6 +1,7 @@
 /** A step of `compareDatasets` or `buildReport`, with a one-line `message` ready to show. */
 export type CompareProgress =
   | { kind: 'rows-skipped'; dataset: string; skipped: number; message: string }
+  | { kind: 'rows'; dataset: string; done: number; total: number; etaMs: number; message: string }
   | { kind: 'embedded'; dataset: string; texts: number; milliseconds: number; message: string }
   | { kind: 'scored'; dataset: string; milliseconds: number; message: string }
   | { kind: 'tsne-iteration'; iteration: number; iterations: number; message: string }

@@ -87,6 +87,40 @@ function provenanceOf(record: Record<string, unknown>): { leafId?: string; path?
   };
 }
 
+/** What a loaded row keeps of its record: its id (run rows are sorted by it) and its provenance. */
+interface KeptRecord extends Record<string, unknown> {
+  id?: string;
+  leafId?: string;
+  /** `dimension: value > …` */
+  leafPath?: string;
+  branch?: string;
+}
+
+/**
+ * A projection keeping only the id and provenance of each record, with the provenance strings shared
+ * between rows of one leaf, so a million-row file costs little more than its texts.
+ */
+function provenanceProjection(): (record: Record<string, unknown>) => KeptRecord {
+  const shared = new Map<string, string>();
+  const intern = (text: string) => {
+    const known = shared.get(text);
+    if (known !== undefined) return known;
+    shared.set(text, text);
+    return text;
+  };
+  return (record) => {
+    const { leafId, path } = provenanceOf(record);
+    const kept: KeptRecord = {};
+    if (typeof record.id === 'string') kept.id = record.id;
+    if (leafId !== undefined) kept.leafId = intern(leafId);
+    if (path !== undefined) {
+      kept.leafPath = intern(path.map((step) => `${step.dimension}: ${step.value}`).join(' > '));
+      kept.branch = intern(path[0]?.value ?? '(root)');
+    }
+    return kept;
+  };
+}
+
 /** Picks `limit` of `count` indices, seeded, in increasing order. */
 export function sampleIndices(count: number, limit: number, seed: number | string): number[] {
   return seededSample(count, limit, `datasets:${seed}`).sort((a, b) => a - b);
@@ -99,10 +133,11 @@ interface LoadOptions {
 }
 
 async function readInput(input: DatasetInput, index: number, field: string | undefined) {
+  const project = provenanceProjection();
   if (input.rows) {
     const source = `datasets[${index}].rows`;
     const values = input.rows.map((value, row) => ({ line: row + 1, value }));
-    const data: DatasetFile = { file: source, ...textRows(values, { source, field }) };
+    const data: DatasetFile = { file: source, ...textRows(values, { source, field, project }) };
     return { kind: 'rows' as const, name: input.name!, data };
   }
   const path = input.path!;
@@ -113,10 +148,10 @@ async function readInput(input: DatasetInput, index: number, field: string | und
     throw new ConfigError({ path, message: 'no such file or run folder' });
   }
   if (isFolder) {
-    const run = await readRunFolder(path, { field });
+    const run = await readRunFolder(path, { field, project });
     return { kind: 'run' as const, name: basename(path.replace(/[\\/]+$/, '')), source: path, ...run };
   }
-  const data = await readDatasetFile(path, field);
+  const data = await readDatasetFile(path, field, { project });
   return { kind: 'file' as const, name: basename(path, extname(path)), source: path, data };
 }
 
@@ -130,9 +165,9 @@ export async function loadDataset(
   const { data } = read;
   const indices = sampleIndices(data.rows.length, options.limit ?? Number.POSITIVE_INFINITY, options.seed);
   const rows = indices.map((row) => data.rows[row]!);
-  const provenance = rows.map((row) => provenanceOf(row.record));
+  const provenance = rows.map((row) => row.record as KeptRecord);
   const withLeaves = provenance.every((entry) => entry.leafId !== undefined);
-  const withPaths = provenance.every((entry) => entry.path !== undefined);
+  const withPaths = provenance.every((entry) => entry.leafPath !== undefined);
   const manifest = 'manifest' in read ? read.manifest : undefined;
   return {
     name: input.name ?? read.name,
@@ -143,10 +178,8 @@ export async function loadDataset(
     ...(withLeaves ? { leafIds: provenance.map((entry) => entry.leafId!) } : {}),
     ...(withPaths
       ? {
-          leafPaths: provenance.map((entry) =>
-            entry.path!.map((step) => `${step.dimension}: ${step.value}`).join(' > '),
-          ),
-          branches: provenance.map((entry) => entry.path![0]?.value ?? '(root)'),
+          leafPaths: provenance.map((entry) => entry.leafPath!),
+          branches: provenance.map((entry) => entry.branch!),
         }
       : {}),
     ...('tree' in read && read.tree ? { tree: read.tree } : {}),

@@ -5,7 +5,10 @@ import { simdModuleBytes } from './_simd-module.js';
 export interface DotBlocks {
   /** Whether the WebAssembly SIMD kernel (float32 sums) is in use rather than the scalar one (Float64). */
   readonly simd: boolean;
-  /** Replace the right matrix (e.g. centroids), at most the row count given at creation. */
+  /**
+   * Replace the right matrix (e.g. centroids), at most the row count given at creation; when there is
+   * no separate right matrix, this replaces the one matrix on both sides.
+   */
   setRight(data: Float32Array, rows: number): void;
   /** out[i · jCount + j] = left[iStart + i] · right[jStart + j] for i < iCount, j < jCount. */
   compute(iStart: number, iCount: number, jStart: number, jCount: number, out: Float64Array): void;
@@ -64,7 +67,9 @@ export function createDotBlocks(options: DotBlocksOptions): DotBlocks {
 
 /** The scalar kernel on Float64 copies of each block's rows (exact; O(rows) next to O(rows²) work). */
 function scalarBlocks(options: DotBlocksOptions): DotBlocks {
-  const { left, dims, maxBlockRows, maxBlockColumns } = options;
+  const { dims, maxBlockRows, maxBlockColumns } = options;
+  const shared = options.right === undefined;
+  let left = options.left;
   let right = options.right ?? left;
   const leftBlock = new Float64Array(maxBlockRows * dims);
   const rightBlock = new Float64Array(maxBlockColumns * dims);
@@ -72,6 +77,7 @@ function scalarBlocks(options: DotBlocksOptions): DotBlocks {
     simd: false,
     setRight(data) {
       right = data;
+      if (shared) left = data;
     },
     compute(iStart, iCount, jStart, jCount, out) {
       out.fill(0, 0, iCount * jCount);
@@ -83,7 +89,8 @@ function scalarBlocks(options: DotBlocksOptions): DotBlocks {
 }
 
 function trySimd(module: object, options: DotBlocksOptions): DotBlocks | null {
-  const { left, leftRows, dims, maxBlockRows, maxBlockColumns } = options;
+  const { leftRows, dims, maxBlockRows, maxBlockColumns } = options;
+  let left = options.left;
   const shared = options.right === undefined;
   let right = options.right ?? left;
   const rightRows = options.rightRows ?? leftRows;
@@ -118,6 +125,7 @@ function trySimd(module: object, options: DotBlocksOptions): DotBlocks | null {
     simd: true,
     setRight(data, rows) {
       right = data;
+      if (shared) left = data;
       copyRows(data, rows, rightPointer);
     },
     compute(iStart, iCount, jStart, jCount, out) {

@@ -21,6 +21,14 @@ export interface ClusterEntropyResult {
   sizes: number[];
   iterations: number;
   converged: boolean;
+  /**
+   * When k-means ran on a seeded sample of the rows (`clusterEntropyOfSample`): the rows in the
+   * sample, and the standard error of `entropy` from the sampling of cluster sizes (delta method:
+   * Var(Ĥ) ≈ (Σ p_c ln² p_c − H²) / s for s sampled rows, divided by ln k). It does not cover the
+   * variation of the clustering itself between samples.
+   */
+  sampledRows?: number;
+  standardError?: number;
 }
 
 /** The default k: round(√(n/2)) clamped to [2, 100] and to n. */
@@ -47,5 +55,33 @@ export function clusterEntropy(
     sizes: [...result.sizes].sort((a, b) => b - a),
     iterations: result.iterations,
     converged: result.converged,
+  };
+}
+
+/**
+ * `clusterEntropy` of a large matrix from a seeded sample of its rows: k-means on the sample (k from
+ * the full row count, `totalRows`, unless given, at most the sample size), with its standard error.
+ */
+export function clusterEntropyOfSample(
+  sample: EmbeddingMatrix,
+  totalRows: number,
+  options: ClusterEntropyOptions = {},
+): ClusterEntropyResult {
+  const k = Math.min(sample.rows, options.k ?? defaultClusterCount(totalRows));
+  const result = clusterEntropy(sample, { ...options, k });
+  const rows = sample.rows;
+  let entropy = 0;
+  let squares = 0;
+  for (const size of result.sizes) {
+    if (size === 0) continue;
+    const p = size / rows;
+    entropy -= p * Math.log(p);
+    squares += p * Math.log(p) ** 2;
+  }
+  const variance = Math.max(0, squares - entropy * entropy) / rows;
+  return {
+    ...result,
+    sampledRows: rows,
+    standardError: result.k > 1 ? Math.sqrt(variance) / Math.log(result.k) : Number.NaN,
   };
 }

@@ -30,53 +30,104 @@ export function distinctN(texts: readonly string[], options: DistinctNOptions = 
   const orders = options.orders ?? [1, 2, 3];
   const tokenize = options.tokenize ?? tokenizeWords;
   const vocabulary = new Map<string, number>();
-  const documents: Int32Array[] = texts.map((text) => {
-    const tokens = tokenize(text);
-    const ids = new Int32Array(tokens.length);
-    tokens.forEach((token, i) => {
+  // Every text's token ids in one array (text i is ids[ends[i − 1], ends[i])), not an array per text.
+  let ids = new Int32Array(1024);
+  const ends = new Int32Array(texts.length);
+  let length = 0;
+  texts.forEach((text, index) => {
+    for (const token of tokenize(text)) {
       let id = vocabulary.get(token);
       if (id === undefined) {
         id = vocabulary.size;
         vocabulary.set(token, id);
       }
-      ids[i] = id;
-    });
-    return ids;
+      if (length === ids.length) {
+        const grown = new Int32Array(ids.length * 2);
+        grown.set(ids);
+        ids = grown;
+      }
+      ids[length++] = id;
+    }
+    ends[index] = length;
   });
+  const documents = { ids, ends };
   const base = Math.max(1, vocabulary.size);
   return orders.map((order) => {
     let total = 0;
-    for (const ids of documents) total += Math.max(0, ids.length - order + 1);
+    forEachText(documents, (start, end) => {
+      total += Math.max(0, end - start - order + 1);
+    });
     const unique =
       base ** order <= Number.MAX_SAFE_INTEGER
-        ? countDistinctNumeric(documents, order, base, total)
+        ? countDistinctNumeric(documents, order, base)
         : countDistinctStrings(documents, order);
     return { order, unique, total, ratio: total > 0 ? unique / total : Number.NaN };
   });
 }
 
-function countDistinctNumeric(documents: Int32Array[], order: number, base: number, total: number): number {
-  const keys = new Float64Array(total);
-  let filled = 0;
-  for (const ids of documents) {
-    for (let start = 0; start + order <= ids.length; start++) {
-      let key = 0;
-      for (let k = 0; k < order; k++) key = key * base + ids[start + k]!;
-      keys[filled++] = key;
-    }
+interface Documents {
+  ids: Int32Array;
+  ends: Int32Array;
+}
+
+function forEachText(documents: Documents, visit: (start: number, end: number) => void): void {
+  let start = 0;
+  for (const end of documents.ends) {
+    visit(start, end);
+    start = end;
   }
-  keys.sort();
+}
+
+/**
+ * Distinct n-gram keys (Σ id_k · V^(n−1−k), below 2^53) counted in an open-addressing hash set of
+ * Float64 keys (linear probing, at most half full): O(T) time, memory O(distinct n-grams).
+ */
+function countDistinctNumeric(documents: Documents, order: number, base: number): number {
+  const { ids } = documents;
+  let capacity = 1024;
+  let table = new Float64Array(capacity).fill(-1);
   let unique = 0;
-  for (let i = 0; i < keys.length; i++) if (i === 0 || keys[i] !== keys[i - 1]) unique++;
+  const insert = (key: number): boolean => {
+    const high = Math.floor(key / 4294967296);
+    let slot = mix(key >>> 0, high) & (capacity - 1);
+    for (;;) {
+      const held = table[slot]!;
+      if (held === key) return false;
+      if (held === -1) {
+        table[slot] = key;
+        return true;
+      }
+      slot = (slot + 1) & (capacity - 1);
+    }
+  };
+  forEachText(documents, (start, end) => {
+    for (let at = start; at + order <= end; at++) {
+      let key = 0;
+      for (let k = 0; k < order; k++) key = key * base + ids[at + k]!;
+      if (!insert(key)) continue;
+      unique++;
+      if (unique * 2 <= capacity) continue;
+      const old = table;
+      capacity *= 2;
+      table = new Float64Array(capacity).fill(-1);
+      for (const held of old) if (held !== -1) insert(held);
+    }
+  });
   return unique;
 }
 
-function countDistinctStrings(documents: Int32Array[], order: number): number {
+/** A 32-bit hash of a key's low and high words. */
+function mix(low: number, high: number): number {
+  let h = Math.imul(low ^ Math.imul(high, 0x9e3779b1), 0x85ebca6b);
+  h ^= h >>> 13;
+  h = Math.imul(h, 0xc2b2ae35);
+  return (h ^ (h >>> 16)) >>> 0;
+}
+
+function countDistinctStrings(documents: Documents, order: number): number {
   const seen = new Set<string>();
-  for (const ids of documents) {
-    for (let start = 0; start + order <= ids.length; start++) {
-      seen.add(ids.subarray(start, start + order).join(','));
-    }
-  }
+  forEachText(documents, (start, end) => {
+    for (let at = start; at + order <= end; at++) seen.add(documents.ids.subarray(at, at + order).join(','));
+  });
   return seen.size;
 }

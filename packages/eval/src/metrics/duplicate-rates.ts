@@ -1,5 +1,6 @@
 import {
   forEachCandidatePair,
+  hashString,
   lshBanding,
   minHashSignatures,
   sortedJaccard,
@@ -62,13 +63,7 @@ export function duplicateRates(
   const shingleSize = options.shingleSize ?? 3;
   const n = texts.length;
 
-  const firstSeen = new Set<string>();
-  let exactDuplicates = 0;
-  for (const text of texts) {
-    const normalized = normalizeForDuplicates(text);
-    if (firstSeen.has(normalized)) exactDuplicates++;
-    else firstSeen.add(normalized);
-  }
+  const exactDuplicates = countExactDuplicates(texts);
 
   const shingles = texts.map((text) => shingleHashes(text, shingleSize));
   const signatures = minHashSignatures(shingles, permutations, options.seed ?? 0);
@@ -121,4 +116,31 @@ function shingleHashes(text: string, size: number): Uint32Array {
     tokenizeWords(text).filter((token) => /[\p{L}\p{N}]/u.test(token)),
     size,
   );
+}
+
+/**
+ * Texts equal after `normalizeForDuplicates` to an earlier text: grouped by a 53-bit hash of the
+ * normalised text, and only texts sharing a hash compared as strings, so the normalised texts are
+ * not all held at once (a million rows would hold them twice).
+ */
+function countExactDuplicates(texts: readonly string[]): number {
+  const hashes = new Float64Array(texts.length);
+  texts.forEach((text, i) => {
+    const normalized = normalizeForDuplicates(text);
+    hashes[i] = (hashString(normalized) >>> 11) * 2 ** 32 + hashString(`\u0001${normalized}`);
+  });
+  const sorted = Float64Array.from(hashes).sort();
+  const shared = new Map<number, number[]>();
+  for (let i = 1; i < sorted.length; i++)
+    if (sorted[i] === sorted[i - 1] && !shared.has(sorted[i]!)) shared.set(sorted[i]!, []);
+  if (shared.size === 0) return 0;
+  hashes.forEach((hash, text) => {
+    shared.get(hash)?.push(text);
+  });
+  let duplicates = 0;
+  for (const bucket of shared.values()) {
+    const distinct = new Set(bucket.map((i) => normalizeForDuplicates(texts[i]!)));
+    duplicates += bucket.length - distinct.size;
+  }
+  return duplicates;
 }

@@ -47,16 +47,21 @@ export function embeddingMatrixFromRows(vectors: readonly ArrayLike<number>[]): 
  */
 export function normalizeRows(matrix: EmbeddingMatrix): EmbeddingMatrix {
   const { data, rows, dims } = matrix;
-  const out = new Float32Array(data.length);
+  const out = new Float32Array(data);
+  normalizeRowsInPlace(out, rows, dims);
+  return { data: out, rows, dims };
+}
+
+/** `normalizeRows` without the copy: the first `rows` rows of `data` scaled in place. */
+export function normalizeRowsInPlace(data: Float32Array, rows: number, dims: number): void {
   for (let row = 0; row < rows; row++) {
     const start = row * dims;
     let squared = 0;
     for (let k = start; k < start + dims; k++) squared += data[k]! * data[k]!;
     if (squared === 0) continue;
     const scale = 1 / Math.sqrt(squared);
-    for (let k = start; k < start + dims; k++) out[k] = data[k]! * scale;
+    for (let k = start; k < start + dims; k++) data[k] = data[k]! * scale;
   }
-  return { data: out, rows, dims };
 }
 
 /** The rows at `indices`, in that order, as a new matrix. */

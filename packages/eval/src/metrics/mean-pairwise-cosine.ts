@@ -14,11 +14,9 @@ import type { EmbeddingMatrix } from './embedding-matrix.js';
  * product (normalise first). NaN when there are fewer than two rows.
  */
 export function meanPairwiseCosine(embeddings: EmbeddingMatrix): number {
-  const { rows } = embeddings;
-  if (rows < 2) return Number.NaN;
-  const sum = new Float64Array(embeddings.dims);
-  const squaredNorms = addRows(embeddings, sum);
-  return (squaredLength(sum) - squaredNorms) / 2 / ((rows * (rows - 1)) / 2);
+  const sums = new CosineSums(embeddings.dims);
+  sums.add(embeddings.data, embeddings.rows);
+  return sums.meanCosine();
 }
 
 /** One leaf's within-leaf score. */
@@ -65,90 +63,122 @@ export function leafPairwiseCosine(
       message: `has ${leafIds.length} entries for ${rows} embeddings`,
     });
   }
-  const leafIndex = new Map<string, number>();
-  const order: string[] = [];
-  const assignment = new Int32Array(rows);
-  leafIds.forEach((leafId, row) => {
-    let index = leafIndex.get(leafId);
-    if (index === undefined) {
-      index = order.length;
-      leafIndex.set(leafId, index);
-      order.push(leafId);
-    }
-    assignment[row] = index;
-  });
-  const leaves = order.length;
-  const sums = new Float64Array(leaves * dims);
-  const squaredNorms = new Float64Array(leaves);
-  const counts = new Float64Array(leaves);
-  for (let row = 0; row < rows; row++) {
-    const leaf = assignment[row]!;
-    const offset = leaf * dims;
-    const start = row * dims;
-    let squared = 0;
-    for (let k = 0; k < dims; k++) {
-      const value = data[start + k]!;
-      sums[offset + k] = sums[offset + k]! + value;
-      squared += value * value;
-    }
-    squaredNorms[leaf] = squaredNorms[leaf]! + squared;
-    counts[leaf] = counts[leaf]! + 1;
-  }
-  const total = new Float64Array(dims);
-  let withinSum = 0;
-  let withinPairs = 0;
-  let leafSquaredSums = 0;
-  let macroSum = 0;
-  let macroLeaves = 0;
-  const perLeaf: LeafCosineEntry[] = [];
-  for (let leaf = 0; leaf < leaves; leaf++) {
-    const offset = leaf * dims;
-    let squared = 0;
-    for (let k = 0; k < dims; k++) {
-      const value = sums[offset + k]!;
-      total[k] = total[k]! + value;
-      squared += value * value;
-    }
-    leafSquaredSums += squared;
-    const samples = counts[leaf]!;
-    const pairs = (samples * (samples - 1)) / 2;
-    const pairSum = (squared - squaredNorms[leaf]!) / 2;
-    withinSum += pairSum;
-    withinPairs += pairs;
-    const meanCosine = pairs > 0 ? pairSum / pairs : Number.NaN;
-    if (pairs > 0) {
-      macroSum += meanCosine;
-      macroLeaves++;
-    }
-    perLeaf.push({ leafId: order[leaf]!, samples, meanCosine });
-  }
-  const acrossPairs = (rows * rows - sumOfSquares(counts)) / 2;
-  const acrossSum = (squaredLength(total) - leafSquaredSums) / 2;
-  return {
-    withinLeaf: withinPairs > 0 ? withinSum / withinPairs : Number.NaN,
-    withinLeafMacro: macroLeaves > 0 ? macroSum / macroLeaves : Number.NaN,
-    acrossLeaves: acrossPairs > 0 ? acrossSum / acrossPairs : Number.NaN,
-    withinPairs,
-    acrossPairs,
-    perLeaf,
-  };
+  const sums = new CosineSums(dims, true);
+  sums.add(data, rows, leafIds);
+  return sums.leafCosine();
 }
 
-/** Adds every row into `sum`; returns Σ‖x_i‖². */
-function addRows(embeddings: EmbeddingMatrix, sum: Float64Array): number {
-  const { data, dims, rows } = embeddings;
-  let squaredNorms = 0;
-  for (let row = 0; row < rows; row++) {
-    const start = row * dims;
-    let squared = 0;
-    for (let k = 0; k < dims; k++) {
-      const value = data[start + k]!;
-      sum[k] = sum[k]! + value;
-      squared += value * value;
-    }
-    squaredNorms += squared;
+/**
+ * The running sums behind `meanPairwiseCosine` and `leafPairwiseCosine`, fed a block of rows at a
+ * time (`add`), so a matrix streamed in chunks gives the same numbers, bit for bit, as one held whole.
+ */
+export class CosineSums {
+  private readonly total: Float64Array;
+  private squaredNorms = 0;
+  private rows = 0;
+  private readonly leafIndex = new Map<string, number>();
+  private readonly order: string[] = [];
+  private leafSums = new Float64Array(0);
+  private leafSquaredNorms: number[] = [];
+  private leafCounts: number[] = [];
+
+  /** `byLeaf`: also keep a sum per leaf (then every `add` needs the rows' leaf ids). */
+  constructor(
+    readonly dims: number,
+    private readonly byLeaf = false,
+  ) {
+    this.total = new Float64Array(dims);
   }
-  return squaredNorms;
+
+  /** Adds `count` rows of `data` (row-major, `dims` wide); `leafIds[i]` is row i's leaf. */
+  add(data: Float32Array, count: number, leafIds?: ArrayLike<string>): void {
+    const { dims, total } = this;
+    for (let row = 0; row < count; row++) {
+      const start = row * dims;
+      let squared = 0;
+      for (let k = 0; k < dims; k++) {
+        const value = data[start + k]!;
+        total[k] = total[k]! + value;
+        squared += value * value;
+      }
+      this.squaredNorms += squared;
+      if (!this.byLeaf) continue;
+      const leaf = this.leaf(leafIds![row]!);
+      const offset = leaf * dims;
+      const sums = this.leafSums;
+      for (let k = 0; k < dims; k++) sums[offset + k] = sums[offset + k]! + data[start + k]!;
+      this.leafSquaredNorms[leaf] = this.leafSquaredNorms[leaf]! + squared;
+      this.leafCounts[leaf] = this.leafCounts[leaf]! + 1;
+    }
+    this.rows += count;
+  }
+
+  private leaf(leafId: string): number {
+    let index = this.leafIndex.get(leafId);
+    if (index !== undefined) return index;
+    index = this.order.length;
+    this.leafIndex.set(leafId, index);
+    this.order.push(leafId);
+    this.leafSquaredNorms.push(0);
+    this.leafCounts.push(0);
+    if (this.leafSums.length < this.order.length * this.dims) {
+      const grown = new Float64Array(Math.max(this.order.length * 2, 16) * this.dims);
+      grown.set(this.leafSums);
+      this.leafSums = grown;
+    }
+    return index;
+  }
+
+  /** Mean pairwise cosine of every row added (without leaves); NaN for fewer than two rows. */
+  meanCosine(): number {
+    const { rows } = this;
+    if (rows < 2) return Number.NaN;
+    return (squaredLength(this.total) - this.squaredNorms) / 2 / ((rows * (rows - 1)) / 2);
+  }
+
+  /** The within- and across-leaf means (`leafPairwiseCosine`); needs `byLeaf`. */
+  leafCosine(): LeafPairwiseCosine {
+    const { dims, rows } = this;
+    const leaves = this.order.length;
+    const total = new Float64Array(dims);
+    let withinSum = 0;
+    let withinPairs = 0;
+    let leafSquaredSums = 0;
+    let macroSum = 0;
+    let macroLeaves = 0;
+    const perLeaf: LeafCosineEntry[] = [];
+    for (let leaf = 0; leaf < leaves; leaf++) {
+      const offset = leaf * dims;
+      let squared = 0;
+      for (let k = 0; k < dims; k++) {
+        const value = this.leafSums[offset + k]!;
+        total[k] = total[k]! + value;
+        squared += value * value;
+      }
+      leafSquaredSums += squared;
+      const samples = this.leafCounts[leaf]!;
+      const pairs = (samples * (samples - 1)) / 2;
+      const pairSum = (squared - this.leafSquaredNorms[leaf]!) / 2;
+      withinSum += pairSum;
+      withinPairs += pairs;
+      const meanCosine = pairs > 0 ? pairSum / pairs : Number.NaN;
+      if (pairs > 0) {
+        macroSum += meanCosine;
+        macroLeaves++;
+      }
+      perLeaf.push({ leafId: this.order[leaf]!, samples, meanCosine });
+    }
+    const acrossPairs = (rows * rows - sumOfSquares(this.leafCounts)) / 2;
+    const acrossSum = (squaredLength(total) - leafSquaredSums) / 2;
+    return {
+      withinLeaf: withinPairs > 0 ? withinSum / withinPairs : Number.NaN,
+      withinLeafMacro: macroLeaves > 0 ? macroSum / macroLeaves : Number.NaN,
+      acrossLeaves: acrossPairs > 0 ? acrossSum / acrossPairs : Number.NaN,
+      withinPairs,
+      acrossPairs,
+      perLeaf,
+    };
+  }
 }
 
 function squaredLength(vector: Float64Array): number {
@@ -157,7 +187,7 @@ function squaredLength(vector: Float64Array): number {
   return squared;
 }
 
-function sumOfSquares(values: Float64Array): number {
+function sumOfSquares(values: readonly number[]): number {
   let squared = 0;
   for (const value of values) squared += value * value;
   return squared;

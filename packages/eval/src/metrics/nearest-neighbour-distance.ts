@@ -27,6 +27,12 @@ export interface NearestNeighbourResult {
   queries: number;
   /** True when the queries are a sample rather than every point. */
   sampled: boolean;
+  /**
+   * With sampled queries: the standard error of `mean`, sd/√queries (the sample standard deviation of
+   * the queries' distances; the finite-population correction left out, so it errs on the wide side).
+   * `mean ± 1.96 · standardError` is a 95% interval for the mean over all points.
+   */
+  standardError?: number;
 }
 
 const BLOCK = 256;
@@ -63,6 +69,11 @@ export function nearestNeighbourDistance(
   const best = sampled
     ? sampledNearest(embeddings, seededSample(rows, sampleQueries, options.seed ?? 0), float64)
     : allNearest(embeddings, float64);
+  return summarizeNearest(best, sampled);
+}
+
+/** The result from each query's largest similarity to another point. */
+function summarizeNearest(best: Float64Array, sampled: boolean): NearestNeighbourResult {
   const distances = new Float64Array(best.length);
   let sum = 0;
   let duplicates = 0;
@@ -72,17 +83,92 @@ export function nearestNeighbourDistance(
     sum += distance;
     if (distance <= 1e-6) duplicates++;
   }
+  const mean = sum / best.length;
+  let squares = 0;
+  for (const distance of distances) squares += (distance - mean) ** 2;
   distances.sort();
   const middle = distances.length >> 1;
   const median =
     distances.length % 2 === 1 ? distances[middle]! : (distances[middle - 1]! + distances[middle]!) / 2;
   return {
-    mean: sum / best.length,
+    mean,
     median,
     duplicateFraction: duplicates / best.length,
     queries: best.length,
     sampled,
+    ...(sampled && best.length > 1
+      ? { standardError: Math.sqrt(squares / (best.length - 1) / best.length) }
+      : {}),
   };
+}
+
+/**
+ * The nearest-neighbour distance of sampled query points against rows streamed in blocks (`add`, in
+ * row order), so the whole matrix is never held: the queries' own unit rows are given first, each
+ * with its row index (its own row is not its neighbour). Cost m·n·d multiply-adds for m queries on
+ * the SIMD kernel, memory O(m·d + block). Gives what `nearestNeighbourDistance` gives with the same
+ * queries (`sampled: true`, with its standard error).
+ */
+export class StreamingNearest {
+  private readonly best: Float64Array;
+  private readonly blocks;
+  private readonly tile = new Float64Array(BLOCK * BLOCK);
+  private nextRow = 0;
+
+  constructor(
+    private readonly queries: EmbeddingMatrix,
+    private readonly queryRows: readonly number[],
+    maxBlockRows: number,
+  ) {
+    this.best = new Float64Array(queries.rows).fill(Number.NEGATIVE_INFINITY);
+    this.blocks = createDotBlocks({
+      left: queries.data,
+      leftRows: queries.rows,
+      right: new Float32Array(maxBlockRows * queries.dims),
+      rightRows: maxBlockRows,
+      dims: queries.dims,
+      maxBlockRows: BLOCK,
+      maxBlockColumns: BLOCK,
+    });
+  }
+
+  /** The next `count` rows (row-major unit rows). */
+  add(data: Float32Array, count: number): void {
+    const { best, tile, queryRows } = this;
+    const first = this.nextRow;
+    this.blocks.setRight(data, count);
+    for (let jStart = 0; jStart < count; jStart += BLOCK) {
+      const jCount = Math.min(BLOCK, count - jStart);
+      for (let iStart = 0; iStart < this.queries.rows; iStart += BLOCK) {
+        const iCount = Math.min(BLOCK, this.queries.rows - iStart);
+        this.blocks.compute(iStart, iCount, jStart, jCount, tile);
+        for (let i = 0; i < iCount; i++) {
+          const self = queryRows[iStart + i]! - first - jStart;
+          const row = i * jCount;
+          let rowBest = best[iStart + i]!;
+          for (let j = 0; j < jCount; j++) {
+            if (j === self) continue;
+            const similarity = tile[row + j]!;
+            if (similarity > rowBest) rowBest = similarity;
+          }
+          best[iStart + i] = rowBest;
+        }
+      }
+    }
+    this.nextRow += count;
+  }
+
+  result(): NearestNeighbourResult {
+    if (this.nextRow < 2 || this.queries.rows === 0)
+      return {
+        mean: Number.NaN,
+        median: Number.NaN,
+        duplicateFraction: Number.NaN,
+        queries: 0,
+        sampled: true,
+      };
+    return summarizeNearest(this.best, true);
+  }
 }
 
 /** Largest similarity to another point, for every point: symmetric tiles, each computed once. */

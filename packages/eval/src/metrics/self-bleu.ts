@@ -19,6 +19,12 @@ export interface SelfBleuResult {
   score: number;
   hypotheses: number;
   references: number;
+  /**
+   * When the hypotheses are a sample of the texts: the standard error of `score`, the sample
+   * standard deviation of the sentence scores / √hypotheses (`score ± 1.96 · standardError` is a 95%
+   * interval for the mean over every text against the same pool).
+   */
+  standardError?: number;
 }
 
 /**
@@ -66,6 +72,7 @@ export function selfBleu(texts: readonly string[], options: SelfBleuOptions = {}
   });
 
   let total = 0;
+  let squares = 0;
   for (const textIndex of hypotheses) {
     const self = poolPosition.get(textIndex) ?? -1;
     const tokens = tokenize(texts[textIndex]!);
@@ -79,9 +86,26 @@ export function selfBleu(texts: readonly string[], options: SelfBleuOptions = {}
       const limit = entry.reference === self ? entry.second : entry.count;
       matches[order] = matches[order]! + Math.min(count, limit);
     }
-    total += sentenceBleu(tokens.length, matches, counts, closestLength(poolLengths, self, tokens.length));
+    const score = sentenceBleu(
+      tokens.length,
+      matches,
+      counts,
+      closestLength(poolLengths, self, tokens.length),
+    );
+    total += score;
+    squares += score * score;
   }
-  return { score: total / hypotheses.length, hypotheses: hypotheses.length, references: pool.length };
+  const count = hypotheses.length;
+  const score = total / count;
+  const sampled = count < texts.length && count > 1;
+  return {
+    score,
+    hypotheses: count,
+    references: pool.length,
+    ...(sampled
+      ? { standardError: Math.sqrt(Math.max(0, squares - count * score * score) / (count - 1) / count) }
+      : {}),
+  };
 }
 
 /** N-gram counts of orders 1..maxOrder, keyed `order|token␁token…`. */

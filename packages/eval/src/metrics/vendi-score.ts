@@ -1,3 +1,4 @@
+import { createDotBlocks } from './_dot-blocks.js';
 import { accumulateDots } from './_dot-kernel.js';
 import type { EmbeddingMatrix } from './embedding-matrix.js';
 import { symmetricEigenvalues } from './symmetric-eigen.js';
@@ -86,5 +87,78 @@ function covarianceMatrix(embeddings: EmbeddingMatrix): { matrix: Float64Array; 
 function mirrorUpper(matrix: Float64Array, size: number): void {
   for (let i = 0; i < size; i++) {
     for (let j = i + 1; j < size; j++) matrix[j * size + i] = matrix[i * size + j]!;
+  }
+}
+
+const TILE = 256;
+
+/**
+ * The Vendi score through the d × d dual of rows streamed in blocks (`add`), for matrices too large to
+ * hold: Xᵀ X is summed from blocks of `blockRows` rows, each block's products on the WebAssembly SIMD
+ * kernel (float32 sums over one block, about 1e-7 relative) added into Float64; cost n·d²/2
+ * multiply-adds plus O(d³) for the eigenvalues, memory O(d² + d·blockRows). Exact up to that
+ * round-off; `vendiScore` on a matrix held whole sums in Float64 throughout.
+ */
+export class StreamingVendi {
+  private readonly matrix: Float64Array;
+  private readonly transposed: Float32Array;
+  private filled = 0;
+  private rows = 0;
+  private readonly tile = new Float64Array(TILE * TILE);
+  private readonly blocks;
+
+  constructor(
+    readonly dims: number,
+    private readonly blockRows = 1024,
+  ) {
+    this.matrix = new Float64Array(dims * dims);
+    this.transposed = new Float32Array(dims * blockRows);
+    this.blocks = createDotBlocks({
+      left: this.transposed,
+      leftRows: dims,
+      dims: blockRows,
+      maxBlockRows: TILE,
+      maxBlockColumns: TILE,
+    });
+  }
+
+  /** Adds `count` rows of `data` (row-major, `dims` wide). */
+  add(data: Float32Array, count: number): void {
+    const { dims, blockRows, transposed } = this;
+    for (let row = 0; row < count; row++) {
+      const source = row * dims;
+      for (let k = 0; k < dims; k++) transposed[k * blockRows + this.filled] = data[source + k]!;
+      if (++this.filled === blockRows) this.flush();
+    }
+    this.rows += count;
+  }
+
+  private flush(): void {
+    const { dims, blockRows, transposed, matrix, tile } = this;
+    if (this.filled === 0) return;
+    if (this.filled < blockRows)
+      for (let k = 0; k < dims; k++) transposed.fill(0, k * blockRows + this.filled, (k + 1) * blockRows);
+    this.blocks.setRight(transposed, dims);
+    for (let iStart = 0; iStart < dims; iStart += TILE) {
+      const iCount = Math.min(TILE, dims - iStart);
+      for (let jStart = iStart; jStart < dims; jStart += TILE) {
+        const jCount = Math.min(TILE, dims - jStart);
+        this.blocks.compute(iStart, iCount, jStart, jCount, tile);
+        for (let i = 0; i < iCount; i++) {
+          const target = (iStart + i) * dims + jStart;
+          for (let j = 0; j < jCount; j++) matrix[target + j] = matrix[target + j]! + tile[i * jCount + j]!;
+        }
+      }
+    }
+    this.filled = 0;
+  }
+
+  /** The score of every row added; NaN when none were. */
+  score(order = 1): number {
+    this.flush();
+    if (this.rows === 0 || this.dims === 0) return Number.NaN;
+    const matrix = Float64Array.from(this.matrix);
+    mirrorUpper(matrix, this.dims);
+    return vendiFromEigenvalues(symmetricEigenvalues(matrix, this.dims), order);
   }
 }
