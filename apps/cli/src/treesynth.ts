@@ -45,6 +45,10 @@ const COMMANDS: Record<string, { summary: string; load: () => Promise<CommandSpe
     summary: 'deduplicate, decontaminate, answer, verify and judge the rows of a finished run',
     load: async () => (await import('./commands/curate.js')).curateCommand,
   },
+  experiment: {
+    summary: 'run a paper experiment: all methods at one size, curated, compared, exported',
+    load: async () => (await import('./commands/experiment.js')).experimentCommand,
+  },
   sim: {
     summary: 'serve the simulated OpenAI-compatible LLM on loopback',
     load: async () => (await import('./commands/sim.js')).simCommand,

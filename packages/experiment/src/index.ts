@@ -1,0 +1,17 @@
+// The paper's experiments end to end (docs/reproduce.md).
+export { DEFAULT_EXPERIMENT_CURATION } from './experiment-config.js';
+export {
+  type ExperimentProgress,
+  type RunExperimentOptions,
+  runExperimentOptionsSchema,
+} from './experiment-options.js';
+export { DIVERSITY_FILE, REPORT_FILE } from './experiment-report.js';
+export {
+  EXPERIMENT_FILE,
+  type ExperimentState,
+  experimentStateSchema,
+  type MethodState,
+  readExperimentState,
+} from './experiment-state.js';
+export { formatExperiment } from './format-experiment.js';
+export { type ExperimentResult, runExperiment } from './run-experiment.js';
