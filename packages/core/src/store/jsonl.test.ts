@@ -66,6 +66,22 @@ describe('readJsonl', () => {
 });
 
 describe('JsonlAppender', () => {
+  it('leaves a failed append to its caller: no unhandled rejection when no later call comes', async () => {
+    const unhandled: unknown[] = [];
+    const listener = (reason: unknown) => unhandled.push(reason);
+    process.on('unhandledRejection', listener);
+    try {
+      const appender = new JsonlAppender(join(mkdtempSync(join(tmpdir(), 'jsonl-')), 'missing', 'x.jsonl'));
+      await expect(appender.append([{ a: 1 }])).rejects.toThrow(/ENOENT/);
+      await new Promise((resolve) => setTimeout(resolve, 50));
+      expect(unhandled).toEqual([]);
+      // The failure stays: a later append fails with the same error.
+      await expect(appender.append([{ a: 2 }])).rejects.toThrow(/ENOENT/);
+    } finally {
+      process.off('unhandledRejection', listener);
+    }
+  });
+
   it('appends in call order, one line per item, to what the file held', async () => {
     const file = fresh('{"n":0}\n');
     const appender = new JsonlAppender(file);

@@ -101,6 +101,9 @@ export class JsonlAppender {
       return this.size;
     });
     this.chain = written.then(() => undefined);
+    // The caller handles `written`; the chain keeps its rejection for later appends (and close) without
+    // counting as an unhandled one when no later call comes.
+    this.chain.catch(() => undefined);
     return written;
   }
 
