@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { existsSync, readdirSync, statSync } from 'node:fs';
 import { mkdir, readdir, rename, rm, rmdir, writeFile } from 'node:fs/promises';
-import { basename, dirname, join, resolve } from 'node:path';
+import { basename, dirname, isAbsolute, join, relative, resolve } from 'node:path';
 import { ConfigError } from '@treesynth/core';
 import { isOwnTemporaryFile, readJsonFile } from '@treesynth/core/internal';
 import { z } from 'zod';
@@ -34,8 +34,15 @@ export function readExportManifest(folder: string): ExportManifest | undefined {
   return parsed.success ? parsed.data : undefined;
 }
 
+/** Whether `path` lies strictly inside `folder`. */
+function isInside(path: string, folder: string): boolean {
+  const rel = relative(folder, path);
+  return rel !== '' && !rel.startsWith('..') && !isAbsolute(rel);
+}
+
 /**
- * Refuse `out` unless it is missing, empty (our temp files aside), or a previous export of `source`.
+ * Refuse `out` unless it is missing, empty (our temp files aside), or a previous export of `source` (or
+ * an export inside `source`'s own folder, carried along when the run folder was copied).
  * The ConfigError names the `out` option.
  */
 export function checkExportFolder(out: string, source: string): void {
@@ -46,6 +53,9 @@ export function checkExportFolder(out: string, source: string): void {
   if (entries.length === 0) return;
   const previous = readExportManifest(out);
   if (previous?.source === resolve(source)) return;
+  // A run folder that was copied or moved carries its own export along (the demo's export-openai/):
+  // an export inside the source's folder is that run's, whatever path its manifest recorded.
+  if (previous && isInside(resolve(out), resolve(source))) return;
   const shown = entries.slice(0, 3).join(', ') + (entries.length > 3 ? `, +${entries.length - 3} more` : '');
   throw new ConfigError({
     path: 'out',
