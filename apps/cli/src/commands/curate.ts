@@ -11,11 +11,14 @@ import {
   decontaminateSettingsSchema,
   dedupSettingsSchema,
   type ExportResult,
+  embeddingDedupSettingsSchema,
   hasCurationSteps,
   judgeSettingsSchema,
+  loadStepModules,
   mergeCurationConfig,
   reachTargetRows,
   readCurationSummary,
+  resolveStepModules,
   TARGET_FILE,
   type TargetResult,
   verifySettingsSchema,
@@ -24,15 +27,18 @@ import {
   callStackOptionsSchema,
   createModelStack,
   DEFAULT_OPENAI_BASE_URL,
+  embedderSource,
+  embedderSpecOptionsSchema,
   resolveBaseURLs,
 } from '@treesynth/providers';
-import { defineCommand, type OptionSpec, type ParsedValues, stringOption } from '../command.js';
+import { defineCommand, numberOption, type OptionSpec, type ParsedValues, stringOption } from '../command.js';
 import { EXIT } from '../exit-codes.js';
 import { interruptSignal } from '../interrupt.js';
 import { withFlags } from '../option-flags.js';
 import { schemaNumber, schemaOption } from '../schema-options.js';
 
 const DEDUP = dedupSettingsSchema.shape;
+const EMBEDDING = embeddingDedupSettingsSchema.shape;
 const DECONTAMINATE = decontaminateSettingsSchema.shape;
 const ANSWER = answerSettingsSchema.shape;
 const VERIFY = verifySettingsSchema.shape;
@@ -42,6 +48,16 @@ const JUDGE = judgeSettingsSchema.shape;
 export const CURATION_OPTIONS = {
   dedup: { type: 'boolean', description: 'remove exact and MinHash near-duplicate rows (smallest id kept)' },
   'dedup-threshold': schemaOption(DEDUP.threshold, { value: '<jaccard>' }),
+  'dedup-embedding-threshold': schemaOption(EMBEDDING.threshold, {
+    value: '<cosine>',
+    description:
+      'dedup also removes rows whose embeddings’ cosine similarity is at least this (see --embedder)',
+    default: undefined,
+  }),
+  embedder: schemaOption(embedderSpecOptionsSchema.shape.embedder, {
+    value: '<spec>',
+    description: `embedder of the embedding dedup: ${embedderSpecOptionsSchema.shape.embedder.description?.replace(/^the embedder: /, '')}`,
+  }),
   decontaminate: {
     type: 'boolean',
     description: 'remove rows sharing an n-gram with the GSM8K, MATH-500, HumanEval or MBPP test sets',
@@ -84,8 +100,14 @@ function curationFlags(values: ParsedValues): CurationConfigInput {
     Object.fromEntries(Object.entries(object).filter(([, value]) => value !== undefined));
   const flags: Record<string, unknown> = {};
   const dedupThreshold = schemaNumber(values, 'dedup-threshold', DEDUP.threshold);
-  if (values.dedup === true || dedupThreshold !== undefined)
-    flags.dedup = defined({ threshold: dedupThreshold });
+  const embeddingThreshold = numberOption(values, 'dedup-embedding-threshold');
+  const embedder = stringOption(values, 'embedder');
+  const embedding =
+    embeddingThreshold !== undefined || embedder !== undefined
+      ? defined({ embedder, threshold: embeddingThreshold })
+      : undefined;
+  if (values.dedup === true || dedupThreshold !== undefined || embedding)
+    flags.dedup = defined({ threshold: dedupThreshold, embedding });
   const ngramSize = schemaNumber(values, 'ngram-size', DECONTAMINATE.ngramSize);
   const files = Array.isArray(values['decontaminate-file'])
     ? values['decontaminate-file'].map((path) => ({ path }))
@@ -107,14 +129,18 @@ function curationFlags(values: ParsedValues): CurationConfigInput {
   return flags as CurationConfigInput;
 }
 
+/** The config file's `curation` key, its user step modules made absolute (curation.json keeps them so). */
+function curationFromFile(values: ParsedValues): CurationConfigInput | undefined {
+  const configFile = stringOption(values, 'config');
+  if (!configFile) return undefined;
+  const { curation } = readJsonFile(configFile, 'config file') as { curation?: CurationConfigInput };
+  return curation && resolveStepModules(curation, configFile);
+}
+
 /** The settings: the folder's last curation, under the config file's `curation` key, under the flags. */
 export function curationSettings(folder: string, values: ParsedValues): CurationConfigInput {
-  const configFile = stringOption(values, 'config');
-  const fromFile = configFile
-    ? ((readJsonFile(configFile, 'config file') as { curation?: CurationConfigInput }).curation ?? undefined)
-    : undefined;
   const stored = readCurationSummary(folder)?.config as CurationConfigInput | undefined;
-  return mergeCurationConfig(stored, fromFile, curationFlags(values));
+  return mergeCurationConfig(stored, curationFromFile(values), curationFlags(values));
 }
 
 /**
@@ -137,13 +163,19 @@ export function storedBudget(folder: string): number | undefined {
 }
 
 /** `run`'s curation: none, a curation, or curations with top-ups until `targetRows` rows are left. */
-export function runCuration(values: ParsedValues): CurateStep {
-  // The flags are checked now, before the run: a bad one is an error before anything is paid for.
+export async function runCuration(values: ParsedValues): Promise<CurateStep> {
+  // The flags and the user step modules are checked now, before the run: a bad one is an error
+  // before anything is paid for.
   parseOptions(
     curationConfigSchema,
     curationFlags(values),
     (path) => CURATION_FLAG_PATHS[`curation.${path}`] ?? path,
   );
+  const steps = curationFromFile(values)?.steps;
+  if (steps)
+    await loadStepModules(
+      parseOptions(curationConfigSchema, { steps }, (path) => `curation.${path}`).steps ?? [],
+    );
   return async (folder, signal, extend) => {
     const settings = curationSettings(folder, values);
     if (!hasCurationSteps(settings)) return undefined;
@@ -201,6 +233,10 @@ export async function curateFolder(
     curation: curationSettings(folder, values),
     model: await stack(modelId),
     modelFor: stack,
+    embedderFor: (spec) =>
+      embedderSource(spec).create(
+        values['no-cache'] === true ? {} : { cacheDir: join(folder, 'cache', 'embeddings') },
+      ),
     signal,
   }).catch((error: unknown) => {
     throw withFlags(error, { options: CURATION_OPTIONS, names: CURATION_FLAG_PATHS });
@@ -210,6 +246,8 @@ export async function curateFolder(
 /** Curation settings as curateRun's errors name them, and the flags that set them. */
 const CURATION_FLAG_PATHS: Record<string, string> = {
   'curation.dedup.threshold': '--dedup-threshold',
+  'curation.dedup.embedding.threshold': '--dedup-embedding-threshold',
+  'curation.dedup.embedding.embedder': '--embedder',
   'curation.decontaminate.ngramSize': '--ngram-size',
   'curation.answer.model': '--answer-model',
   'curation.answer.temperature': '--answer-temperature',
