@@ -82,9 +82,21 @@ export async function loadStepModules(entries: readonly StepModuleSettings[]): P
       });
     if (BUILT_IN_STEPS.includes(exported.id) || steps.some((step) => step.id === exported.id))
       throw new ConfigError({ path, message: `${file}: step id "${exported.id}" is taken; give it another` });
-    // The module's step behind one whose settings add the source hash (methods keep their `this`).
-    const settings = { module: file, source: sha256(source), entry: own, step: exported.settings ?? null };
-    steps.push(Object.assign(Object.create(exported) as CurationStep, { settings }));
+    steps.push(fingerprinted(exported, { module: file, source: sha256(source), entry: own }));
   }
   return steps;
+}
+
+/** The module's step behind one whose settings add what names the module; its methods keep their `this`. */
+function fingerprinted(step: CurationStep, module: Record<string, unknown>): CurationStep {
+  const settings = { ...module, step: step.settings ?? null };
+  if (step.kind === 'set')
+    return { id: step.id, kind: 'set', settings, run: (rows, context) => step.run(rows, context) };
+  return {
+    id: step.id,
+    kind: 'row',
+    settings,
+    run: (row, context) => step.run(row, context),
+    ...(step.close ? { close: () => step.close!() } : {}),
+  };
 }
