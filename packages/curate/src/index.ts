@@ -57,6 +57,12 @@ export {
 } from './pipeline/curation-config.js';
 export type { CurationRow, CurationStep, StepContext, StepOutcome } from './pipeline/curation-step.js';
 export {
+  loadStepModules,
+  resolveStepModules,
+  type StepModuleSettings,
+  stepModuleSettingsSchema,
+} from './pipeline/step-modules.js';
+export {
   type ReachTargetRowsOptions,
   reachTargetRows,
   reachTargetRowsOptionsSchema,
@@ -69,5 +75,7 @@ export {
   type DedupSettings,
   decontaminateSettingsSchema,
   dedupSettingsSchema,
+  type EmbedderFor,
+  embeddingDedupSettingsSchema,
 } from './steps/filter-steps.js';
 export { type AnswerCheck, type TaskAnswer, taskAnswer } from './steps/task-answers.js';

@@ -5,14 +5,15 @@ import {
   formatBalanceSummary,
 } from '@treesynth/balance';
 import { createProgressReporter } from '@treesynth/core';
+import { curateRows, curationConfigSchema, verifySettingsSchema } from '@treesynth/curate';
 import { balanceReportInput, writeReport } from '@treesynth/eval';
 import { type EndpointModelSource, embedderSource, embedderSpecOptionsSchema } from '@treesynth/providers';
 import { balanceModel } from '../balance-models.js';
-import { defineCommand, type OptionSpec, OUTPUT_OPTIONS } from '../command.js';
+import { defineCommand, type OptionSpec, OUTPUT_OPTIONS, type ParsedValues } from '../command.js';
 import { EXIT } from '../exit-codes.js';
 import { interruptSignal } from '../interrupt.js';
 import { flagNamer } from '../option-flags.js';
-import { flagValues, schemaOption } from '../schema-options.js';
+import { flagValues, schemaNumber, schemaOption } from '../schema-options.js';
 import { JOB_OPTIONS } from './job-options.js';
 
 const FIELDS = balanceOptionsSchema.shape;
@@ -40,6 +41,17 @@ const BALANCE_OPTIONS = {
   'dry-run': schemaOption(FIELDS.dryRun),
   'max-synthesized': schemaOption(FIELDS.maxSynthesized),
   'max-synthesized-per-leaf': schemaOption(FIELDS.maxSynthesizedPerLeaf),
+  answer: {
+    type: 'boolean',
+    option: false,
+    description: 'write each synthesized row’s answer fields (solution, final answer), as `curate --answer`',
+  },
+  verify: schemaOption(verifySettingsSchema.shape.samples, {
+    option: false,
+    description:
+      'answer and verify synthesized rows: N self-consistency votes (the sandbox for code); failures are left out',
+    default: undefined,
+  }),
   embedder: schemaOption(embedderSpecOptionsSchema.shape.embedder, { value: '<spec>' }),
   model: {
     ...JOB_OPTIONS.model,
@@ -65,6 +77,22 @@ const BALANCE_OPTIONS = {
 /** The flags: balanceDataset's options, and the model's and embedder's sources. */
 type BalanceFlags = Omit<BalanceOptions, 'embedder' | 'model'> &
   Omit<EndpointModelSource, 'modelId'> & { modelId?: string; embedder?: string };
+
+/**
+ * `--answer` / `--verify N`: the synthesized rows answered (and verified) by curation's steps, their
+ * logs in <out>/curation so a rerun redoes nothing; the input's rows are never touched.
+ */
+function synthesizedCuration(values: ParsedValues): Pick<BalanceOptions, 'curateSynthesized'> {
+  const samples = schemaNumber(values, 'verify', verifySettingsSchema.shape.samples);
+  if (values.answer !== true && samples === undefined) return {};
+  const curation = curationConfigSchema.parse({
+    answer: {},
+    ...(samples === undefined ? {} : { verify: { samples } }),
+  });
+  return {
+    curateSynthesized: async (input) => (await curateRows({ ...input, origin: 'balance', curation })).rows,
+  };
+}
 
 export const balanceCommand = defineCommand({
   name: 'balance',
@@ -108,6 +136,7 @@ export const balanceCommand = defineCommand({
     try {
       const result = await balanceDataset({
         ...options,
+        ...synthesizedCuration(values),
         embedder: embedderSource(embedder),
         model,
         cache: values['no-cache'] !== true,

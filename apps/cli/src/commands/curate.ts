@@ -3,118 +3,48 @@ import { join } from 'node:path';
 import { ConfigError, readRunManifest } from '@treesynth/core';
 import { parseOptions, readJsonFile } from '@treesynth/core/internal';
 import {
-  answerSettingsSchema,
   type CurateResult,
   type CurationConfigInput,
   curateRun,
   curationConfigSchema,
-  decontaminateSettingsSchema,
-  dedupSettingsSchema,
   type ExportResult,
   hasCurationSteps,
-  judgeSettingsSchema,
+  loadStepModules,
   mergeCurationConfig,
   reachTargetRows,
   readCurationSummary,
+  resolveStepModules,
   TARGET_FILE,
   type TargetResult,
-  verifySettingsSchema,
 } from '@treesynth/curate';
 import {
   callStackOptionsSchema,
   createModelStack,
   DEFAULT_OPENAI_BASE_URL,
+  embedderSource,
   resolveBaseURLs,
 } from '@treesynth/providers';
-import { defineCommand, type OptionSpec, type ParsedValues, stringOption } from '../command.js';
+import { defineCommand, type ParsedValues, stringOption } from '../command.js';
 import { EXIT } from '../exit-codes.js';
 import { interruptSignal } from '../interrupt.js';
 import { withFlags } from '../option-flags.js';
 import { schemaNumber, schemaOption } from '../schema-options.js';
+import { CURATION_FLAG_PATHS, CURATION_OPTIONS, curationFlags } from './curation-flags.js';
 
-const DEDUP = dedupSettingsSchema.shape;
-const DECONTAMINATE = decontaminateSettingsSchema.shape;
-const ANSWER = answerSettingsSchema.shape;
-const VERIFY = verifySettingsSchema.shape;
-const JUDGE = judgeSettingsSchema.shape;
+export { CURATION_OPTIONS } from './curation-flags.js';
 
-/** The curation flags of `run` and `curate`: the common cases of the config's `curation` key. */
-export const CURATION_OPTIONS = {
-  dedup: { type: 'boolean', description: 'remove exact and MinHash near-duplicate rows (smallest id kept)' },
-  'dedup-threshold': schemaOption(DEDUP.threshold, { value: '<jaccard>' }),
-  decontaminate: {
-    type: 'boolean',
-    description: 'remove rows sharing an n-gram with the GSM8K, MATH-500, HumanEval or MBPP test sets',
-  },
-  'ngram-size': schemaOption(DECONTAMINATE.ngramSize),
-  'decontaminate-file': {
-    type: 'string',
-    multiple: true,
-    value: '<file>',
-    description: 'a JSONL/JSON/CSV file the rows must not overlap either (repeatable)',
-  },
-  answer: { type: 'boolean', description: 'write each row’s answer (solution, final answer, tests)' },
-  'answer-model': schemaOption(ANSWER.model, { value: '<id>' }),
-  'answer-temperature': schemaOption(ANSWER.temperature),
-  verify: schemaOption(VERIFY.samples, {
-    description: 'verify answers: N self-consistency votes (gsm8k, math), the sandbox for code',
-    default: undefined,
-  }),
-  'min-agreement': schemaOption(VERIFY.minAgreement, { value: '<rate>' }),
-  'cross-tests': schemaOption(VERIFY.crossTests, { default: undefined }),
-  judge: { type: 'boolean', description: 'score each row 1-5 on a rubric with the model; drop weak rows' },
-  'judge-threshold': schemaOption(JUDGE.threshold),
-  'curate-concurrency': schemaOption(curationConfigSchema.shape.concurrency),
-  'target-rows': schemaOption(curationConfigSchema.shape.targetRows, {
-    description:
-      'final rows wanted after curation: run tops the run up until curation leaves N (extras trimmed by id)',
-  }),
-  'max-budget-factor': schemaOption(curationConfigSchema.shape.maxBudgetFactor, { value: '<x>' }),
-} satisfies Record<string, OptionSpec>;
-
-/** The curation settings the flags ask for (steps the flags do not name are absent). */
-function curationFlags(values: ParsedValues): CurationConfigInput {
-  const samples = schemaNumber(values, 'verify', VERIFY.samples);
-  const minAgreement = schemaNumber(values, 'min-agreement', VERIFY.minAgreement);
-  const answerModel = stringOption(values, 'answer-model');
-  const answerTemperature = schemaNumber(values, 'answer-temperature', ANSWER.temperature);
-  const threshold = schemaNumber(values, 'judge-threshold', JUDGE.threshold);
-  const concurrency = schemaNumber(values, 'curate-concurrency', curationConfigSchema.shape.concurrency);
-  const defined = <T extends object>(object: T) =>
-    Object.fromEntries(Object.entries(object).filter(([, value]) => value !== undefined));
-  const flags: Record<string, unknown> = {};
-  const dedupThreshold = schemaNumber(values, 'dedup-threshold', DEDUP.threshold);
-  if (values.dedup === true || dedupThreshold !== undefined)
-    flags.dedup = defined({ threshold: dedupThreshold });
-  const ngramSize = schemaNumber(values, 'ngram-size', DECONTAMINATE.ngramSize);
-  const files = Array.isArray(values['decontaminate-file'])
-    ? values['decontaminate-file'].map((path) => ({ path }))
-    : undefined;
-  if (values.decontaminate === true || ngramSize !== undefined || files)
-    flags.decontaminate = defined({ ngramSize, files });
-  const answer = defined({ model: answerModel, temperature: answerTemperature });
-  if (values.answer === true || Object.keys(answer).length > 0) flags.answer = answer;
-  const verify = defined({ samples, minAgreement, crossTests: values['cross-tests'] === true || undefined });
-  if (Object.keys(verify).length > 0) flags.verify = verify;
-  if (values.judge === true || threshold !== undefined) flags.judge = defined({ threshold });
-  if (concurrency !== undefined) flags.concurrency = concurrency;
-  flags.targetRows = schemaNumber(values, 'target-rows', curationConfigSchema.shape.targetRows);
-  flags.maxBudgetFactor = schemaNumber(
-    values,
-    'max-budget-factor',
-    curationConfigSchema.shape.maxBudgetFactor,
-  );
-  return flags as CurationConfigInput;
+/** The config file's `curation` key, its user step modules made absolute (curation.json keeps them so). */
+function curationFromFile(values: ParsedValues): CurationConfigInput | undefined {
+  const configFile = stringOption(values, 'config');
+  if (!configFile) return undefined;
+  const { curation } = readJsonFile(configFile, 'config file') as { curation?: CurationConfigInput };
+  return curation && resolveStepModules(curation, configFile);
 }
 
 /** The settings: the folder's last curation, under the config file's `curation` key, under the flags. */
 export function curationSettings(folder: string, values: ParsedValues): CurationConfigInput {
-  const configFile = stringOption(values, 'config');
-  const fromFile = configFile
-    ? ((readJsonFile(configFile, 'config file') as { curation?: CurationConfigInput }).curation ?? undefined)
-    : undefined;
   const stored = readCurationSummary(folder)?.config as CurationConfigInput | undefined;
-  return mergeCurationConfig(stored, fromFile, curationFlags(values));
+  return mergeCurationConfig(stored, curationFromFile(values), curationFlags(values));
 }
 
 /**
@@ -137,13 +67,19 @@ export function storedBudget(folder: string): number | undefined {
 }
 
 /** `run`'s curation: none, a curation, or curations with top-ups until `targetRows` rows are left. */
-export function runCuration(values: ParsedValues): CurateStep {
-  // The flags are checked now, before the run: a bad one is an error before anything is paid for.
+export async function runCuration(values: ParsedValues): Promise<CurateStep> {
+  // The flags and the user step modules are checked now, before the run: a bad one is an error
+  // before anything is paid for.
   parseOptions(
     curationConfigSchema,
     curationFlags(values),
     (path) => CURATION_FLAG_PATHS[`curation.${path}`] ?? path,
   );
+  const steps = curationFromFile(values)?.steps;
+  if (steps)
+    await loadStepModules(
+      parseOptions(curationConfigSchema, { steps }, (path) => `curation.${path}`).steps ?? [],
+    );
   return async (folder, signal, extend) => {
     const settings = curationSettings(folder, values);
     if (!hasCurationSteps(settings)) return undefined;
@@ -201,28 +137,15 @@ export async function curateFolder(
     curation: curationSettings(folder, values),
     model: await stack(modelId),
     modelFor: stack,
+    embedderFor: (spec) =>
+      embedderSource(spec).create(
+        values['no-cache'] === true ? {} : { cacheDir: join(folder, 'cache', 'embeddings') },
+      ),
     signal,
   }).catch((error: unknown) => {
     throw withFlags(error, { options: CURATION_OPTIONS, names: CURATION_FLAG_PATHS });
   });
 }
-
-/** Curation settings as curateRun's errors name them, and the flags that set them. */
-const CURATION_FLAG_PATHS: Record<string, string> = {
-  'curation.dedup.threshold': '--dedup-threshold',
-  'curation.decontaminate.ngramSize': '--ngram-size',
-  'curation.answer.model': '--answer-model',
-  'curation.answer.temperature': '--answer-temperature',
-  'curation.verify.samples': '--verify',
-  'curation.verify.minAgreement': '--min-agreement',
-  'curation.judge.threshold': '--judge-threshold',
-  'curation.concurrency': '--curate-concurrency',
-  'curation.targetRows': '--target-rows',
-  'curation.maxBudgetFactor': '--max-budget-factor',
-  targetRows: '--target-rows',
-  maxBudgetFactor: '--max-budget-factor',
-  baseURLs: '--base-url',
-};
 
 /** One line per step: rows in and out, removals by reason, calls. */
 export function formatCuration(result: CurateResult): string {
@@ -259,10 +182,11 @@ export const curateCommand = defineCommand({
     json: { type: 'boolean', description: 'print curation.json on stdout' },
   },
   notes: [
-    'Steps run in order (dedup, decontaminate, answer, verify, judge) on the run folder; each row’s outcome is logged in',
-    'curation/<step>.jsonl as it finishes, so a killed curation resumes where it stopped, and every call',
-    'goes through the run’s response cache. Rerunning with the same settings redoes nothing; a changed',
-    'setting redoes that step and the ones after it. The last settings are kept in curation.json.',
+    'Steps run in order (dedup, decontaminate, the config’s user `steps` modules, answer, verify, judge) on the',
+    'run folder; each row’s outcome is logged in curation/<step>.jsonl as it finishes, so a killed curation',
+    'resumes where it stopped, and every call goes through the run’s response cache. Rerunning with the same',
+    'settings redoes nothing; a changed setting (or an edited step module) redoes that step and the ones after',
+    'it. The last settings are kept in curation.json.',
     'See docs/curate.md.',
   ].join('\n'),
   examples: [

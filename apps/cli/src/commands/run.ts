@@ -118,10 +118,12 @@ export function runFlags(values: ParsedValues, treeOnly: boolean): Promise<numbe
     budget !== undefined && given !== undefined && given < budget
       ? { ...options.config, maxSamples: budget }
       : options.config;
-  return executeJob(
-    { ...options, config, treeOnly, cache: values['no-cache'] !== true, generators: baselineGenerators },
-    { json: values.json === true, quiet: values.quiet === true },
-    runCuration(values),
+  return runCuration(values).then((curate) =>
+    executeJob(
+      { ...options, config, treeOnly, cache: values['no-cache'] !== true, generators: baselineGenerators },
+      { json: values.json === true, quiet: values.quiet === true },
+      curate,
+    ),
   );
 }
 

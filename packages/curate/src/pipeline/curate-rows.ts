@@ -10,12 +10,13 @@ import {
 import { compareSampleIds, sha256, stableStringify, throwIfAborted } from '@treesynth/core/internal';
 import type { CurationSummary } from '../curation-summary.js';
 import { answerStep } from '../steps/answer-step.js';
-import { decontaminateStep, dedupStep } from '../steps/filter-steps.js';
+import { decontaminateStep, dedupStep, type EmbedderFor } from '../steps/filter-steps.js';
 import { judgeStep } from '../steps/judge-step.js';
 import { verifyStep } from '../steps/verify-step.js';
 import { answerSettingsSchema, type CurationConfig } from './curation-config.js';
 import type { CurationRow, CurationStep, StepContext } from './curation-step.js';
 import { runStep, type StepReport } from './run-step.js';
+import { loadStepModules } from './step-modules.js';
 
 /** The per-step logs, one `<step>.jsonl` each, in the folder curated. */
 export const CURATION_LOG_FOLDER = 'curation';
@@ -30,6 +31,8 @@ export interface CurateRowsInput {
   curation: CurationConfig;
   model: ChatModel;
   modelFor?: ((id: string) => Promise<ChatModel>) | undefined;
+  /** Makes the embedder `curation.dedup.embedding` names. */
+  embedderFor?: EmbedderFor | undefined;
   steps?: readonly CurationStep[];
   signal?: AbortSignal | undefined;
   logger?: Logger | undefined;
@@ -45,17 +48,19 @@ export interface CuratedRows {
 }
 
 /**
- * The steps a configuration asks for, in order: the given ones, then dedup and decontaminate (before
- * any call is paid for), answer, verify, judge.
+ * The steps a configuration asks for, in order: the given ones, then dedup, decontaminate and the
+ * user steps of `curation.steps` (before any call is paid for), answer, verify, judge.
  */
 export async function curationSteps(
   curation: CurationConfig,
   task: TaskDefinition,
   first: readonly CurationStep[] = [],
+  embedderFor?: EmbedderFor,
 ): Promise<CurationStep[]> {
   const steps: CurationStep[] = [...first];
-  if (curation.dedup) steps.push(dedupStep(curation.dedup, task));
+  if (curation.dedup) steps.push(dedupStep(curation.dedup, task, embedderFor));
   if (curation.decontaminate) steps.push(await decontaminateStep(curation.decontaminate, task));
+  if (curation.steps) steps.push(...(await loadStepModules(curation.steps)));
   // Verification votes on answers: a run verified without an answer setting gets the default one.
   const answer = curation.answer ?? (curation.verify ? answerSettingsSchema.parse({}) : undefined);
   if (answer) steps.push(answerStep(answer, task));
@@ -70,7 +75,7 @@ export async function curationSteps(
  */
 export async function curateRows(input: CurateRowsInput): Promise<CuratedRows> {
   const { curation, task } = input;
-  const steps = await curationSteps(curation, task, input.steps);
+  const steps = await curationSteps(curation, task, input.steps, input.embedderFor);
   const calls = { paid: 0, cached: 0 };
   const counted = (model: ChatModel) =>
     wrapChatModel({

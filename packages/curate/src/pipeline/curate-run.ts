@@ -10,6 +10,7 @@ import {
 } from '@treesynth/core/internal';
 import { z } from 'zod';
 import { CURATED_FILE, CURATION_FILE, type CurationSummary } from '../curation-summary.js';
+import type { EmbedderFor } from '../steps/filter-steps.js';
 import { curateRows } from './curate-rows.js';
 import { curationConfigSchema } from './curation-config.js';
 import type { CurationRow, CurationStep } from './curation-step.js';
@@ -30,6 +31,8 @@ export const curateRunOptionsSchema = z
     model: z.custom<ChatModel>(isChatModel, 'expected a ChatModel'),
     /** Builds the model a step names (`answer.model`, `judge.model`) behind the same stack. */
     modelFor: z.custom<(id: string) => Promise<ChatModel>>((value) => typeof value === 'function').optional(),
+    /** Makes the embedder `curation.dedup.embedding` names from its spec (undefined: the default one). */
+    embedderFor: z.custom<EmbedderFor>((value) => typeof value === 'function').optional(),
     /** Steps to run before the built-in ones (the filters, user steps), in order. */
     steps: z
       .array(z.custom<CurationStep>((value) => typeof value === 'object' && value !== null))
@@ -85,6 +88,7 @@ export async function curateRun(input: CurateRunOptions): Promise<CurateResult> 
         curation: options.curation,
         model: options.model,
         modelFor: options.modelFor,
+        embedderFor: options.embedderFor,
         steps: options.steps,
         signal: options.signal,
         logger: options.logger,

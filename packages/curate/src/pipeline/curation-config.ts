@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { decontaminateSettingsSchema, dedupSettingsSchema } from '../steps/filter-steps.js';
+import { stepModuleSettingsSchema } from './step-modules.js';
 
 const temperature = z.number().min(0).max(2);
 const namedLine = z
@@ -59,13 +60,15 @@ export const judgeSettingsSchema = z
   .strict();
 
 /**
- * The `curation` key of a run config: each step present runs, in the order dedup, decontaminate,
- * answer, verify, judge. An absent step does not run.
+ * The `curation` key of a run config: each step present runs, in the order dedup, decontaminate, the
+ * user `steps`, answer, verify, judge. An absent step does not run.
  */
 export const curationConfigSchema = z
   .object({
     dedup: dedupSettingsSchema.optional(),
     decontaminate: decontaminateSettingsSchema.optional(),
+    /** User steps, each `{ module, ...settings }` (docs/curate.md), run after the filters, before answer. */
+    steps: z.array(stepModuleSettingsSchema).optional(),
     answer: answerSettingsSchema.optional(),
     verify: verifySettingsSchema.optional(),
     judge: judgeSettingsSchema.optional(),
@@ -93,26 +96,33 @@ export type JudgeSettings = z.output<typeof judgeSettingsSchema>;
 export function hasCurationSteps(config: CurationConfigInput | undefined): boolean {
   return (
     config !== undefined &&
-    ['dedup', 'decontaminate', 'answer', 'verify', 'judge', 'targetRows'].some((step) => step in config)
+    ['dedup', 'decontaminate', 'steps', 'answer', 'verify', 'judge', 'targetRows'].some(
+      (step) => step in config,
+    )
   );
 }
 
 /**
  * Layers of curation settings merged in order, each step's settings over the earlier ones (the
- * stored run's, the config file's `curation` key, then flags). A step absent from every layer is off.
+ * stored run's, the config file's `curation` key, then flags), nested settings (`dedup.embedding`)
+ * key by key; a list (`steps`) replaces the earlier one. A step absent from every layer is off.
  */
 export function mergeCurationConfig(...layers: (CurationConfigInput | undefined)[]): CurationConfigInput {
-  const merged: Record<string, unknown> = {};
-  for (const layer of layers) {
-    if (!layer) continue;
-    for (const [key, value] of Object.entries(layer)) {
-      if (value === undefined) continue;
-      const earlier = merged[key];
-      merged[key] =
-        typeof value === 'object' && value !== null && typeof earlier === 'object' && earlier !== null
-          ? { ...earlier, ...value }
-          : value;
-    }
+  return layers.reduce<Record<string, unknown>>(
+    (merged, layer) => (layer ? mergeObjects(merged, layer) : merged),
+    {},
+  ) as CurationConfigInput;
+}
+
+const isPlainObject = (value: unknown): value is Record<string, unknown> =>
+  typeof value === 'object' && value !== null && !Array.isArray(value);
+
+function mergeObjects(earlier: Record<string, unknown>, later: object): Record<string, unknown> {
+  const merged = { ...earlier };
+  for (const [key, value] of Object.entries(later)) {
+    if (value === undefined) continue;
+    const before = merged[key];
+    merged[key] = isPlainObject(value) && isPlainObject(before) ? mergeObjects(before, value) : value;
   }
-  return merged as CurationConfigInput;
+  return merged;
 }

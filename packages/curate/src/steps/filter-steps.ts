@@ -1,4 +1,4 @@
-import type { TaskDefinition } from '@treesynth/core';
+import { ConfigError, type Embedder, type TaskDefinition } from '@treesynth/core';
 import { sha256, stableStringify } from '@treesynth/core/internal';
 import { z } from 'zod';
 import {
@@ -6,14 +6,30 @@ import {
   loadContaminationSources,
 } from '../filters/contamination-sources.js';
 import { decontaminate, decontaminateOptionsSchema } from '../filters/decontaminate.js';
+import { embeddingDuplicates, embeddingDuplicatesOptionsSchema } from '../filters/embedding-duplicates.js';
 import { exactDuplicates } from '../filters/exact-duplicates.js';
 import { nearDuplicates, nearDuplicatesOptionsSchema } from '../filters/near-duplicates.js';
 import type { FilterRow, Removal } from '../filters/removal.js';
 import type { CurationRow, CurationStep, StepOutcome } from '../pipeline/curation-step.js';
 
-/** Dedup: exact duplicates of the normalised text, then MinHash near duplicates (docs/curate-filters.md). */
+/** Dedup by embedding: rows whose embeddings' cosine reaches `threshold` (docs/curate-filters.md). */
+export const embeddingDedupSettingsSchema = z
+  .object({
+    /** An embedder spec (`hashing`, `minilm`, …); the caller's `embedderFor` makes it (default: its own). */
+    embedder: z.string().min(1).optional().describe('embedder spec of the embedding dedup'),
+    threshold: embeddingDuplicatesOptionsSchema.shape.threshold,
+  })
+  .strict();
+
+/**
+ * Dedup: exact duplicates of the normalised text, then MinHash near duplicates, then (when `embedding`
+ * is set) embedding near duplicates (docs/curate-filters.md).
+ */
 export const dedupSettingsSchema = nearDuplicatesOptionsSchema
-  .extend({ near: z.boolean().default(true).describe('also remove MinHash near duplicates') })
+  .extend({
+    near: z.boolean().default(true).describe('also remove MinHash near duplicates'),
+    embedding: embeddingDedupSettingsSchema.optional(),
+  })
   .strict();
 /** Decontaminate: n-gram overlap with the shipped test sets and the files named. */
 export const decontaminateSettingsSchema = decontaminateOptionsSchema
@@ -43,22 +59,50 @@ function outcomes(rows: readonly CurationRow[], removals: readonly Removal[]): S
   });
 }
 
-export function dedupStep(settings: DedupSettings, task: TaskDefinition): CurationStep {
+/** Makes the embedder an embedding dedup names (its spec, or undefined for the caller's default). */
+export type EmbedderFor = (spec: string | undefined) => Embedder | Promise<Embedder>;
+
+/**
+ * The dedup step: exact, then MinHash near (unless `near` is false), then embedding duplicates (when
+ * `embedding` is set), each pass over the rows the earlier ones kept. Its settings name the embedder
+ * by its spec, so another embedder or threshold redoes the step.
+ */
+export function dedupStep(
+  settings: DedupSettings,
+  task: TaskDefinition,
+  embedderFor?: EmbedderFor,
+): CurationStep {
+  const { near: withNear, embedding, ...nearOptions } = settings;
+  if (embedding && !embedderFor)
+    throw new ConfigError({
+      path: 'curation.dedup.embedding.embedder',
+      message: 'no way to make an embedder (give embedderFor)',
+    });
   return {
     id: 'dedup',
     kind: 'set',
     settings,
-    async run(rows) {
+    async run(rows, context) {
       const texts = filterRows(task, rows);
-      const exact = exactDuplicates(texts);
-      if (!settings.near) return outcomes(rows, exact);
-      const gone = new Set(exact.map((removal) => removal.id));
-      const { near: _near, ...options } = settings;
-      const near = nearDuplicates(
-        texts.filter((row) => !gone.has(row.id)),
-        options,
-      );
-      return outcomes(rows, [...exact, ...near]);
+      const removals: Removal[] = exactDuplicates(texts);
+      const gone = new Set(removals.map((removal) => removal.id));
+      const left = () => texts.filter((row) => !gone.has(row.id));
+      if (withNear) {
+        for (const removal of nearDuplicates(left(), nearOptions)) {
+          removals.push(removal);
+          gone.add(removal.id);
+        }
+      }
+      if (embedding && embedderFor) {
+        const embedder = await embedderFor(embedding.embedder);
+        const found = await embeddingDuplicates(left(), {
+          embedder,
+          threshold: embedding.threshold,
+          ...(context.signal ? { signal: context.signal } : {}),
+        });
+        removals.push(...found);
+      }
+      return outcomes(rows, removals);
     },
   };
 }
