@@ -95,6 +95,8 @@ export {
   type ProgressReporter,
   type ProgressReporterOptions,
 } from './run/progress-reporter.js';
+// The generators a run may pick by its config's `method` (openRun's `generators`).
+export type { RunGenerators } from './run/run-method.js';
 export { STAGE_NAMES, type StageModules, stageModulesSchema } from './run/stage-modules.js';
 // Spec: the interfaces every implementation depends on.
 export type {
