@@ -18,6 +18,8 @@ export {
   readBalanceManifest,
 } from './output/balance-manifest.js';
 export type { BalanceReportInput } from './output/balance-report-input.js';
+// The page `treesynth balance` writes: pass it to eval's `writeReport`.
+export { balanceReportInput } from './output/balance-report-page.js';
 export type { BalanceProvenance } from './output/balanced-rows.js';
 export { formatBalanceSummary } from './output/format-balance-summary.js';
 export {

@@ -150,7 +150,6 @@ export {
   streamingDiversityReport,
 } from './metrics/streaming-report.js';
 export { type VendiOptions, vendiScore } from './metrics/vendi-score.js';
-export { balanceReportInput } from './report/balance-report-input.js';
 // HTML reports.
 export type {
   MetricDirection,

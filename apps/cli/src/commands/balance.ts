@@ -2,11 +2,12 @@ import {
   type BalanceOptions,
   balanceDataset,
   balanceOptionsSchema,
+  balanceReportInput,
   formatBalanceSummary,
 } from '@treesynth/balance';
 import { createProgressReporter } from '@treesynth/core';
 import { curateRows, curationConfigSchema, verifySettingsSchema } from '@treesynth/curate';
-import { balanceReportInput, writeReport } from '@treesynth/eval';
+import { writeReport } from '@treesynth/eval';
 import { type EndpointModelSource, embedderSource, embedderSpecOptionsSchema } from '@treesynth/providers';
 import { balanceModel } from '../balance-models.js';
 import { defineCommand, type OptionSpec, OUTPUT_OPTIONS, type ParsedValues } from '../command.js';

@@ -1,8 +1,9 @@
-import type { BalancePlan, LeafDistribution } from '@treesynth/balance';
 import { loadTask, PartitionTree } from '@treesynth/core';
 import { fixedSplit } from '@treesynth/core/internal';
 import { describe, expect, it } from 'vitest';
-import { balanceReportInput } from './balance-report-input.js';
+import type { BalancePlan } from '../plan/balance-plan.js';
+import { balanceReportInput } from './balance-report-page.js';
+import type { LeafDistribution } from './leaf-distribution.js';
 
 const distribution = (rows: number, coveredLeaves: number, entropy: number): LeafDistribution => ({
   rows,

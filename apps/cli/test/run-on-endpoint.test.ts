@@ -1,11 +1,12 @@
+// runOnEndpoint (@treesynth/providers) against the real simulator. It lives with the CLI's tests because
+// the simulator's own tests depend on providers: a providers test importing the simulator is a package cycle.
 import { existsSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ConfigError, RunStore } from '@treesynth/core';
+import { endpointConnector, resolveBaseURLs, runOnEndpoint } from '@treesynth/providers';
 import { type Simulator, startSimulator } from '@treesynth/simulator';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { endpointConnector, resolveBaseURLs } from './endpoint-source.js';
-import { runOnEndpoint } from './run-on-endpoint.js';
 
 let simulator: Simulator;
 const work = mkdtempSync(join(tmpdir(), 'treesynth-run-on-endpoint-'));

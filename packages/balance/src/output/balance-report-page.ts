@@ -1,6 +1,7 @@
-import type { BalanceReportInput, LeafDistribution } from '@treesynth/balance';
 import type { TaskDefinition, TreeNode } from '@treesynth/core';
-import type { ReportInput, ReportTreeNode } from './report-input.js';
+import type { ReportInput, ReportTreeNode } from '@treesynth/eval';
+import type { BalanceReportInput } from './balance-report-input.js';
+import type { LeafDistribution } from './leaf-distribution.js';
 
 function nodeLabel(node: TreeNode, task: TaskDefinition): string {
   const step = node.steps[node.steps.length - 1];
