@@ -15,7 +15,7 @@ const commands = block
 
 describe('docs/baselines.md worked example', () => {
   let simulator: Awaited<ReturnType<typeof startSimulator>>;
-  // The commands run from the repository root (../shared/data is the shared data beside it); their
+  // The commands run from the repository root (packages/eval/data holds the GSM8K files they name); their
   // run folders go to a temporary folder instead of runs/.
   const work = mkdtempSync(join(tmpdir(), 'treesynth-baselines-doc-'));
   const as = (arg: string) =>

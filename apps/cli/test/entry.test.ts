@@ -1,5 +1,5 @@
 import { spawn } from 'node:child_process';
-import { mkdtempSync, readFileSync, statSync, utimesSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, utimesSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -48,18 +48,31 @@ describe('the README way: pnpm treesynth from the repository root', () => {
 describe('the launcher behind pnpm treesynth (scripts/treesynth.mjs)', () => {
   it('keys its bundle on the sources: touching one source file gives a new stamp, restoring it the old', async () => {
     const { sourceStamp } = (await import(join(ROOT, 'scripts/bundle-cli.mjs'))) as {
-      sourceStamp: () => string;
+      sourceStamp: (root?: string) => string;
     };
-    const file = join(ROOT, 'apps/cli/src/exit-codes.ts');
-    const { atime, mtime } = statSync(file);
-    const before = sourceStamp();
-    expect(sourceStamp()).toBe(before);
-    try {
-      utimesSync(file, atime, new Date(mtime.getTime() + 5000));
-      expect(sourceStamp()).not.toBe(before);
-    } finally {
-      utimesSync(file, atime, mtime);
-    }
-    expect(sourceStamp()).toBe(before);
+    // A repository of its own, so other tests writing beside the real sources cannot move the stamp.
+    const root = mkdtempSync(join(tmpdir(), 'treesynth-stamp-'));
+    for (const dir of ['apps/cli/src', 'packages/core/src/run'])
+      mkdirSync(join(root, dir), { recursive: true });
+    writeFileSync(join(root, 'apps/cli/package.json'), '{}');
+    writeFileSync(join(root, 'packages/core/package.json'), '{}');
+    writeFileSync(join(root, 'apps/cli/src/main.ts'), 'export {};\n');
+    writeFileSync(join(root, 'packages/core/src/run/open-run.ts'), 'export {};\n');
+    writeFileSync(join(root, 'pnpm-lock.yaml'), '');
+    const file = join(root, 'packages/core/src/run/open-run.ts');
+    // A whole-second time, which utimes can set back exactly (a file's own time has nanoseconds).
+    const atime = new Date(1_700_000_000_000);
+    const mtime = new Date(1_700_000_000_000);
+    utimesSync(file, atime, mtime);
+    const before = sourceStamp(root);
+    expect(sourceStamp(root)).toBe(before);
+    utimesSync(file, atime, new Date(mtime.getTime() + 5000));
+    expect(sourceStamp(root)).not.toBe(before);
+    utimesSync(file, atime, mtime);
+    expect(sourceStamp(root)).toBe(before);
+    writeFileSync(join(root, 'packages/core/src/run/new-file.ts'), 'export {};\n');
+    expect(sourceStamp(root)).not.toBe(before);
+    // The real repository's stamp is computed the same way.
+    expect(sourceStamp()).toMatch(/^[0-9a-f]{16}$/);
   });
 });

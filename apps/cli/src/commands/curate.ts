@@ -37,7 +37,9 @@ export { CURATION_OPTIONS } from './curation-flags.js';
 function curationFromFile(values: ParsedValues): CurationConfigInput | undefined {
   const configFile = stringOption(values, 'config');
   if (!configFile) return undefined;
-  const { curation } = readJsonFile(configFile, 'config file') as { curation?: CurationConfigInput };
+  // A file that is not an object is the run's to refuse, with its own one-line error.
+  const file = readJsonFile(configFile, 'config file') as { curation?: CurationConfigInput } | null;
+  const curation = typeof file === 'object' && file !== null ? file.curation : undefined;
   return curation && resolveStepModules(curation, configFile);
 }
 

@@ -18,7 +18,7 @@ export const evalCommand = defineCommand({
     'Embedding metrics use one embedder for all datasets; texts are embedded offline by default.',
   ].join('\n'),
   examples: [
-    'treesynth eval diversity human=../shared/data/gsm8k/train.jsonl runs/demo',
+    'treesynth eval diversity human=packages/eval/data/gsm8k/train.jsonl runs/demo',
     'treesynth eval diversity a.jsonl b.jsonl --field instruction --embedder use-lite --json',
   ],
   async run(values, positionals) {

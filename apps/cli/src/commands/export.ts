@@ -84,7 +84,7 @@ export const exportCommand = defineCommand({
   ].join('\n'),
   examples: [
     'treesynth export runs/gsm8k --format openai --split train=0.95,validation=0.05',
-    'treesynth export ../shared/data/gsm8k/train.jsonl --format sharegpt --system "Solve step by step." --out runs/gsm8k-sharegpt',
+    'treesynth export packages/eval/data/gsm8k/train.jsonl --format sharegpt --system "Solve step by step." --out runs/gsm8k-sharegpt',
     'HF_TOKEN=hf_... treesynth export runs/gsm8k --format parquet --push-to-hub me/gsm8k-treesynth',
   ],
   async run(values: ParsedValues, positionals) {

@@ -44,7 +44,7 @@ export const reportCommand = defineCommand({
   ].join('\n'),
   examples: [
     'treesynth report runs/demo',
-    'treesynth report human=../shared/data/gsm8k/train.jsonl treesynth=runs/demo --out compare.html',
+    'treesynth report human=packages/eval/data/gsm8k/train.jsonl treesynth=runs/demo --out compare.html',
   ],
   async run(values, positionals) {
     const given = stringOption(values, 'out');

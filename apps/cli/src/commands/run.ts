@@ -147,7 +147,7 @@ export const runCommand = defineCommand({
     'treesynth run --task generic --description "customer-support emails about billing" --model llama3 --base-url http://localhost:11434/v1',
     'treesynth run --resume --out runs/gsm8k',
     'treesynth run --task gsm8k --model gpt-4o-mini --max-samples 1000 --answer --verify 5 --out runs/gsm8k',
-    'treesynth run --task gsm8k --method evol --seeds ../shared/data/gsm8k/train.jsonl --max-samples 7473 --model gpt-4o-mini --out runs/gsm8k-evol',
+    'treesynth run --task gsm8k --method evol --seeds packages/eval/data/gsm8k/train.jsonl --max-samples 7473 --model gpt-4o-mini --out runs/gsm8k-evol',
   ],
   run: (values) => runFlags(values, false),
 });

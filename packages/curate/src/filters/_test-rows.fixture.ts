@@ -1,18 +1,13 @@
-import { readFileSync } from 'node:fs';
 import type { Embedder } from '@treesynth/core';
 import { createRandom } from '@treesynth/core/internal';
+import { loadBenchmarkSet } from '@treesynth/eval';
 import { hashString } from '@treesynth/eval/internal';
 import { normalizedWords } from './normalize-text.js';
 import type { FilterRow } from './removal.js';
 
-/** GSM8K train questions from the shared data folder (distinct controls: real, never benchmark items). */
-export function gsm8kTrainQuestions(count: number): string[] {
-  const file = new URL('../../../../../shared/data/gsm8k/train.jsonl', import.meta.url);
-  return readFileSync(file, 'utf8')
-    .split('\n')
-    .filter((line) => line.trim() !== '')
-    .slice(0, count)
-    .map((line) => (JSON.parse(line) as { question: string }).question);
+/** GSM8K train questions shipped with the eval package (distinct controls: real, never benchmark items). */
+export async function gsm8kTrainQuestions(count: number): Promise<string[]> {
+  return (await loadBenchmarkSet('gsm8k-train')).slice(0, count).map((row) => row.question);
 }
 
 /** The rows in a seeded random order. */

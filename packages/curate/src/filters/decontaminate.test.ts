@@ -24,7 +24,7 @@ describe('decontaminate', () => {
       .flatMap((source) => source.items.map((item) => ({ source: source.name, ...item })))
       .find((item) => normalizedWords(item.text).length < 13 && normalizedWords(item.text).length > 3);
     shortItem = short!;
-    controls = gsm8kTrainQuestions(1500).map((text, i) => ({ id: `train.${i}.0`, text }));
+    controls = (await gsm8kTrainQuestions(1500)).map((text, i) => ({ id: `train.${i}.0`, text }));
   });
 
   it('loads the four shipped test sets with their item ids', () => {

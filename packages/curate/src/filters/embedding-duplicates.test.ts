@@ -39,7 +39,7 @@ describe('embeddingDuplicates', () => {
     rows = [
       ...bases.map((text, i) => ({ id: `a.${i}.0`, text })),
       ...bases.map((text, i) => ({ id: `b.${i}.0`, text: replaceWords(text, [i + 4]) })),
-      ...gsm8kTrainQuestions(120).map((text, i) => ({ id: `c.${i}.0`, text })),
+      ...(await gsm8kTrainQuestions(120)).map((text, i) => ({ id: `c.${i}.0`, text })),
     ];
   });
 

@@ -15,7 +15,7 @@ describe('nearDuplicates', () => {
   let controls: string[];
   beforeAll(async () => {
     bases = (await loadBenchmarkSet('gsm8k-test')).slice(0, 150).map((row) => row.question);
-    controls = gsm8kTrainQuestions(2000);
+    controls = await gsm8kTrainQuestions(2000);
   });
 
   it('removes copies with a few words changed, and leaves 2,000 distinct GSM8K questions alone', () => {

@@ -6,6 +6,7 @@ import { benchmarkSetPath, loadBenchmarkSet } from './benchmark-sets.js';
 describe('loadBenchmarkSet', () => {
   it.each([
     ['gsm8k-test', 1319],
+    ['gsm8k-train', 7473],
     ['gsm8k-train-shots', 8],
     ['math500-test', 500],
     ['humaneval', 164],
@@ -18,6 +19,7 @@ describe('loadBenchmarkSet', () => {
 
   it.each([
     ['gsm8k-test', '3730d312f6e3440559ace48831e51066acaca737f6eabec99bccb9e4b3c39d14'],
+    ['gsm8k-train', '17f347dc51477c50d4efb83959dbb7c56297aba886e5544ee2aaed3024813465'],
     ['gsm8k-train-shots', '3f7ee50a459a52ed756683a31829ee9feb74db2b71c5638a09bf31139b8fee14'],
     ['math500-test', '35dc41080a3680858b27fa7e0533d2d547825316fc5dafe5d316f4ccc5a06132'],
     ['humaneval', '1d49078ba3e2b196b9344535bef34a43021f038fad9561d6ee7c53450609a6a2'],

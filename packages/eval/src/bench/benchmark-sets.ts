@@ -52,6 +52,7 @@ export type SanitizedMbppRow = z.infer<typeof sanitizedMbppRowSchema>;
 
 const SETS = {
   'gsm8k-test': { file: 'gsm8k/test.jsonl', schema: gsm8kRowSchema },
+  'gsm8k-train': { file: 'gsm8k/train.jsonl', schema: gsm8kRowSchema },
   'gsm8k-train-shots': { file: 'gsm8k/train-shots.jsonl', schema: gsm8kRowSchema },
   'math500-test': { file: 'math/math500_test.jsonl', schema: mathRowSchema },
   humaneval: { file: 'humaneval/HumanEval.jsonl', schema: humanEvalRowSchema },
