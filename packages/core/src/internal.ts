@@ -30,7 +30,7 @@ export {
 export { budgetChangeProblem, fingerprintParts } from './run/resume-check.js';
 export { builtinStages } from './stages/builtin-stages.js';
 export { coverageSchema, criterionSchema, routeSchema, samplesSchema } from './stages/stage-schemas.js';
-export { isOwnTemporaryFile, writeFileAtomic } from './store/atomic-write.js';
+export { isOwnTemporaryFile, removeOwnTemporaryFiles, writeFileAtomic } from './store/atomic-write.js';
 export { JsonlAppender, readJsonl, repairTornTail } from './store/jsonl.js';
 export { parseVersioned } from './store/parse-versioned.js';
 export { RUN_LOCK_FILE, RunLock } from './store/run-lock.js';

@@ -1,7 +1,7 @@
 import { existsSync, mkdirSync, readdirSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { ConfigError, type MethodConfig } from '@treesynth/core';
-import { parseOptions } from '@treesynth/core/internal';
+import { parseOptions, removeOwnTemporaryFiles } from '@treesynth/core/internal';
 import type { MetricTable } from '@treesynth/eval';
 import { loadExperimentConfig } from './experiment-config.js';
 import { type RunExperimentOptions, runExperimentOptionsSchema } from './experiment-options.js';
@@ -40,6 +40,8 @@ function startState(
   config: ReturnType<typeof loadExperimentConfig>,
 ): ExperimentState {
   const stored = readExperimentState(out);
+  // A kill during an atomic write of experiment.json leaves its temp file: ours to remove.
+  if (stored) removeOwnTemporaryFiles(out);
   const wanted = {
     modelId: options.modelId ?? stored?.modelId,
     dataSize: options.dataSize ?? config.experiment.dataSize,

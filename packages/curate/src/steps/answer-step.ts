@@ -1,7 +1,7 @@
 import { STAGE_SCHEMA_NAMES, StructuredOutputError, type TaskDefinition } from '@treesynth/core';
 import { answerPrompt, generateObject } from '@treesynth/core/internal';
 import { z } from 'zod';
-import type { AnswerSettings } from '../pipeline/curation-config.js';
+import type { AnswerSettings, VerifySettings } from '../pipeline/curation-config.js';
 import type { CurationRow, CurationStep, StepContext, StepOutcome } from '../pipeline/curation-step.js';
 import { type TaskAnswer, taskAnswer, tomAnswer } from './task-answers.js';
 
@@ -84,4 +84,24 @@ export function answerStep(settings: AnswerSettings, task: TaskDefinition): Cura
       return { id: row.id, row: { ...row, ...fields } };
     },
   };
+}
+
+/** Verification's n votes on a row (seeds 1..n), asked at once; an unusable reply is `undefined`. */
+export function askVotes(
+  row: CurationRow,
+  answer: TaskAnswer,
+  settings: VerifySettings,
+  model: string | undefined,
+  context: StepContext,
+) {
+  return Promise.all(
+    Array.from({ length: settings.samples }, (_, index) =>
+      askAnswer(row, answer, context, {
+        model,
+        temperature: settings.temperature,
+        vote: index + 1,
+        stage: 'verify',
+      }),
+    ),
+  );
 }

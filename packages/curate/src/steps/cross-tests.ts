@@ -1,7 +1,7 @@
 import type { CodeSandbox } from '@treesynth/eval';
 import type { VerifySettings } from '../pipeline/curation-config.js';
 import type { CurationRow, StepContext, StepOutcome } from '../pipeline/curation-step.js';
-import { askAnswer } from './answer-step.js';
+import { askVotes } from './answer-step.js';
 import type { TaskAnswer } from './task-answers.js';
 
 /** The assert lines of a tests field. */
@@ -41,16 +41,7 @@ export async function crossTests(
   model: string | undefined,
   context: StepContext,
 ): Promise<StepOutcome> {
-  const votes = await Promise.all(
-    Array.from({ length: settings.samples }, (_, index) =>
-      askAnswer(row, answer, context, {
-        model,
-        temperature: settings.temperature,
-        vote: index + 1,
-        stage: 'verify',
-      }),
-    ),
-  );
+  const votes = await askVotes(row, answer, settings, model, context);
   const candidates = [
     { output: row.output, tests: row.tests },
     ...votes.filter((vote) => vote !== undefined),

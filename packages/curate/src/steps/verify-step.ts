@@ -2,7 +2,7 @@ import type { TaskDefinition } from '@treesynth/core';
 import { type CodeSandbox, createPythonSandbox } from '@treesynth/eval';
 import type { VerifySettings } from '../pipeline/curation-config.js';
 import type { CurationRow, CurationStep, StepContext, StepOutcome } from '../pipeline/curation-step.js';
-import { askAnswer } from './answer-step.js';
+import { askVotes } from './answer-step.js';
 import { crossTests } from './cross-tests.js';
 import { finalAnswer, majorityVote, sameAnswer } from './final-answer.js';
 import { type TaskAnswer, taskAnswer } from './task-answers.js';
@@ -50,16 +50,7 @@ async function selfConsistency(
   model: string | undefined,
   context: StepContext,
 ): Promise<StepOutcome> {
-  const votes = await Promise.all(
-    Array.from({ length: settings.samples }, (_, index) =>
-      askAnswer(row, answer, context, {
-        model,
-        temperature: settings.temperature,
-        vote: index + 1,
-        stage: 'verify',
-      }),
-    ),
-  );
+  const votes = await askVotes(row, answer, settings, model, context);
   const finals = votes.map((fields) => (fields ? finalAnswer(answer.check, fields) : null));
   const vote = majorityVote(answer.check, finals);
   const verification = {
