@@ -3,7 +3,16 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { startSimulator } from '@treesynth/simulator';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { collect, countLines, expectOneLineError, ROOT, runCli, spawnCli, waitFor } from './cli-harness.js';
+import {
+  collect,
+  countLines,
+  expectOneLineError,
+  ROOT,
+  runCli,
+  spawnCli,
+  startSimCli,
+  waitFor,
+} from './cli-harness.js';
 
 /** What a record says about a problem, without `cached` (which differs between a fresh run and a resume). */
 function results(dir: string, benchmark: string): Map<string, unknown> {
@@ -162,14 +171,8 @@ describe('treesynth bench', () => {
     expect(command).toBeDefined();
     expect(expected).toBeDefined();
     // The documented simulator, as its own process: `treesynth sim` with its defaults, on a free port.
-    const sim = spawnCli(['sim', '--port', '0']);
-    let banner = '';
-    sim.stdout?.on('data', (chunk: Buffer) => {
-      banner += chunk.toString();
-    });
+    const { url, stop } = await startSimCli();
     try {
-      await waitFor(() => banner.includes('/v1'), 30_000);
-      const url = /(http:\/\/\S+\/v1)/.exec(banner)![1]!;
       const args = command!
         .split(/\s+/)
         .map((arg) =>
@@ -179,7 +182,7 @@ describe('treesynth bench', () => {
       expect(result.code, result.stderr).toBe(0);
       expect(result.stdout).toBe(expected);
     } finally {
-      sim.kill('SIGTERM');
+      stop();
     }
   }, 120_000);
 });

@@ -88,6 +88,22 @@ export const SMALL_RUN = [
   '--quiet',
 ];
 
+/** `treesynth sim` as its own process on a free port, as the docs' examples run it; its URL once listening. */
+export async function startSimCli(): Promise<{ url: string; stop: () => void }> {
+  const sim = spawnCli(['sim', '--port', '0']);
+  let banner = '';
+  sim.stdout?.on('data', (chunk: Buffer) => {
+    banner += chunk.toString();
+  });
+  try {
+    await waitFor(() => banner.includes('/v1'), 30_000);
+  } catch (error) {
+    sim.kill('SIGTERM');
+    throw error;
+  }
+  return { url: /(http:\/\/\S+\/v1)/.exec(banner)![1]!, stop: () => sim.kill('SIGTERM') };
+}
+
 /** Poll until `condition` holds; throws after `timeoutMs`. */
 export async function waitFor(condition: () => boolean, timeoutMs = 60_000): Promise<void> {
   const start = Date.now();

@@ -2,7 +2,7 @@ import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { ROOT, runCli, spawnCli, waitFor } from './cli-harness.js';
+import { ROOT, runCli, startSimCli } from './cli-harness.js';
 
 /** docs/curate.md's worked example, run as written against `treesynth sim` with its defaults. */
 describe('docs/curate.md worked example', () => {
@@ -18,14 +18,8 @@ describe('docs/curate.md worked example', () => {
     expect(expected).toBeDefined();
     expect(firstRemoved).toBeDefined();
     const out = join(mkdtempSync(join(tmpdir(), 'treesynth-curate-doc-')), 'gsm8k-curated');
-    const sim = spawnCli(['sim', '--port', '0']);
-    let banner = '';
-    sim.stdout?.on('data', (chunk: Buffer) => {
-      banner += chunk.toString();
-    });
+    const { url, stop } = await startSimCli();
     try {
-      await waitFor(() => banner.includes('/v1'), 30_000);
-      const url = /(http:\/\/\S+\/v1)/.exec(banner)![1]!;
       const outputs: string[] = [];
       for (const command of commands) {
         const args = command
@@ -48,7 +42,7 @@ describe('docs/curate.md worked example', () => {
       expect(again.code, again.stderr).toBe(0);
       expect(again.stdout.match(/ 0 calls paid/g)).toHaveLength(3);
     } finally {
-      sim.kill('SIGTERM');
+      stop();
     }
   }, 180_000);
 });

@@ -39,7 +39,7 @@ export function loadBenchIndex(): Promise<BenchIndex> {
 
 async function buildIndex(): Promise<BenchIndex> {
   // Loaded here, not at the top: a simulator that never sees a benchmark prompt never loads eval.
-  const { loadBenchmarkSet } = await import('@treesynth/eval');
+  const { gsm8kGoldAnswer, loadBenchmarkSet } = await import('@treesynth/eval');
   const keys = new Map<string, { key: string; entry: BenchEntry }[]>();
   const add = (key: string, entry: BenchEntry) => {
     const normal = normalizeSpace(key);
@@ -63,7 +63,7 @@ async function buildIndex(): Promise<BenchIndex> {
   makeSet(await loadBenchmarkSet('gsm8k-test'), (row, index) => ({
     benchmark: 'gsm8k',
     id: `gsm8k/${index}`,
-    answer: normalizeSpace(row.answer.slice(row.answer.lastIndexOf('####') + 4)).replaceAll(',', ''),
+    answer: gsm8kGoldAnswer(row.answer),
     solution: row.answer,
     keys: [row.question],
   }));
