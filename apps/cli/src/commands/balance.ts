@@ -5,14 +5,13 @@ import {
   balanceReportInput,
   formatBalanceSummary,
 } from '@treesynth/balance';
-import { createProgressReporter } from '@treesynth/core';
 import { curateRows, curationConfigSchema, verifySettingsSchema } from '@treesynth/curate';
 import { writeReport } from '@treesynth/eval';
 import { type EndpointModelSource, embedderSource, embedderSpecOptionsSchema } from '@treesynth/providers';
 import { balanceModel } from '../balance-models.js';
 import { defineCommand, type OptionSpec, OUTPUT_OPTIONS, type ParsedValues } from '../command.js';
 import { EXIT } from '../exit-codes.js';
-import { interruptSignal } from '../interrupt.js';
+import { printResult, runJob } from '../job.js';
 import { flagNamer } from '../option-flags.js';
 import { flagValues, schemaNumber, schemaOption } from '../schema-options.js';
 import { JOB_OPTIONS } from './job-options.js';
@@ -115,7 +114,6 @@ export const balanceCommand = defineCommand({
     'treesynth balance --data train.jsonl --field question --tree runs/gsm8k/tree.json --task gsm8k --target counts.json',
   ],
   async run(values) {
-    const interrupt = interruptSignal();
     const {
       embedder,
       modelId,
@@ -129,40 +127,34 @@ export const balanceCommand = defineCommand({
     const optionName = flagNamer({ options: BALANCE_OPTIONS });
     const limits = { requestsPerMinute, tokensPerMinute, timeoutMs, maxAttempts };
     const model = balanceModel({ modelId, baseURLs, ...limits, optionName }, options.seed ?? 0);
-    const reporter = createProgressReporter({
-      quiet: values.quiet === true,
-      label: model.simulated ? 'treesynth balance (simulated LLM)' : 'treesynth balance',
-      debug: Boolean(process.env.TREESYNTH_DEBUG),
+    const label = model.simulated ? 'treesynth balance (simulated LLM)' : 'treesynth balance';
+    return runJob(values, label, async ({ signal, logger, onProgress, stopProgress }) => {
+      try {
+        const result = await balanceDataset({
+          ...options,
+          ...synthesizedCuration(values),
+          embedder: embedderSource(embedder),
+          model,
+          cache: values['no-cache'] !== true,
+          writeReport: (file, input) => writeReport(file, balanceReportInput(input)),
+          secrets: [process.env.OPENAI_API_KEY],
+          signal,
+          logger,
+          onProgress,
+        });
+        stopProgress();
+        printResult(values, result, () => formatBalanceSummary(result));
+        return EXIT.ok;
+      } catch (error) {
+        if (!signal.aborted) throw error;
+        stopProgress();
+        process.stderr.write(
+          'treesynth: balance interrupted; run the same command again to finish it (answers already received come from the cache)\n',
+        );
+        return EXIT.interrupted;
+      } finally {
+        await model.close();
+      }
     });
-    try {
-      const result = await balanceDataset({
-        ...options,
-        ...synthesizedCuration(values),
-        embedder: embedderSource(embedder),
-        model,
-        cache: values['no-cache'] !== true,
-        writeReport: (file, input) => writeReport(file, balanceReportInput(input)),
-        secrets: [process.env.OPENAI_API_KEY],
-        signal: interrupt.signal,
-        logger: reporter.logger,
-        onProgress: reporter.update,
-      });
-      reporter.stop();
-      process.stdout.write(
-        values.json === true ? `${JSON.stringify(result, null, 2)}\n` : formatBalanceSummary(result),
-      );
-      return EXIT.ok;
-    } catch (error) {
-      if (!interrupt.signal.aborted) throw error;
-      reporter.stop();
-      process.stderr.write(
-        'treesynth: balance interrupted; run the same command again to finish it (answers already received come from the cache)\n',
-      );
-      return EXIT.interrupted;
-    } finally {
-      reporter.stop();
-      await model.close();
-      interrupt.dispose();
-    }
   },
 });

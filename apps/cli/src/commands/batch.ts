@@ -1,4 +1,4 @@
-import { ConfigError, createProgressReporter } from '@treesynth/core';
+import { ConfigError } from '@treesynth/core';
 import {
   type BatchIngestReport,
   type ExportBatchResult,
@@ -8,7 +8,7 @@ import {
 } from '@treesynth/providers';
 import { defineCommand, OUTPUT_OPTIONS, stringOption } from '../command.js';
 import { EXIT } from '../exit-codes.js';
-import { interruptSignal } from '../interrupt.js';
+import { runJob } from '../job.js';
 import { schemaOption } from '../schema-options.js';
 import { formatSummary } from './run.js';
 
@@ -65,29 +65,14 @@ export const batchCommand = defineCommand({
         path: '<results.jsonl>',
         message: 'which results file? treesynth batch ingest <run> <results.jsonl>',
       });
-    const interrupt = interruptSignal();
-    const reporter = createProgressReporter({
-      quiet: values.quiet === true,
-      label: 'treesynth batch',
-      debug: Boolean(process.env.TREESYNTH_DEBUG),
-    });
-    const options = {
-      dir,
-      file: stringOption(values, 'file'),
-      signal: interrupt.signal,
-      logger: reporter.logger,
-      onProgress: reporter.update,
-    };
-    let result: ExportBatchResult & { ingested?: BatchIngestReport };
-    try {
-      result =
-        action === 'ingest' && results
-          ? await ingestBatch({ ...options, results })
-          : await exportBatch(options);
-    } finally {
-      reporter.stop();
-      interrupt.dispose();
-    }
+    const result: ExportBatchResult & { ingested?: BatchIngestReport } = await runJob(
+      values,
+      'treesynth batch',
+      ({ signal, logger, onProgress }) => {
+        const options = { dir, file: stringOption(values, 'file'), signal, logger, onProgress };
+        return action === 'ingest' && results ? ingestBatch({ ...options, results }) : exportBatch(options);
+      },
+    );
     const { summary, cost, ingested: report } = result;
     if (values.json === true) {
       const ingested = report && {

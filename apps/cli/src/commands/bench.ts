@@ -1,5 +1,5 @@
 import { join } from 'node:path';
-import { ConfigError, createProgressReporter } from '@treesynth/core';
+import { ConfigError } from '@treesynth/core';
 import { parseOptions } from '@treesynth/core/internal';
 import { compareBench, formatBenchProgress, runBench, runBenchOptionsSchema } from '@treesynth/eval';
 import {
@@ -10,7 +10,7 @@ import {
 } from '@treesynth/providers';
 import { defineCommand, type ParsedValues, stringOption } from '../command.js';
 import { EXIT } from '../exit-codes.js';
-import { interruptSignal } from '../interrupt.js';
+import { printResult, runJob } from '../job.js';
 import { schemaNumber, schemaOption } from '../schema-options.js';
 
 const BENCH = runBenchOptionsSchema.shape;
@@ -53,23 +53,21 @@ async function evaluate(values: ParsedValues): Promise<number> {
   const whole = (item: string) => (/^\d+$/.test(item) ? Number(item) : item);
   const k = parseOptions(BENCH.k, list(values, 'k')?.map(whole), () => '--k');
   const [baseURL] = resolveBaseURLs({ baseURLs: list(values, 'base-url'), env: process.env });
-  const reporter = createProgressReporter({ quiet: values.quiet === true, label: 'treesynth bench' });
-  const interrupt = interruptSignal();
-  const stack = {
-    modelId,
-    baseURLs: [baseURL!],
-    apiKey: process.env.OPENAI_API_KEY || undefined,
-    signal: interrupt.signal,
-    ...(values['no-cache'] === true ? {} : { cacheDir: join(out, 'cache') }),
-    requestsPerMinute: number('rpm'),
-    tokensPerMinute: number('tpm'),
-    timeoutMs: number('timeout-ms'),
-    maxAttempts: number('max-attempts'),
-    logger: reporter.logger,
-    limitNames: { requestsPerMinute: '--rpm', tokensPerMinute: '--tpm' },
-  };
-  let printedAt = 0;
-  try {
+  return runJob(values, 'treesynth bench', async ({ signal, logger, stopProgress }) => {
+    const stack = {
+      modelId,
+      baseURLs: [baseURL!],
+      apiKey: process.env.OPENAI_API_KEY || undefined,
+      signal,
+      ...(values['no-cache'] === true ? {} : { cacheDir: join(out, 'cache') }),
+      requestsPerMinute: number('rpm'),
+      tokensPerMinute: number('tpm'),
+      timeoutMs: number('timeout-ms'),
+      maxAttempts: number('max-attempts'),
+      logger,
+      limitNames: { requestsPerMinute: '--rpm', tokensPerMinute: '--tpm' },
+    };
+    let printedAt = 0;
     const result = await runBench({
       ...(mode === 'chat'
         ? { model: await createModelStack(stack) }
@@ -88,28 +86,23 @@ async function evaluate(values: ParsedValues): Promise<number> {
       concurrency: number('concurrency'),
       seed: number('seed'),
       out,
-      signal: interrupt.signal,
+      signal,
       onProgress: (progress) => {
         const finished = progress.done + progress.failed >= progress.total;
         if (!finished && Date.now() - printedAt < 2000) return;
         printedAt = Date.now();
-        reporter.logger.info(formatBenchProgress(progress));
+        logger.info(formatBenchProgress(progress));
       },
-      logger: reporter.logger,
+      logger,
     });
-    reporter.stop();
-    process.stdout.write(
-      values.json === true ? `${JSON.stringify(result.summary, null, 2)}\n` : result.table,
-    );
+    stopProgress();
+    printResult(values, result.summary, () => result.table);
     if (result.failed === 0) return EXIT.ok;
     process.stderr.write(
       `treesynth: ${result.failed} problems failed after their retries (${result.firstError}); run the same command again to ask them again\n`,
     );
     return EXIT.failed;
-  } finally {
-    reporter.stop();
-    interrupt.dispose();
-  }
+  });
 }
 
 export const benchCommand = defineCommand({

@@ -26,7 +26,7 @@ import {
 } from '@treesynth/providers';
 import { defineCommand, type ParsedValues, stringOption } from '../command.js';
 import { EXIT } from '../exit-codes.js';
-import { interruptSignal } from '../interrupt.js';
+import { printResult, runJob } from '../job.js';
 import { withFlags } from '../option-flags.js';
 import { schemaNumber, schemaOption } from '../schema-options.js';
 import { CURATION_FLAG_PATHS, CURATION_OPTIONS, curationFlags } from './curation-flags.js';
@@ -210,15 +210,10 @@ export const curateCommand = defineCommand({
         message:
           'no curation step asked for: give --dedup, --decontaminate, --answer, --verify N, --judge or a config with `curation`',
       });
-    const interrupt = interruptSignal();
-    try {
-      const result = await curateFolder(folder, values, interrupt.signal);
-      process.stdout.write(
-        values.json === true ? `${JSON.stringify(result.summary, null, 2)}\n` : formatCuration(result),
-      );
-      return EXIT.ok;
-    } finally {
-      interrupt.dispose();
-    }
+    const result = await runJob(values, 'treesynth curate', ({ signal }) =>
+      curateFolder(folder, values, signal),
+    );
+    printResult(values, result.summary, () => formatCuration(result));
+    return EXIT.ok;
   },
 });

@@ -3,7 +3,7 @@ import { compareDatasets, formatComparison } from '@treesynth/eval';
 import { defineCommand } from '../command.js';
 import { compareOptionsFromFlags, DATASET_OPTIONS } from '../compare-flags.js';
 import { EXIT } from '../exit-codes.js';
-import { interruptSignal } from '../interrupt.js';
+import { printResult, runJob } from '../job.js';
 
 export const evalCommand = defineCommand({
   name: 'eval',
@@ -29,14 +29,10 @@ export const evalCommand = defineCommand({
         message: `expected "diversity", got ${subcommand ? `"${subcommand}"` : 'nothing'} (see: treesynth eval --help)`,
       });
     const { options, close } = compareOptionsFromFlags(values, sources);
-    const interrupt = interruptSignal();
-    const comparison = await compareDatasets({ ...options, signal: interrupt.signal }).finally(async () => {
-      interrupt.dispose();
-      await close();
-    });
-    process.stdout.write(
-      values.json === true ? `${JSON.stringify(comparison, null, 2)}\n` : formatComparison(comparison),
+    const comparison = await runJob(values, 'treesynth eval', ({ signal }) =>
+      compareDatasets({ ...options, signal }).finally(close),
     );
+    printResult(values, comparison, () => formatComparison(comparison));
     return EXIT.ok;
   },
 });

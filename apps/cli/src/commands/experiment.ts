@@ -1,4 +1,4 @@
-import { ConfigError, createProgressReporter } from '@treesynth/core';
+import { ConfigError } from '@treesynth/core';
 import {
   formatExperiment,
   type RunExperimentOptions,
@@ -7,7 +7,7 @@ import {
 } from '@treesynth/experiment';
 import { defineCommand, type OptionSpec } from '../command.js';
 import { EXIT } from '../exit-codes.js';
-import { interruptSignal } from '../interrupt.js';
+import { printResult, runJob } from '../job.js';
 import { flagValues, schemaOption } from '../schema-options.js';
 
 const FIELDS = runExperimentOptionsSchema.shape;
@@ -60,29 +60,23 @@ export const experimentCommand = defineCommand({
         path: '<config>',
         message: 'give one experiment config, e.g. treesynth experiment benchmarks/paper/gsm8k.json',
       });
-    const interrupt = interruptSignal();
-    const reporter = createProgressReporter({ quiet: values.quiet === true, label: 'treesynth experiment' });
-    try {
+    return runJob(values, 'treesynth experiment', async ({ signal, logger, stopProgress }) => {
       const result = await runExperiment({
         ...flagValues<RunExperimentOptions>(values, EXPERIMENT_OPTIONS),
         ...(bench ? { bench } : {}),
         config,
-        signal: interrupt.signal,
-        logger: reporter.logger,
+        signal,
+        logger,
         onProgress: ({ step, method, skipped }) =>
-          reporter.logger.info(`${step}${method ? ` ${method}` : ''}${skipped ? ' (done before)' : ''}`),
+          logger.info(`${step}${method ? ` ${method}` : ''}${skipped ? ' (done before)' : ''}`),
       });
-      reporter.stop();
-      process.stdout.write(
-        values.json === true
-          ? `${JSON.stringify({ out: result.out, status: result.status, simulated: result.simulated, experiment: result.state, diversity: result.table, bench: result.bench }, null, 2)}\n`
-          : formatExperiment(result),
+      stopProgress();
+      const { out, status, simulated, state: experiment, table: diversity } = result;
+      printResult(values, { out, status, simulated, experiment, diversity, bench: result.bench }, () =>
+        formatExperiment(result),
       );
-      if (result.status === 'complete') return EXIT.ok;
-      return interrupt.signal.aborted || result.status === 'interrupted' ? EXIT.interrupted : EXIT.failed;
-    } finally {
-      reporter.stop();
-      interrupt.dispose();
-    }
+      if (status === 'complete') return EXIT.ok;
+      return signal.aborted || status === 'interrupted' ? EXIT.interrupted : EXIT.failed;
+    });
   },
 });

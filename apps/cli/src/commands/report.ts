@@ -5,7 +5,7 @@ import { type BuildReportOptions, buildReport, buildReportOptionsSchema, writeRe
 import { defineCommand, stringOption } from '../command.js';
 import { compareOptionsFromFlags, DATASET_OPTIONS } from '../compare-flags.js';
 import { EXIT } from '../exit-codes.js';
-import { interruptSignal } from '../interrupt.js';
+import { printResult, runJob } from '../job.js';
 import { flagValues, schemaOption } from '../schema-options.js';
 
 const FIELDS = buildReportOptionsSchema.shape;
@@ -51,20 +51,16 @@ export const reportCommand = defineCommand({
     const out = resolve(given ?? defaultOut(positionals));
     checkOutputPath(given ?? out, { flag: '--out', kind: 'file' });
     const { options, close } = compareOptionsFromFlags(values, positionals);
-    const interrupt = interruptSignal();
-    const report = await buildReport({
-      ...options,
-      ...flagValues<Partial<BuildReportOptions>>(values, REPORT_OPTIONS),
-      signal: interrupt.signal,
-    }).finally(async () => {
-      interrupt.dispose();
-      await close();
-    });
+    const report = await runJob(values, 'treesynth report', ({ signal }) =>
+      buildReport({
+        ...options,
+        ...flagValues<Partial<BuildReportOptions>>(values, REPORT_OPTIONS),
+        signal,
+      }).finally(close),
+    );
     await writeReport(out, report.input);
-    if (values.json === true) {
-      const { datasets, points, kl } = report;
-      process.stdout.write(`${JSON.stringify({ report: out, datasets, points, kl }, null, 2)}\n`);
-    } else process.stdout.write(`report written to ${out}\n`);
+    const { datasets, points, kl } = report;
+    printResult(values, { report: out, datasets, points, kl }, () => `report written to ${out}\n`);
     return EXIT.ok;
   },
 });

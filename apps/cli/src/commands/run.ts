@@ -1,6 +1,5 @@
 import { baselineGenerators } from '@treesynth/baselines';
 import {
-  createProgressReporter,
   formatRunSummary,
   methodConfigSchema,
   type RunSummary,
@@ -9,7 +8,7 @@ import {
 import { type RunOnEndpointOptions, runOnEndpoint } from '@treesynth/providers';
 import { defineCommand, type OptionSpec, type ParsedValues } from '../command.js';
 import { EXIT } from '../exit-codes.js';
-import { interruptSignal } from '../interrupt.js';
+import { runJob } from '../job.js';
 import { flagNamer } from '../option-flags.js';
 import { flagValues, schemaOption } from '../schema-options.js';
 import {
@@ -50,24 +49,19 @@ export function formatSummary(dir: string, summary: RunSummary, extras: RunSumma
  */
 export async function executeJob(
   options: RunOnEndpointOptions,
-  output: { json: boolean; quiet: boolean },
+  output: ParsedValues,
   curate?: CurateStep,
 ): Promise<number> {
-  const interrupt = interruptSignal();
-  const reporter = createProgressReporter({
-    quiet: output.quiet,
-    label: options.simulated ? 'treesynth (simulated LLM)' : 'treesynth',
-    debug: Boolean(process.env.TREESYNTH_DEBUG),
-  });
-  try {
+  const label = options.simulated ? 'treesynth (simulated LLM)' : 'treesynth';
+  return runJob(output, label, async ({ signal, logger, onProgress, stopProgress }) => {
     const { dir, summary, ...extras } = await runOnEndpoint({
       ...options,
       optionName: flagNamer({ options: RUN_OPTIONS }),
-      signal: interrupt.signal,
-      logger: reporter.logger,
-      onProgress: reporter.update,
+      signal,
+      logger,
+      onProgress,
     });
-    reporter.stop();
+    stopProgress();
     // Curation (docs/curate.md) follows a finished run when the flags, config or last curation ask for it;
     // a target size extends the run (a resume with a larger budget) until curation leaves enough rows.
     const extend = async (maxSamples: number) => {
@@ -76,36 +70,33 @@ export async function executeJob(
         resume: true,
         config: { ...options.config, maxSamples },
         optionName: flagNamer({ options: RUN_OPTIONS }),
-        signal: interrupt.signal,
+        signal,
       });
       return extended.summary.status;
     };
     const done =
       curate && !options.treeOnly && summary.status === 'complete'
-        ? await curate(dir, interrupt.signal, extend)
+        ? await curate(dir, signal, extend)
         : undefined;
     const curation = done ? { curation: done.curated.summary } : {};
     const target = done?.target ? { target: { ...done.target, curation: undefined } } : {};
     const exported = done?.exported ? { export: done.exported } : {};
     process.stdout.write(
-      output.json
+      output.json === true
         ? `${JSON.stringify({ dir, ...summary, ...extras, ...curation, ...target, ...exported }, null, 2)}\n`
         : formatSummary(dir, summary, extras) +
             (done ? formatCuration(done.curated) : '') +
             (done?.target ? formatTarget(done.target) : '') +
             (done?.exported ? formatExport(done.exported) : ''),
     );
-    if (interrupt.signal.aborted) return EXIT.interrupted;
+    if (signal.aborted) return EXIT.interrupted;
     if (done?.target && !done.target.reached) return EXIT.failed;
     // `tree` did its part (stage one) unless stopped; the status it printed is the run's, left as it was.
-    if (options.treeOnly) return interrupt.signal.aborted ? EXIT.interrupted : EXIT.ok;
+    if (options.treeOnly) return EXIT.ok;
     if (summary.status === 'interrupted') return EXIT.interrupted;
     // Failed leaf calls: the dataset is short, and the summary says how to retry them.
     return summary.status === 'incomplete' ? EXIT.failed : EXIT.ok;
-  } finally {
-    reporter.stop();
-    interrupt.dispose();
-  }
+  });
 }
 
 /** `run` and `tree`: the flags as `runOnEndpoint`'s options. */
@@ -121,7 +112,7 @@ export function runFlags(values: ParsedValues, treeOnly: boolean): Promise<numbe
   return runCuration(values).then((curate) =>
     executeJob(
       { ...options, config, treeOnly, cache: values['no-cache'] !== true, generators: baselineGenerators },
-      { json: values.json === true, quiet: values.quiet === true },
+      values,
       curate,
     ),
   );
