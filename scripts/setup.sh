@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Everything a fresh machine needs before `pnpm treesynth demo` or `pnpm test`, and nothing more on a
+# Everything a fresh machine needs before `./treesynth demo` or `pnpm test`, and nothing more on a
 # second call: pnpm at the version package.json pins, Debian's chromium and fonts-liberation (the
 # report's browser tests), python3 (the benchmarks' reference checks), then the workspace's
 # dependencies. Safe to run again; `apt-get update` runs only when a package must be installed.

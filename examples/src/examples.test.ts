@@ -86,3 +86,21 @@ describe('generate-dataset', () => {
     expect(new Set(lines.map((line) => JSON.parse(line).id)).size).toBe(150);
   });
 });
+
+describe('run-and-curate', () => {
+  it('runs, curates and exports; the export holds exactly the curated rows', async () => {
+    const out = mkdtempSync(join(tmpdir(), 'treesynth-example-'));
+    const result = await runExample('run-and-curate.ts', out);
+    expect(result.code, result.stderr).toBe(0);
+    expect(result.stdout).toMatch(/^complete: 60 samples$/m);
+    const folder = join(out, 'example-curated');
+    const curated = readFileSync(join(folder, 'curated.jsonl'), 'utf8').trim().split('\n');
+    expect(result.stdout).toContain(`${curated.length} rows in curated.jsonl`);
+    expect(result.stdout).toMatch(/^ {2}verify +60 → \d+/m);
+    const exported = readFileSync(join(folder, 'export-openai', 'train.jsonl'), 'utf8')
+      .trim()
+      .split('\n');
+    expect(exported).toHaveLength(curated.length);
+    expect(result.stdout).toContain(`exported ${curated.length} rows`);
+  });
+});

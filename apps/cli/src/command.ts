@@ -17,6 +17,8 @@ export interface OptionSpec {
   option?: string | false;
   /** A number flag: the schema field that checks it (set by `schemaOption`). */
   number?: z.ZodType;
+  /** A boolean flag that turns on a settings object (`{}`), which the flags of its fields fill. */
+  turnsOn?: boolean;
 }
 
 export interface CommandSpec<Options extends Record<string, OptionSpec> = Record<string, OptionSpec>> {

@@ -62,4 +62,23 @@ describe('flagValues', () => {
       /^--max-samples: expected a whole number/,
     );
   });
+
+  it('a turnsOn flag sets its settings object, which the flags of its fields fill, in either order', () => {
+    const STEPS = {
+      dedup: { type: 'boolean', option: 'curation.dedup', turnsOn: true, description: '' },
+      'dedup-threshold': { type: 'string', option: 'curation.dedup.threshold', description: '' },
+      'min-agreement': { type: 'string', option: 'curation.verify.minAgreement', description: '' },
+    } satisfies Record<string, OptionSpec>;
+    expect(flagValues({ dedup: true }, STEPS)).toEqual({ curation: { dedup: {} } });
+    expect(flagValues({ dedup: true, 'dedup-threshold': '0.7' }, STEPS)).toEqual({
+      curation: { dedup: { threshold: '0.7' } },
+    });
+    const reversed = { 'dedup-threshold': STEPS['dedup-threshold'], dedup: STEPS.dedup };
+    expect(flagValues({ dedup: true, 'dedup-threshold': '0.7' }, reversed)).toEqual({
+      curation: { dedup: { threshold: '0.7' } },
+    });
+    expect(flagValues({ dedup: false, 'min-agreement': '0.6' }, STEPS)).toEqual({
+      curation: { verify: { minAgreement: '0.6' } },
+    });
+  });
 });

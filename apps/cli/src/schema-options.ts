@@ -46,7 +46,8 @@ export function schemaNumber(values: ParsedValues, flag: string, schema: z.ZodTy
 
 /**
  * The package options the given flags fill, nested where an option is dotted: a number checked
- * against its schema field, a repeatable flag as a list. Flags not given are left out, so the
+ * against its schema field, a repeatable flag as a list, a `turnsOn` flag as `{}` (unless the flags of its
+ * fields fill it). Flags not given are left out, so the
  * package's defaults (and a config file's or a resumed run's settings) apply.
  */
 export function flagValues<Options>(values: ParsedValues, specs: Record<string, OptionSpec>): Options {
@@ -58,10 +59,12 @@ export function flagValues<Options>(values: ParsedValues, specs: Record<string, 
     const keys = option.split('.');
     let target = options;
     for (const key of keys.slice(0, -1)) {
-      target[key] ??= {};
+      if (typeof target[key] !== 'object' || target[key] === null) target[key] = {};
       target = target[key] as Record<string, unknown>;
     }
-    target[keys[keys.length - 1]!] = spec.number ? schemaNumber(values, flag, spec.number) : raw;
+    const last = keys[keys.length - 1]!;
+    if (spec.turnsOn) target[last] ??= {};
+    else target[last] = spec.number ? schemaNumber(values, flag, spec.number) : raw;
   }
   return options as Options;
 }

@@ -1,6 +1,5 @@
 import { readFileSync } from 'node:fs';
-import { type CommandSpec, formatHelp, parseCommandArgs } from './command.js';
-import { withFlags } from './option-flags.js';
+import type { CommandSpec } from './command.js';
 
 /** Commands load lazily: `treesynth sim` does not pay for the engine's imports, and so on. */
 const COMMANDS: Record<string, { summary: string; load: () => Promise<CommandSpec> }> = {
@@ -98,7 +97,11 @@ export async function treesynth(argv: string[]): Promise<number> {
     );
     return 2;
   }
-  const command = await entry.load();
+  const [command, { formatHelp, parseCommandArgs }, { withFlags }] = await Promise.all([
+    entry.load(),
+    import('./command.js'),
+    import('./option-flags.js'),
+  ]);
   const { values, positionals, help } = parseCommandArgs(command, rest);
   if (help) {
     process.stdout.write(formatHelp(command));

@@ -29,10 +29,10 @@ describe('a reader that goes away', () => {
   });
 });
 
-describe('the README way: pnpm treesynth from the repository root', () => {
-  it('prints clean JSON on stdout with --json, no pnpm banner before it', async () => {
-    const out = join(mkdtempSync(join(tmpdir(), 'treesynth-pnpm-')), 'demo');
-    const child = spawn('pnpm', ['treesynth', 'demo', '--out', out, '--json', '--quiet'], {
+describe('the README way: ./treesynth (and pnpm treesynth) from the repository root', () => {
+  it('./treesynth demo prints clean JSON on stdout with --json', async () => {
+    const out = join(mkdtempSync(join(tmpdir(), 'treesynth-entry-')), 'demo');
+    const child = spawn('./treesynth', ['demo', '--out', out, '--json', '--quiet'], {
       cwd: ROOT,
       env: { ...process.env, OPENAI_API_KEY: '', OPENAI_BASE_URL: '' },
       stdio: ['ignore', 'pipe', 'pipe'],
@@ -42,6 +42,13 @@ describe('the README way: pnpm treesynth from the repository root', () => {
     const summary = JSON.parse(result.stdout) as { dir: string; status: string };
     expect(summary.dir).toBe(out);
     expect(summary.status).toBe('complete');
+  }, 180_000);
+
+  it('pnpm treesynth runs the same CLI, no pnpm banner before its output', async () => {
+    const child = spawn('pnpm', ['treesynth', '--version'], { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'] });
+    const result = await collect(child);
+    expect(result.code, result.stderr).toBe(0);
+    expect(result.stdout).toBe(`${VERSION}\n`);
   });
 });
 

@@ -27,12 +27,14 @@ export { PROVENANCE_FIELDS, RESPONSE_FIELD_GUESSES, TASK_FIELDS } from './export
 export type { LlamaFactoryEntry } from './export/llama-factory.js';
 export type { PushToHubResult } from './export/push-to-hub.js';
 export { parseSplitSpec, type SplitRatio, splitOf } from './export/split-rows.js';
+export { formatCuration, formatExport, formatTarget } from './format-curation.js';
 // Curation: answer, verify and judge a finished run's rows, resumably (docs/curate.md).
 export {
   CURATION_LOG_FOLDER,
   type CuratedRows,
   type CurateRowsInput,
   curateRows,
+  rowsCurator,
 } from './pipeline/curate-rows.js';
 export {
   type CurateResult,

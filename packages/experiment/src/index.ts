@@ -1,3 +1,13 @@
+// Jobs on an endpoint that compose the packages: a run with its curation, a run folder's curation.
+export {
+  type CurateOnEndpointOptions,
+  curateOnEndpoint,
+  curateOnEndpointOptionsSchema,
+  curationSettings,
+  type RunAndCurateOptions,
+  type RunAndCurateResult,
+  runAndCurate,
+} from './curate-on-endpoint.js';
 // The paper's experiments end to end (docs/reproduce.md).
 export { DEFAULT_EXPERIMENT_CURATION } from './experiment-config.js';
 export {

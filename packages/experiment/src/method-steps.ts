@@ -1,9 +1,10 @@
 import { existsSync, mkdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { baselineGenerators } from '@treesynth/baselines';
-import { type ChatModel, type MethodConfig, readRunManifest } from '@treesynth/core';
-import { curateRun, exportDataset } from '@treesynth/curate';
-import { createModelStack, resolveBaseURLs, runOnEndpoint } from '@treesynth/providers';
+import type { MethodConfig } from '@treesynth/core';
+import { exportDataset } from '@treesynth/curate';
+import { runOnEndpoint } from '@treesynth/providers';
+import { curateOnEndpoint } from './curate-on-endpoint.js';
 import type { LoadedExperimentConfig } from './experiment-config.js';
 import type { ParsedExperimentOptions } from './experiment-options.js';
 import type { ExperimentState, MethodState } from './experiment-state.js';
@@ -57,36 +58,22 @@ export async function curateMethod(entry: MethodState, context: MethodContext): 
   const { options, state } = context;
   context.options.onProgress?.({ step: 'curate', method: entry.name, skipped: entry.curate !== undefined });
   if (entry.curate) return;
-  const folder = join(context.out, entry.dir);
-  const stack = (modelId: string): Promise<ChatModel> =>
-    createModelStack({
-      modelId,
-      baseURLs: resolveURLs(folder, options),
-      apiKey: options.apiKey ?? (options.env?.OPENAI_API_KEY || undefined),
-      signal: options.signal,
-      cacheDir: join(folder, 'cache'),
-      timeoutMs: options.timeoutMs,
-      maxAttempts: options.maxAttempts,
-      requestsPerMinute: options.requestsPerMinute,
-      tokensPerMinute: options.tokensPerMinute,
-      logger: options.logger,
-    });
-  const result = await curateRun({
-    folder,
+  const result = await curateOnEndpoint({
+    folder: join(context.out, entry.dir),
     curation: context.config.curation,
-    model: await stack(state.modelId),
-    modelFor: stack,
+    modelId: state.modelId,
+    baseURLs: options.baseURLs,
+    apiKey: options.apiKey,
+    env: options.env,
+    timeoutMs: options.timeoutMs,
+    maxAttempts: options.maxAttempts,
+    requestsPerMinute: options.requestsPerMinute,
+    tokensPerMinute: options.tokensPerMinute,
     signal: options.signal,
     logger: options.logger,
   });
   entry.curate = { rows: result.rows };
   await context.save();
-}
-
-/** The endpoint given, else OPENAI_BASE_URL, else the one the run recorded (without credentials). */
-function resolveURLs(folder: string, options: ParsedExperimentOptions): string[] {
-  const manifest = readRunManifest(join(folder, 'run.json'));
-  return resolveBaseURLs({ baseURLs: options.baseURLs, env: options.env }, manifest.model.baseURL);
 }
 
 /** `export`: the curated rows as fine-tune files with a LLaMA-Factory dataset_info.json entry. */

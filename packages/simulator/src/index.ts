@@ -1,3 +1,4 @@
+export { endpointOrSimulator } from './simulated-model-source.js';
 export { type SimulatorFaultKind, type SimulatorFaults, simulatorFaultsSchema } from './simulator-faults.js';
 export {
   type ParsedSimulatorOptions,

@@ -5,10 +5,10 @@ import {
   balanceReportInput,
   formatBalanceSummary,
 } from '@treesynth/balance';
-import { curateRows, curationConfigSchema, verifySettingsSchema } from '@treesynth/curate';
+import { type CurationConfigInput, rowsCurator, verifySettingsSchema } from '@treesynth/curate';
 import { writeReport } from '@treesynth/eval';
 import { type EndpointModelSource, embedderSource, embedderSpecOptionsSchema } from '@treesynth/providers';
-import { balanceModel } from '../balance-models.js';
+import { endpointOrSimulator } from '@treesynth/simulator';
 import { defineCommand, type OptionSpec, OUTPUT_OPTIONS, type ParsedValues } from '../command.js';
 import { EXIT } from '../exit-codes.js';
 import { printResult, runJob } from '../job.js';
@@ -43,11 +43,12 @@ const BALANCE_OPTIONS = {
   'max-synthesized-per-leaf': schemaOption(FIELDS.maxSynthesizedPerLeaf),
   answer: {
     type: 'boolean',
-    option: false,
+    option: 'curation.answer',
+    turnsOn: true,
     description: 'write each synthesized row’s answer fields (solution, final answer), as `curate --answer`',
   },
   verify: schemaOption(verifySettingsSchema.shape.samples, {
-    option: false,
+    option: 'curation.verify.samples',
     description:
       'answer and verify synthesized rows: N self-consistency votes (the sandbox for code); failures are left out',
     default: undefined,
@@ -76,23 +77,11 @@ const BALANCE_OPTIONS = {
 
 /** The flags: balanceDataset's options, and the model's and embedder's sources. */
 type BalanceFlags = Omit<BalanceOptions, 'embedder' | 'model'> &
-  Omit<EndpointModelSource, 'modelId'> & { modelId?: string; embedder?: string };
-
-/**
- * `--answer` / `--verify N`: the synthesized rows answered (and verified) by curation's steps, their
- * logs in <out>/curation so a rerun redoes nothing; the input's rows are never touched.
- */
-function synthesizedCuration(values: ParsedValues): Pick<BalanceOptions, 'curateSynthesized'> {
-  const samples = schemaNumber(values, 'verify', verifySettingsSchema.shape.samples);
-  if (values.answer !== true && samples === undefined) return {};
-  const curation = curationConfigSchema.parse({
-    answer: {},
-    ...(samples === undefined ? {} : { verify: { samples } }),
-  });
-  return {
-    curateSynthesized: async (input) => (await curateRows({ ...input, origin: 'balance', curation })).rows,
+  Omit<EndpointModelSource, 'modelId'> & {
+    modelId?: string;
+    embedder?: string;
+    curation?: CurationConfigInput;
   };
-}
 
 export const balanceCommand = defineCommand({
   name: 'balance',
@@ -122,17 +111,19 @@ export const balanceCommand = defineCommand({
       tokensPerMinute,
       timeoutMs,
       maxAttempts,
+      curation,
       ...options
     } = flagValues<BalanceFlags>(values, BALANCE_OPTIONS);
     const optionName = flagNamer({ options: BALANCE_OPTIONS });
     const limits = { requestsPerMinute, tokensPerMinute, timeoutMs, maxAttempts };
-    const model = balanceModel({ modelId, baseURLs, ...limits, optionName }, options.seed ?? 0);
+    const model = endpointOrSimulator({ modelId, baseURLs, ...limits, optionName }, options.seed ?? 0);
     const label = model.simulated ? 'treesynth balance (simulated LLM)' : 'treesynth balance';
     return runJob(values, label, async ({ signal, logger, onProgress, stopProgress }) => {
       try {
         const result = await balanceDataset({
           ...options,
-          ...synthesizedCuration(values),
+          // --answer / --verify N: the synthesized rows answered (and verified); the input's are never touched.
+          ...(curation ? { curateSynthesized: rowsCurator({ answer: {}, ...curation }, 'balance') } : {}),
           embedder: embedderSource(embedder),
           model,
           cache: values['no-cache'] !== true,

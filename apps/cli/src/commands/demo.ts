@@ -2,18 +2,16 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { engineConfigSchema, RunStore, treeConfigSchema } from '@treesynth/core';
 import { compareSampleIds } from '@treesynth/core/internal';
-import { type CurationConfigInput, curateRun, exportDataset } from '@treesynth/curate';
-import { createModelStack } from '@treesynth/providers';
+import type { CurationConfigInput } from '@treesynth/curate';
 import { simulatorFaultsSchema, startSimulator } from '@treesynth/simulator';
 import { defineCommand, OUTPUT_OPTIONS, stringOption } from '../command.js';
 import { schemaNumber, schemaOption } from '../schema-options.js';
-import type { CurateStep } from './curate.js';
 import { JOB_OPTIONS } from './job-options.js';
 import { executeJob } from './run.js';
 
 /** The demo's own settings: a small, fast run (its budget set on a new folder only). */
 const DEMO = { depth: 3, concurrency: 32, latencyMs: 5, maxSamples: 500 } as const;
-/** What the demo does to the rows before exporting them: the common cleaning, with three votes. */
+/** What the demo does to the rows before exporting them (openai format): the common cleaning, three votes. */
 const DEMO_CURATION: CurationConfigInput = {
   dedup: {},
   decontaminate: {},
@@ -21,22 +19,6 @@ const DEMO_CURATION: CurationConfigInput = {
   verify: { samples: 3 },
   concurrency: 32,
 };
-const MODEL_ID = 'treesynth-sim';
-
-/** The demo's curation and export, against the in-process simulator, through the run's cache. */
-function curateAndExport(baseURL: string): CurateStep {
-  return async (folder, signal) => {
-    const model = await createModelStack({
-      modelId: MODEL_ID,
-      baseURLs: [baseURL],
-      cacheDir: join(folder, 'cache'),
-      signal,
-    });
-    const curated = await curateRun({ folder, curation: DEMO_CURATION, model, signal });
-    const exported = await exportDataset({ source: folder, format: 'openai' });
-    return { curated, exported };
-  };
-}
 /** The bounds of every wait the simulator holds. */
 const LATENCY_MS = simulatorFaultsSchema.shape.hangMs;
 
@@ -73,9 +55,8 @@ export const demoCommand = defineCommand({
       seed,
       latencyMs: schemaNumber(values, 'latency-ms', LATENCY_MS) ?? DEMO.latencyMs,
     });
-    const output = { json: values.json === true, quiet: values.quiet === true };
     try {
-      if (!output.quiet)
+      if (values.quiet !== true)
         process.stderr.write(
           `simulated LLM listening on ${simulator.url} (seed ${seed}); nothing leaves this machine\n`,
         );
@@ -85,7 +66,7 @@ export const demoCommand = defineCommand({
       const code = await executeJob(
         {
           task: 'gsm8k',
-          modelId: MODEL_ID,
+          modelId: 'treesynth-sim',
           baseURLs: [simulator.url],
           env: {},
           out,
@@ -98,9 +79,10 @@ export const demoCommand = defineCommand({
             ...(resume ? {} : { maxSamples: DEMO.maxSamples }),
           },
           simulated: true,
+          curation: DEMO_CURATION,
+          exportFormat: 'openai',
         },
-        output,
-        curateAndExport(simulator.url),
+        values,
       );
       // The first by id, not by line: the file's order depends on which call finished first.
       const first = readFileSync(join(out, 'samples.jsonl'), 'utf8')
@@ -108,7 +90,7 @@ export const demoCommand = defineCommand({
         .filter(Boolean)
         .map((line) => ({ line, id: /^\{"id":"([^"]*)"/.exec(line)?.[1] ?? '' }))
         .sort((a, b) => compareSampleIds(a.id, b.id))[0]?.line;
-      if (first && !output.json)
+      if (first && values.json !== true)
         process.stdout.write(`  first sample: ${first.length > 400 ? `${first.slice(0, 400)}…` : first}\n`);
       return code;
     } finally {

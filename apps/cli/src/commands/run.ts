@@ -5,26 +5,19 @@ import {
   type RunSummary,
   type RunSummaryExtras,
 } from '@treesynth/core';
-import { type RunOnEndpointOptions, runOnEndpoint } from '@treesynth/providers';
+import { formatCuration, formatExport, formatTarget } from '@treesynth/curate';
+import { type RunAndCurateOptions, runAndCurate } from '@treesynth/experiment';
 import { defineCommand, type OptionSpec, type ParsedValues } from '../command.js';
 import { EXIT } from '../exit-codes.js';
-import { runJob } from '../job.js';
+import { printResult, runJob } from '../job.js';
 import { flagNamer } from '../option-flags.js';
 import { flagValues, schemaOption } from '../schema-options.js';
-import {
-  CURATION_OPTIONS,
-  type CurateStep,
-  formatCuration,
-  formatExport,
-  formatTarget,
-  runCuration,
-  storedBudget,
-} from './curate.js';
+import { CURATION_OPTIONS } from './curation-flags.js';
 import { JOB_OPTIONS } from './job-options.js';
 
 const [, , EVOL, PERSONA] = methodConfigSchema.options;
 
-/** `run`'s options: the job's, and the method that makes the dataset (docs/baselines.md). */
+/** `run`'s options: the job's, the method that makes the dataset (docs/baselines.md), and curation's. */
 const RUN_OPTIONS = {
   ...JOB_OPTIONS,
   method: {
@@ -36,6 +29,7 @@ const RUN_OPTIONS = {
   seeds: schemaOption(EVOL.shape.seeds, { value: '<file>', option: 'config.method.seeds' }),
   'seed-field': schemaOption(EVOL.shape.seedField, { value: '<name>', option: 'config.method.seedField' }),
   personas: schemaOption(PERSONA.shape.personas, { value: '<file>', option: 'config.method.personas' }),
+  ...CURATION_OPTIONS,
 } satisfies Record<string, OptionSpec>;
 
 /** core's run summary, continued by the CLI's command. */
@@ -44,54 +38,35 @@ export function formatSummary(dir: string, summary: RunSummary, extras: RunSumma
 }
 
 /**
- * Run a job on its endpoint with progress on stderr, print its summary (or JSON), and give the exit
- * code. Shared by `run`, `tree` and `demo`.
+ * Run a job on its endpoint, with its curation, progress on stderr, print its summary (or JSON), and
+ * give the exit code. Shared by `run`, `tree` and `demo`.
  */
-export async function executeJob(
-  options: RunOnEndpointOptions,
-  output: ParsedValues,
-  curate?: CurateStep,
-): Promise<number> {
+export function executeJob(options: RunAndCurateOptions, values: ParsedValues): Promise<number> {
   const label = options.simulated ? 'treesynth (simulated LLM)' : 'treesynth';
-  return runJob(output, label, async ({ signal, logger, onProgress, stopProgress }) => {
-    const { dir, summary, ...extras } = await runOnEndpoint({
-      ...options,
-      optionName: flagNamer({ options: RUN_OPTIONS }),
-      signal,
-      logger,
-      onProgress,
-    });
+  return runJob(values, label, async ({ signal, logger, onProgress, stopProgress }) => {
+    const optionName = flagNamer({ options: RUN_OPTIONS });
+    const result = await runAndCurate({ ...options, optionName, signal, logger, onProgress });
     stopProgress();
-    // Curation (docs/curate.md) follows a finished run when the flags, config or last curation ask for it;
-    // a target size extends the run (a resume with a larger budget) until curation leaves enough rows.
-    const extend = async (maxSamples: number) => {
-      const extended = await runOnEndpoint({
-        ...options,
-        resume: true,
-        config: { ...options.config, maxSamples },
-        optionName: flagNamer({ options: RUN_OPTIONS }),
-        signal,
-      });
-      return extended.summary.status;
+    const { dir, summary, curation, target, exported, ...extras } = result;
+    const json = {
+      dir,
+      ...summary,
+      ...extras,
+      ...(curation ? { curation: curation.summary } : {}),
+      ...(target ? { target: { ...target, curation: undefined } } : {}),
+      ...(exported ? { export: exported } : {}),
     };
-    const done =
-      curate && !options.treeOnly && summary.status === 'complete'
-        ? await curate(dir, signal, extend)
-        : undefined;
-    const curation = done ? { curation: done.curated.summary } : {};
-    const target = done?.target ? { target: { ...done.target, curation: undefined } } : {};
-    const exported = done?.exported ? { export: done.exported } : {};
-    process.stdout.write(
-      output.json === true
-        ? `${JSON.stringify({ dir, ...summary, ...extras, ...curation, ...target, ...exported }, null, 2)}\n`
-        : formatSummary(dir, summary, extras) +
-            (done ? formatCuration(done.curated) : '') +
-            (done?.target ? formatTarget(done.target) : '') +
-            (done?.exported ? formatExport(done.exported) : ''),
+    printResult(values, json, () =>
+      [
+        formatSummary(dir, summary, extras),
+        curation ? formatCuration(curation) : '',
+        target ? formatTarget(target, 'raise --max-budget-factor or the tree (--depth) and resume') : '',
+        exported ? formatExport(exported) : '',
+      ].join(''),
     );
     if (signal.aborted) return EXIT.interrupted;
-    if (done?.target && !done.target.reached) return EXIT.failed;
-    // `tree` did its part (stage one) unless stopped; the status it printed is the run's, left as it was.
+    if (target && !target.reached) return EXIT.failed;
+    // `tree` did its part (stage one); the status it printed is the run's, left as it was.
     if (options.treeOnly) return EXIT.ok;
     if (summary.status === 'interrupted') return EXIT.interrupted;
     // Failed leaf calls: the dataset is short, and the summary says how to retry them.
@@ -99,30 +74,18 @@ export async function executeJob(
   });
 }
 
-/** `run` and `tree`: the flags as `runOnEndpoint`'s options. */
+/** `run` and `tree`: the flags as `runAndCurate`'s options. */
 export function runFlags(values: ParsedValues, treeOnly: boolean): Promise<number> {
-  const options = flagValues<RunOnEndpointOptions>(values, RUN_OPTIONS);
-  // A run topped up for --target-rows has a larger budget than the command that started it gave.
-  const budget = options.resume && options.out ? storedBudget(options.out) : undefined;
-  const given = options.config?.maxSamples;
-  const config =
-    budget !== undefined && given !== undefined && given < budget
-      ? { ...options.config, maxSamples: budget }
-      : options.config;
-  return runCuration(values).then((curate) =>
-    executeJob(
-      { ...options, config, treeOnly, cache: values['no-cache'] !== true, generators: baselineGenerators },
-      values,
-      curate,
-    ),
-  );
+  const options = flagValues<RunAndCurateOptions>(values, RUN_OPTIONS);
+  const cache = values['no-cache'] !== true;
+  return executeJob({ ...options, treeOnly, cache, generators: baselineGenerators }, values);
 }
 
 export const runCommand = defineCommand({
   name: 'run',
   summary: 'Build the partition tree for a task and synthesize samples in every leaf.',
   usage: 'treesynth run --task <name|file> --model <id> [options]',
-  options: { ...RUN_OPTIONS, ...CURATION_OPTIONS },
+  options: RUN_OPTIONS,
   notes: [
     'The key is read from OPENAI_API_KEY (never written anywhere); loopback endpoints need none.',
     'Everything goes to the run folder: run.json, tree.json, samples.jsonl, events.jsonl, usage.json, cache/.',

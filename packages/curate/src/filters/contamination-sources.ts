@@ -15,6 +15,12 @@ export interface ContaminationSource {
   items: readonly { id: string; text: string }[];
 }
 
+const contaminationFileSchema = z.object({
+  path: z.string().min(1).describe('a JSONL, JSON (array of objects) or CSV (header row) file'),
+  field: z.string().min(1).optional().describe('the text field; default: guessed as the dataset reader does'),
+  name: z.string().min(1).optional().describe("the source's name in removals; default: the file's name"),
+});
+
 export const contaminationSourcesOptionsSchema = z.object({
   benchmarks: z
     .array(z.enum(CONTAMINATION_BENCHMARKS))
@@ -22,19 +28,14 @@ export const contaminationSourcesOptionsSchema = z.object({
     .describe(`shipped test sets to check against: ${CONTAMINATION_BENCHMARKS.join(', ')}`),
   files: z
     .array(
-      z.object({
-        path: z.string().min(1).describe('a JSONL, JSON (array of objects) or CSV (header row) file'),
-        field: z
+      // A bare path: the file, its field guessed.
+      z.union([
+        z
           .string()
           .min(1)
-          .optional()
-          .describe('the text field; default: guessed as the dataset reader does'),
-        name: z
-          .string()
-          .min(1)
-          .optional()
-          .describe("the source's name in removals; default: the file's name"),
-      }),
+          .transform((path): z.output<typeof contaminationFileSchema> => ({ path })),
+        contaminationFileSchema,
+      ]),
     )
     .default([])
     .describe('further files whose texts the dataset must not overlap'),

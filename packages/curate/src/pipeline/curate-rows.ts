@@ -7,13 +7,24 @@ import {
   type TaskDefinition,
   wrapChatModel,
 } from '@treesynth/core';
-import { compareSampleIds, sha256, stableStringify, throwIfAborted } from '@treesynth/core/internal';
+import {
+  compareSampleIds,
+  parseOptions,
+  sha256,
+  stableStringify,
+  throwIfAborted,
+} from '@treesynth/core/internal';
 import type { CurationSummary } from '../curation-summary.js';
 import { answerStep } from '../steps/answer-step.js';
 import { decontaminateStep, dedupStep, type EmbedderFor } from '../steps/filter-steps.js';
 import { judgeStep } from '../steps/judge-step.js';
 import { verifyStep } from '../steps/verify-step.js';
-import { answerSettingsSchema, type CurationConfig } from './curation-config.js';
+import {
+  answerSettingsSchema,
+  type CurationConfig,
+  type CurationConfigInput,
+  curationConfigSchema,
+} from './curation-config.js';
 import type { CurationRow, CurationStep, StepContext } from './curation-step.js';
 import { runStep, type StepReport } from './run-step.js';
 import { loadStepModules } from './step-modules.js';
@@ -164,4 +175,16 @@ function countReasons(reasons: readonly string[]): Record<string, number> {
   const counts: Record<string, number> = {};
   for (const reason of reasons) counts[reason] = (counts[reason] ?? 0) + 1;
   return counts;
+}
+
+/**
+ * A function that curates rows other jobs make with `curation` (e.g. `balanceDataset`'s
+ * `curateSynthesized`: its synthesized rows answered and verified), its logs under the job's folder.
+ */
+export function rowsCurator(
+  curation: CurationConfigInput,
+  origin: string,
+): (input: Omit<CurateRowsInput, 'curation' | 'origin'>) => Promise<CurationRow[]> {
+  const settings = parseOptions(curationConfigSchema, curation, (path) => `curation.${path}`);
+  return async (input) => (await curateRows({ ...input, origin, curation: settings })).rows;
 }

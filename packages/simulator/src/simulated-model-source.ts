@@ -1,20 +1,24 @@
-import type { ModelSource } from '@treesynth/balance';
-import type { ChatModel } from '@treesynth/core';
+import type { ChatModel, Logger } from '@treesynth/core';
 import { type EndpointModelSource, endpointModelSource } from '@treesynth/providers';
-import { type Simulator, startSimulator } from '@treesynth/simulator';
+import { type Simulator, startSimulator } from './start-simulator.js';
 
-/** The model the offline default talks to: the built-in simulator, started in-process. */
+/** The model id the simulator serves by default. */
 const SIMULATED_MODEL = 'treesynth-sim';
 
 /**
- * The chat model of `treesynth balance`: providers' endpoint model source (checked here, before the
- * balance touches its folder), or, without --model and --base-url, the built-in simulator, started
- * when the balance first needs the model. `close` stops it.
+ * A job's chat model source (`balanceDataset`'s `model`): the endpoint given (checked now, before the
+ * job touches its folder), or, with neither a model id nor a base URL, the built-in simulator, started
+ * on loopback when the job first needs the model and stopped by `close`.
  */
-export function balanceModel(
+export function endpointOrSimulator(
   source: Omit<EndpointModelSource, 'modelId'> & { modelId?: string },
   seed: number,
-): ModelSource<ChatModel> & { close(): Promise<void> } {
+): {
+  id: string;
+  simulated?: boolean;
+  create(context: { cacheDir?: string; logger: Logger; signal?: AbortSignal }): Promise<ChatModel>;
+  close(): Promise<void>;
+} {
   const modelId = source.modelId ?? SIMULATED_MODEL;
   if (source.modelId !== undefined || (source.baseURLs ?? []).length > 0)
     return { ...endpointModelSource({ ...source, modelId }), close: async () => {} };
