@@ -1,6 +1,6 @@
 import { parseArgs } from 'node:util';
 import { ConfigError } from '@treesynth/core';
-import { z } from 'zod';
+import type { z } from 'zod';
 
 export interface OptionSpec {
   type: 'string' | 'boolean';
@@ -94,52 +94,6 @@ export function formatHelp(spec: CommandSpec): string {
     ...spec.examples.map((example) => `  ${example}`),
     '',
   ].join('\n');
-}
-
-/** The bounds of a number schema, through `.default()` and `.optional()` wrappers. */
-function numberBounds(schema: z.ZodType): { min: number; max: number } {
-  let inner: unknown = schema;
-  while (!(inner instanceof z.ZodNumber) && typeof (inner as { unwrap?: unknown }).unwrap === 'function')
-    inner = (inner as { unwrap(): unknown }).unwrap();
-  const number = inner instanceof z.ZodNumber ? inner : undefined;
-  return {
-    min: number?.minValue ?? Number.MIN_SAFE_INTEGER,
-    max: number?.maxValue ?? Number.MAX_SAFE_INTEGER,
-  };
-}
-
-/**
- * A whole number option, checked against the zod schema of the setting it fills (the one source of
- * its bounds); the error names the flag and the range.
- */
-export function integerOption(
-  values: ParsedValues,
-  name: string,
-  schema: z.ZodType<number | undefined>,
-): number | undefined {
-  const raw = values[name];
-  if (raw === undefined) return undefined;
-  const text = String(raw).trim();
-  const value = Number(text);
-  if (!/^-?\d+$/.test(text) || !schema.safeParse(value).success) {
-    const { min, max } = numberBounds(schema);
-    const range = max >= Number.MAX_SAFE_INTEGER ? `>= ${min}` : `from ${min} to ${max}`;
-    throw new ConfigError({
-      path: `--${name}`,
-      message: `expected a whole number ${range}, got "${String(raw)}"`,
-    });
-  }
-  return value;
-}
-
-/** A number option, fractions allowed; its range is the package's options schema's to check. */
-export function numberOption(values: ParsedValues, name: string): number | undefined {
-  const raw = stringOption(values, name);
-  if (raw === undefined) return undefined;
-  const value = Number(raw);
-  if (raw.trim() === '' || !Number.isFinite(value))
-    throw new ConfigError({ path: `--${name}`, message: `expected a number, got "${raw}"` });
-  return value;
 }
 
 export function stringOption(values: ParsedValues, name: string): string | undefined {

@@ -1,5 +1,6 @@
+import { ConfigError } from '@treesynth/core';
 import { z } from 'zod';
-import { integerOption, numberOption, type OptionSpec, type ParsedValues } from './command.js';
+import type { OptionSpec, ParsedValues } from './command.js';
 import { optionOf } from './option-flags.js';
 
 interface FieldFacts {
@@ -34,14 +35,35 @@ export function schemaOption(schema: z.ZodType, extra: Partial<OptionSpec> = {})
   };
 }
 
+/** The bounds of a number schema, through `.default()` and `.optional()` wrappers. */
+function numberBounds(schema: z.ZodType): string {
+  let inner: unknown = schema;
+  while (!(inner instanceof z.ZodNumber) && typeof (inner as { unwrap?: unknown }).unwrap === 'function')
+    inner = (inner as { unwrap(): unknown }).unwrap();
+  const { minValue: min, maxValue: max } = inner instanceof z.ZodNumber ? inner : ({} as z.ZodNumber);
+  const low = min ?? Number.MIN_SAFE_INTEGER;
+  return (max ?? Number.MAX_SAFE_INTEGER) >= Number.MAX_SAFE_INTEGER ? `>= ${low}` : `from ${low} to ${max}`;
+}
+
 /**
- * A number flag parsed as its schema field asks: a whole number checked against the field's bounds,
- * or any finite number whose range the package's options schema checks.
+ * A number flag parsed as its schema field asks: a whole number checked against the field's bounds
+ * (the one source of them; the error names the flag and the range), or any finite number whose range
+ * the package's options schema checks.
  */
 export function schemaNumber(values: ParsedValues, flag: string, schema: z.ZodType): number | undefined {
-  if (fieldFacts(schema).type === 'integer')
-    return integerOption(values, flag, schema as z.ZodType<number | undefined>);
-  return numberOption(values, flag);
+  const raw = values[flag];
+  if (raw === undefined) return undefined;
+  const text = String(raw).trim();
+  const value = Number(text);
+  if (fieldFacts(schema).type === 'integer') {
+    if (!/^-?\d+$/.test(text) || !schema.safeParse(value).success)
+      throw new ConfigError({
+        path: `--${flag}`,
+        message: `expected a whole number ${numberBounds(schema)}, got "${String(raw)}"`,
+      });
+  } else if (text === '' || !Number.isFinite(value))
+    throw new ConfigError({ path: `--${flag}`, message: `expected a number, got "${String(raw)}"` });
+  return value;
 }
 
 /**
