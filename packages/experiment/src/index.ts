@@ -1,4 +1,9 @@
 // The paper's experiments end to end (docs/reproduce.md).
+export {
+  type BenchOnEndpointOptions,
+  benchOnEndpoint,
+  benchOnEndpointOptionsSchema,
+} from './bench-on-endpoint.js';
 export { DEFAULT_EXPERIMENT_CURATION } from './experiment-config.js';
 export {
   type ExperimentProgress,
