@@ -1,3 +1,4 @@
+export { formatSimulatorStart, formatSimulatorStats } from './format-simulator.js';
 export { type SimulatorFaultKind, type SimulatorFaults, simulatorFaultsSchema } from './simulator-faults.js';
 export {
   type ParsedSimulatorOptions,
