@@ -24,6 +24,7 @@ export {
   type ParsedExportOptions,
 } from './export/export-options.js';
 export { PROVENANCE_FIELDS, RESPONSE_FIELD_GUESSES, TASK_FIELDS } from './export/export-rows.js';
+export { formatExportResult } from './export/format-export.js';
 export type { LlamaFactoryEntry } from './export/llama-factory.js';
 export type { PushToHubResult } from './export/push-to-hub.js';
 export { parseSplitSpec, type SplitRatio, splitOf } from './export/split-rows.js';
