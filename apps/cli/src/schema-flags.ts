@@ -31,3 +31,8 @@ export function schemaFlags(
   }
   return specs;
 }
+
+/** A boolean flag the command reads itself, filling no package option (`--chat`, `--no-cache`). */
+export function switchFlag(description: string, extra: Partial<OptionSpec> = {}): OptionSpec {
+  return { type: 'boolean', description, option: false, ...extra };
+}

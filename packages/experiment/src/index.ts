@@ -18,5 +18,5 @@ export {
   type MethodState,
   readExperimentState,
 } from './experiment-state.js';
-export { formatExperiment } from './format-experiment.js';
+export { experimentResultJson, formatExperiment, formatExperimentProgress } from './format-experiment.js';
 export { type ExperimentResult, runExperiment } from './run-experiment.js';

@@ -9,7 +9,7 @@ import { defineCommand, type OptionSpec, OUTPUT_OPTIONS, type ParsedValues } fro
 import { EXIT } from '../exit-codes.js';
 import { printResult, runJob } from '../job.js';
 import { flagNamer } from '../option-flags.js';
-import { schemaFlags } from '../schema-flags.js';
+import { schemaFlags, switchFlag } from '../schema-flags.js';
 import { flagValues } from '../schema-options.js';
 
 const FIELDS = benchOnEndpointOptionsSchema.shape;
@@ -21,38 +21,17 @@ const BENCH_OPTIONS = {
     out: '<dir>',
     benchmarks: { value: '<list>', default: 'gsm8k,math,humaneval,mbpp' },
   }),
-  chat: {
-    type: 'boolean',
-    description: 'ask /v1/chat/completions (instruct models; the default)',
-    option: false,
-  },
-  completion: {
-    type: 'boolean',
-    description: 'ask /v1/completions, few-shot, with stops (base models)',
-    option: false,
-  },
-  ...schemaFlags(FIELDS, [
-    'shots',
-    'samples',
-    'temperature',
-    'max-tokens',
-    'max-problems',
-    'concurrency',
-    'seed',
-    'timeout-ms',
-    'max-attempts',
-  ]),
+  chat: switchFlag('ask /v1/chat/completions (instruct models; the default)'),
+  completion: switchFlag('ask /v1/completions, few-shot, with stops (base models)'),
+  ...schemaFlags(FIELDS, ['shots', 'samples', 'temperature', 'max-tokens', 'max-problems', 'concurrency']),
+  ...schemaFlags(FIELDS, ['seed', 'timeout-ms', 'max-attempts']),
   ...schemaFlags(FIELDS, {
     rpm: { option: 'requestsPerMinute' },
     tpm: { option: 'tokensPerMinute' },
     k: '<list>',
     sanitized: {},
   }),
-  'no-cache': {
-    type: 'boolean',
-    description: 'keep no answers in <out>/cache (a rerun pays again)',
-    option: false,
-  },
+  'no-cache': switchFlag('keep no answers in <out>/cache (a rerun pays again)'),
   json: { ...OUTPUT_OPTIONS.json, description: 'print the summary (or the comparison) as JSON' },
   quiet: OUTPUT_OPTIONS.quiet,
 } satisfies Record<string, OptionSpec>;

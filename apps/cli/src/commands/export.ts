@@ -10,7 +10,7 @@ import {
 import { defineCommand, type OptionSpec } from '../command.js';
 import { EXIT } from '../exit-codes.js';
 import { printResult } from '../job.js';
-import { schemaFlags } from '../schema-flags.js';
+import { schemaFlags, switchFlag } from '../schema-flags.js';
 import { flagValues } from '../schema-options.js';
 
 const EXPORT_OPTIONS = {
@@ -33,7 +33,7 @@ const EXPORT_OPTIONS = {
       default: undefined,
     },
   }),
-  json: { type: 'boolean', description: 'print the result as JSON', option: false },
+  json: switchFlag('print the result as JSON'),
 } satisfies Record<string, OptionSpec>;
 
 export const exportCommand = defineCommand({
