@@ -86,3 +86,18 @@ describe('generate-dataset', () => {
     expect(new Set(lines.map((line) => JSON.parse(line).id)).size).toBe(150);
   });
 });
+
+describe('bench-model', () => {
+  it('benches the simulator on GSM8K and MATH, and a rerun of the folder asks nothing', async () => {
+    const out = mkdtempSync(join(tmpdir(), 'treesynth-example-'));
+    const first = await runExample('bench-model.ts', out);
+    expect(first.code, first.stderr).toBe(0);
+    expect(first.stdout).toContain('| Model | GSM8K (strict / flexible) | MATH | Avg |');
+    expect(first.stdout).toContain('### pass@2');
+    expect(first.stdout).toMatch(/^80 calls, 0 problems failed$/m);
+    expect(existsSync(join(out, 'example-sim', 'summary.md'))).toBe(true);
+    const again = await runExample('bench-model.ts', out);
+    expect(again.code, again.stderr).toBe(0);
+    expect(again.stdout).toMatch(/^0 calls, 0 problems failed$/m);
+  });
+});
