@@ -104,3 +104,18 @@ describe('run-and-curate', () => {
     expect(result.stdout).toContain(`exported ${curated.length} rows`);
   });
 });
+
+describe('bench-model', () => {
+  it('benches the simulator on GSM8K and MATH, and a rerun of the folder asks nothing', async () => {
+    const out = mkdtempSync(join(tmpdir(), 'treesynth-example-'));
+    const first = await runExample('bench-model.ts', out);
+    expect(first.code, first.stderr).toBe(0);
+    expect(first.stdout).toContain('| Model | GSM8K (strict / flexible) | MATH | Avg |');
+    expect(first.stdout).toContain('### pass@2');
+    expect(first.stdout).toMatch(/^80 calls, 0 problems failed$/m);
+    expect(existsSync(join(out, 'example-sim', 'summary.md'))).toBe(true);
+    const again = await runExample('bench-model.ts', out);
+    expect(again.code, again.stderr).toBe(0);
+    expect(again.stdout).toMatch(/^0 calls, 0 problems failed$/m);
+  });
+});

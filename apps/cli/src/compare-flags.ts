@@ -1,10 +1,10 @@
-import { existsSync } from 'node:fs';
 import type { Embedder } from '@treesynth/core';
 import { checkOutputPath } from '@treesynth/core/internal';
 import {
   type CompareDatasetsOptions,
   compareDatasetsOptionsSchema,
-  type DatasetInput,
+  compareProgressWriter,
+  datasetInputFromArgument,
 } from '@treesynth/eval';
 import {
   createEmbedder,
@@ -32,19 +32,6 @@ export const DATASET_OPTIONS = {
   quiet: OUTPUT_OPTIONS.quiet,
 } satisfies Record<string, OptionSpec>;
 
-/**
- * `name=path` names a dataset in tables and plots; otherwise its folder or file name is used. A
- * prefix is a name only when it has no path separator, so paths containing `=` still work.
- */
-function datasetInput(argument: string): DatasetInput {
-  const at = argument.indexOf('=');
-  if (at > 0) {
-    const name = argument.slice(0, at);
-    if (!/[\\/]/.test(name) && !existsSync(argument)) return { name, path: argument.slice(at + 1) };
-  }
-  return { path: argument };
-}
-
 type DatasetFlags = Omit<CompareDatasetsOptions, 'embedder'> & { embedder?: string; cacheDir?: string };
 
 /**
@@ -64,20 +51,14 @@ export function compareOptionsFromFlags(
   if (cacheDir !== undefined) checkOutputPath(cacheDir, { flag: '--cache-dir', kind: 'folder' });
   const embedder: (Embedder & { close?: () => Promise<void> }) | undefined =
     spec === 'none' ? undefined : createEmbedder(spec, { cacheDir });
-  let lastIteration = 0;
   return {
     options: {
       ...options,
-      datasets: sources.map(datasetInput),
+      datasets: sources.map(datasetInputFromArgument),
       ...(embedder ? { embedder: withEmbeddingCache(embedder, cacheDir) } : {}),
-      onProgress(event) {
-        if (values.quiet === true) return;
-        if (event.kind === 'tsne-iteration') {
-          if (performance.now() - lastIteration < 5000) return;
-          lastIteration = performance.now();
-        }
-        process.stderr.write(`${event.message}\n`);
-      },
+      onProgress: compareProgressWriter((line) => {
+        if (values.quiet !== true) process.stderr.write(`${line}\n`);
+      }),
     },
     close: async () => embedder?.close?.(),
   };

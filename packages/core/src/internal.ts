@@ -48,5 +48,6 @@ export { estimateTokens } from './util/estimate-tokens.js';
 export { hash32, sha256, stableStringify } from './util/hash.js';
 export { createRandom, pick, seededSample } from './util/random.js';
 export { isSecretParameter, redactUrl, scrubSecrets } from './util/redact.js';
+export { type CommandLineOmissions, shellCommandLine, shellQuote } from './util/shell-command-line.js';
 export { sleep } from './util/sleep.js';
 export { wordTokens } from './util/word-tokens.js';

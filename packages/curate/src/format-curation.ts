@@ -1,4 +1,3 @@
-import type { ExportResult } from './export/export-dataset.js';
 import type { CurateResult } from './pipeline/curate-run.js';
 import type { TargetResult } from './pipeline/target-size.js';
 
@@ -22,10 +21,4 @@ export function formatTarget(
   return target.reached
     ? `target ${target.targetRows} rows reached: ${budget}, ${target.rounds} top-up(s) in this process\n`
     : `target ${target.targetRows} rows NOT reached (${target.stopped}): ${target.curation.rows} rows, ${budget}; ${next}\n`;
-}
-
-/** Where an export went, and its rows per split, as a line. */
-export function formatExport(exported: ExportResult): string {
-  const splits = exported.splits.map((split) => `${split.name} ${split.rows}`).join(', ');
-  return `export (${exported.format}): ${exported.out} (${splits} rows)\n`;
 }

@@ -24,10 +24,11 @@ export {
   type ParsedExportOptions,
 } from './export/export-options.js';
 export { PROVENANCE_FIELDS, RESPONSE_FIELD_GUESSES, TASK_FIELDS } from './export/export-rows.js';
+export { formatExportResult } from './export/format-export.js';
 export type { LlamaFactoryEntry } from './export/llama-factory.js';
 export type { PushToHubResult } from './export/push-to-hub.js';
 export { parseSplitSpec, type SplitRatio, splitOf } from './export/split-rows.js';
-export { formatCuration, formatExport, formatTarget } from './format-curation.js';
+export { formatCuration, formatTarget } from './format-curation.js';
 // Curation: answer, verify and judge a finished run's rows, resumably (docs/curate.md).
 export {
   CURATION_LOG_FOLDER,

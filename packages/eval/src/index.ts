@@ -97,9 +97,9 @@ export {
   type DatasetComparison,
   type DatasetScores,
 } from './compare/compare-datasets.js';
-export type { CompareProgress } from './compare/compare-progress.js';
+export { type CompareProgress, compareProgressWriter } from './compare/compare-progress.js';
 export { formatComparison, formatMetricTable } from './compare/format-comparison.js';
-export { type DatasetInput, datasetInputSchema } from './compare/load-dataset.js';
+export { type DatasetInput, datasetInputFromArgument, datasetInputSchema } from './compare/load-dataset.js';
 export type { MetricId, MetricRow, MetricTable } from './compare/metric-table.js';
 // Diversity metrics.
 export {
@@ -161,7 +161,7 @@ export type {
   ReportTree,
   ReportTreeNode,
 } from './report/report-input.js';
-export { writeReport } from './report/write-report.js';
+export { defaultReportFile, writeReport } from './report/write-report.js';
 export type {
   CodeSandbox,
   ExecutionLimits,

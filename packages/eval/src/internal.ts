@@ -1,5 +1,6 @@
 // For the workspace's own packages, the CLI, benchmarks and tests; not a public API, may change without notice.
 
+export { checkPassAtK } from './bench/bench-options.js';
 export { createDotBlocks, type DotBlocks } from './metrics/_dot-blocks.js';
 export {
   BUCKET_WINDOW,

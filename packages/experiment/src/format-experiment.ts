@@ -1,4 +1,5 @@
 import { formatMetricTable } from '@treesynth/eval';
+import type { ExperimentProgress } from './experiment-options.js';
 import type { ExperimentResult } from './run-experiment.js';
 
 const SIMULATED =
@@ -31,4 +32,15 @@ export function formatExperiment(result: ExperimentResult): string {
     lines.push('', 'benchmarks of the models fine-tuned on each method’s export:', result.bench.trimEnd());
   if (result.simulated) lines.push('', SIMULATED);
   return `${lines.join('\n')}\n`;
+}
+
+/** A step as a progress line: `curate evol`, `run temperature (done before)`, `report`. */
+export function formatExperimentProgress({ step, method, skipped }: ExperimentProgress): string {
+  return `${step}${method ? ` ${method}` : ''}${skipped ? ' (done before)' : ''}`;
+}
+
+/** The result as JSON for scripts: experiment.json's state, the diversity table, the bench table. */
+export function experimentResultJson(result: ExperimentResult): Record<string, unknown> {
+  const { out, status, simulated, state: experiment, table: diversity, bench } = result;
+  return { out, status, simulated, experiment, diversity, bench };
 }

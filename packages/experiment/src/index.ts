@@ -1,4 +1,11 @@
 // Jobs on an endpoint that compose the packages: a run with its curation, a run folder's curation.
+
+// The paper's experiments end to end (docs/reproduce.md).
+export {
+  type BenchOnEndpointOptions,
+  benchOnEndpoint,
+  benchOnEndpointOptionsSchema,
+} from './bench-on-endpoint.js';
 export {
   type CurateOnEndpointOptions,
   curateOnEndpoint,
@@ -8,7 +15,6 @@ export {
   type RunAndCurateResult,
   runAndCurate,
 } from './curate-on-endpoint.js';
-// The paper's experiments end to end (docs/reproduce.md).
 export { DEFAULT_EXPERIMENT_CURATION } from './experiment-config.js';
 export {
   type ExperimentProgress,
@@ -23,5 +29,5 @@ export {
   type MethodState,
   readExperimentState,
 } from './experiment-state.js';
-export { formatExperiment } from './format-experiment.js';
+export { experimentResultJson, formatExperiment, formatExperimentProgress } from './format-experiment.js';
 export { type ExperimentResult, runExperiment } from './run-experiment.js';

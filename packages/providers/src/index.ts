@@ -8,6 +8,12 @@ export {
 } from './batch/batch-options.js';
 export type { ExportBatchResult } from './batch/batch-pass.js';
 export { exportBatch } from './batch/export-batch.js';
+export {
+  type BatchResult,
+  batchResultJson,
+  type FormatBatchOptions,
+  formatBatchResult,
+} from './batch/format-batch.js';
 export { type IngestBatchResult, ingestBatch } from './batch/ingest-batch.js';
 export {
   type CallStackOptions,

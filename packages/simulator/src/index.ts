@@ -1,3 +1,4 @@
+export { formatSimulatorStart, formatSimulatorStats } from './format-simulator.js';
 export { endpointOrSimulator } from './simulated-model-source.js';
 export { type SimulatorFaultKind, type SimulatorFaults, simulatorFaultsSchema } from './simulator-faults.js';
 export {

@@ -73,7 +73,8 @@ export const FAULT_KINDS = [
   'schemaViolation',
 ] as const satisfies readonly SimulatorFaultKind[];
 
-const RATE_OPTION = {
+/** The option that sets the rate of each fault kind. */
+export const RATE_OPTION = {
   rateLimit: 'rate429',
   serverError: 'rate500',
   unavailable: 'rate503',

@@ -1,28 +1,16 @@
 import { ConfigError } from '@treesynth/core';
 import {
-  type BatchIngestReport,
-  type ExportBatchResult,
+  type BatchResult,
+  batchResultJson,
   exportBatch,
   exportBatchOptionsSchema,
+  formatBatchResult,
   ingestBatch,
 } from '@treesynth/providers';
 import { defineCommand, OUTPUT_OPTIONS, stringOption } from '../command.js';
 import { EXIT } from '../exit-codes.js';
-import { runJob } from '../job.js';
+import { printResult, runJob } from '../job.js';
 import { schemaOption } from '../schema-options.js';
-import { formatSummary } from './run.js';
-
-function describeIngest(results: string, report: BatchIngestReport): string {
-  const already = report.alreadyStored > 0 ? `, ${report.alreadyStored} ingested before` : '';
-  const failed = report.failed.slice(0, 20).map((entry) => `  line ${entry.line}: ${entry.error}\n`);
-  return `ingested ${report.stored.length} results from ${results}; ${report.failed.length} failed in the batch${already}\n${failed.join('')}`;
-}
-
-function nextStep({ dir, requestsFile, requests }: ExportBatchResult): string {
-  return requests > 0
-    ? `${requests} leaf calls written to ${requestsFile}\n  run them with the OpenAI Batch API or vLLM's batch runner, then: treesynth batch ingest ${dir} <results.jsonl>\n`
-    : 'no leaf call is pending\n';
-}
 
 export const batchCommand = defineCommand({
   name: 'batch',
@@ -65,31 +53,17 @@ export const batchCommand = defineCommand({
         path: '<results.jsonl>',
         message: 'which results file? treesynth batch ingest <run> <results.jsonl>',
       });
-    const result: ExportBatchResult & { ingested?: BatchIngestReport } = await runJob(
-      values,
-      'treesynth batch',
-      ({ signal, logger, onProgress }) => {
-        const options = { dir, file: stringOption(values, 'file'), signal, logger, onProgress };
-        return action === 'ingest' && results ? ingestBatch({ ...options, results }) : exportBatch(options);
-      },
+    const result: BatchResult = await runJob(values, 'treesynth batch', ({ signal, logger, onProgress }) => {
+      const options = { dir, file: stringOption(values, 'file'), signal, logger, onProgress };
+      return action === 'ingest' && results ? ingestBatch({ ...options, results }) : exportBatch(options);
+    });
+    printResult(values, batchResultJson(result), () =>
+      formatBatchResult(result, {
+        results,
+        resumeWith: `treesynth run --resume --out ${result.dir}`,
+        ingestWith: `treesynth batch ingest ${result.dir} <results.jsonl>`,
+      }),
     );
-    const { summary, cost, ingested: report } = result;
-    if (values.json === true) {
-      const ingested = report && {
-        stored: report.stored.length,
-        alreadyStored: report.alreadyStored,
-        failed: report.failed.length,
-        foreign: report.foreign.count,
-        duplicates: report.duplicates.length,
-      };
-      process.stdout.write(
-        `${JSON.stringify({ dir: result.dir, requests: result.requests, requestsFile: result.requestsFile, ...(ingested ? { ingested } : {}), ...summary, cost }, null, 2)}\n`,
-      );
-    } else {
-      process.stdout.write(
-        `${report && results ? describeIngest(results, report) : ''}${formatSummary(result.dir, summary, { cost })}  ${nextStep(result)}`,
-      );
-    }
-    return summary.status === 'interrupted' ? EXIT.interrupted : EXIT.ok;
+    return result.summary.status === 'interrupted' ? EXIT.interrupted : EXIT.ok;
   },
 });

@@ -1,35 +1,37 @@
 import { ConfigError } from '@treesynth/core';
 import {
+  experimentResultJson,
   formatExperiment,
+  formatExperimentProgress,
   type RunExperimentOptions,
   runExperiment,
   runExperimentOptionsSchema,
 } from '@treesynth/experiment';
-import { defineCommand, type OptionSpec } from '../command.js';
+import { defineCommand, type OptionSpec, OUTPUT_OPTIONS } from '../command.js';
 import { EXIT } from '../exit-codes.js';
 import { printResult, runJob } from '../job.js';
-import { flagValues, schemaOption } from '../schema-options.js';
-
-const FIELDS = runExperimentOptionsSchema.shape;
+import { schemaFlags } from '../schema-flags.js';
+import { flagValues } from '../schema-options.js';
 
 const EXPERIMENT_OPTIONS = {
-  out: schemaOption(FIELDS.out, { value: '<dir>' }),
-  model: schemaOption(FIELDS.modelId, { value: '<id>', option: 'modelId' }),
-  'base-url': schemaOption(FIELDS.baseURLs, { value: '<url>', option: 'baseURLs' }),
-  'data-size': schemaOption(FIELDS.dataSize),
-  embedder: schemaOption(FIELDS.embedder, { value: '<spec>' }),
-  format: schemaOption(FIELDS.exportFormat, { value: '<format>', option: 'exportFormat' }),
-  'max-points': schemaOption(FIELDS.maxPoints),
-  bench: schemaOption(FIELDS.bench, { value: '<dir>' }),
-  'timeout-ms': schemaOption(FIELDS.timeoutMs, { value: '<ms>' }),
-  rpm: schemaOption(FIELDS.requestsPerMinute, { option: 'requestsPerMinute' }),
-  tpm: schemaOption(FIELDS.tokensPerMinute, { option: 'tokensPerMinute' }),
+  ...schemaFlags(runExperimentOptionsSchema.shape, {
+    out: '<dir>',
+    model: { value: '<id>', option: 'modelId' },
+    'base-url': { value: '<url>', option: 'baseURLs' },
+    'data-size': {},
+    embedder: '<spec>',
+    format: { value: '<format>', option: 'exportFormat' },
+    'max-points': {},
+    bench: '<dir>',
+    'timeout-ms': '<ms>',
+    rpm: { option: 'requestsPerMinute' },
+    tpm: { option: 'tokensPerMinute' },
+  }),
   json: {
-    type: 'boolean',
+    ...OUTPUT_OPTIONS.json,
     description: 'print the result (experiment.json, diversity table) as JSON',
-    option: false,
   },
-  quiet: { type: 'boolean', description: 'no progress on stderr', option: false },
+  quiet: { ...OUTPUT_OPTIONS.quiet, short: undefined },
 } satisfies Record<string, OptionSpec>;
 
 export const experimentCommand = defineCommand({
@@ -67,16 +69,12 @@ export const experimentCommand = defineCommand({
         config,
         signal,
         logger,
-        onProgress: ({ step, method, skipped }) =>
-          logger.info(`${step}${method ? ` ${method}` : ''}${skipped ? ' (done before)' : ''}`),
+        onProgress: (progress) => logger.info(formatExperimentProgress(progress)),
       });
       stopProgress();
-      const { out, status, simulated, state: experiment, table: diversity } = result;
-      printResult(values, { out, status, simulated, experiment, diversity, bench: result.bench }, () =>
-        formatExperiment(result),
-      );
-      if (status === 'complete') return EXIT.ok;
-      return signal.aborted || status === 'interrupted' ? EXIT.interrupted : EXIT.failed;
+      printResult(values, experimentResultJson(result), () => formatExperiment(result));
+      if (result.status === 'complete') return EXIT.ok;
+      return signal.aborted || result.status === 'interrupted' ? EXIT.interrupted : EXIT.failed;
     });
   },
 });

@@ -1,72 +1,40 @@
 import { ConfigError } from '@treesynth/core';
-import { EXPORT_FORMATS, type ExportResult, exportDataset, exportOptionsSchema } from '@treesynth/curate';
-import { defineCommand, type OptionSpec, type ParsedValues, stringOption } from '../command.js';
+import { shellCommandLine } from '@treesynth/core/internal';
+import {
+  EXPORT_FORMATS,
+  type ExportOptions,
+  exportDataset,
+  exportOptionsSchema,
+  formatExportResult,
+} from '@treesynth/curate';
+import { defineCommand, type OptionSpec } from '../command.js';
 import { EXIT } from '../exit-codes.js';
-import { schemaNumber, schemaOption } from '../schema-options.js';
-
-const FIELDS = exportOptionsSchema.shape;
+import { printResult } from '../job.js';
+import { schemaFlags, switchFlag } from '../schema-flags.js';
+import { flagValues } from '../schema-options.js';
 
 const EXPORT_OPTIONS = {
-  format: schemaOption(FIELDS.format, { value: '<format>' }),
-  split: schemaOption(FIELDS.split, { value: '<name=share,...>' }),
-  out: schemaOption(FIELDS.out, { value: '<dir>' }),
-  seed: schemaOption(FIELDS.seed),
-  'prompt-field': schemaOption(FIELDS.promptField, { value: '<name>', multiple: true }),
-  'response-field': schemaOption(FIELDS.responseField, { value: '<name>' }),
-  system: schemaOption(FIELDS.system, { value: '<text>' }),
-  'allow-unanswered': schemaOption(FIELDS.allowUnanswered),
-  name: schemaOption(FIELDS.name, { value: '<name>' }),
-  license: schemaOption(FIELDS.license, { value: '<id>' }),
-  language: schemaOption(FIELDS.language, { value: '<code>' }),
-  'push-to-hub': schemaOption(FIELDS.pushToHub, { value: '<owner/name>' }),
-  'hub-url': schemaOption(FIELDS.hubUrl, {
-    value: '<url>',
-    description: 'the hub to push to (default: HF_ENDPOINT, else https://huggingface.co)',
-    default: undefined,
+  ...schemaFlags(exportOptionsSchema.shape, {
+    format: '<format>',
+    split: '<name=share,...>',
+    out: '<dir>',
+    seed: {},
+    'prompt-field': { value: '<name>', multiple: true },
+    'response-field': '<name>',
+    system: '<text>',
+    'allow-unanswered': {},
+    name: '<name>',
+    license: '<id>',
+    language: '<code>',
+    'push-to-hub': '<owner/name>',
+    'hub-url': {
+      value: '<url>',
+      description: 'the hub to push to (default: HF_ENDPOINT, else https://huggingface.co)',
+      default: undefined,
+    },
   }),
-  json: { type: 'boolean', description: 'print the result as JSON' },
+  json: switchFlag('print the result as JSON'),
 } satisfies Record<string, OptionSpec>;
-
-/** Flags left out of the card's command: where the export goes and how it is printed are not part of the data. */
-const DESTINATION_FLAGS = new Set(['--out', '--push-to-hub', '--hub-url']);
-const OUTPUT_FLAGS = new Set(['--json']);
-
-/** The command line for the card, destination flags dropped, arguments quoted where the shell needs it. */
-function reproduceCommand(argv: readonly string[]): string {
-  const kept: string[] = [];
-  for (let index = 0; index < argv.length; index++) {
-    const argument = argv[index]!;
-    const flag = argument.split('=')[0]!;
-    if (OUTPUT_FLAGS.has(flag)) continue;
-    if (DESTINATION_FLAGS.has(flag)) {
-      if (!argument.includes('=')) index++;
-      continue;
-    }
-    kept.push(/^[\w@%+=:,./-]+$/.test(argument) ? argument : `'${argument.replaceAll("'", `'\\''`)}'`);
-  }
-  return ['treesynth', 'export', ...kept].join(' ');
-}
-
-function summary(result: ExportResult): string {
-  const rows = result.splits.reduce((sum, split) => sum + split.rows, 0);
-  return [
-    `exported ${rows} rows as ${result.format}${result.simulated ? ' (SIMULATED LLM rows: placeholders, not model output)' : ''}: ${result.out}`,
-    ...result.splits.map(
-      (split) =>
-        `  ${split.name}: ${split.rows} rows (${split.file}, provenance in ${split.name}.provenance.jsonl)`,
-    ),
-    `  prompt: ${result.promptFields.join(' + ')}; response: ${result.responseField}`,
-    ...result.emptySplits.map((split) => `  ${split}: no rows (too few rows for its share), not written`),
-    ...(result.unanswered > 0
-      ? [`  left out: ${result.unanswered} rows without "${result.responseField}"`]
-      : []),
-    '  card: README.md; LLaMA-Factory: dataset_info.json',
-    ...(result.pushed
-      ? [`  pushed to ${result.pushed.url}${result.pushed.created ? ' (created, private)' : ''}`]
-      : []),
-    '',
-  ].join('\n');
-}
 
 export const exportCommand = defineCommand({
   name: 'export',
@@ -87,47 +55,33 @@ export const exportCommand = defineCommand({
     'treesynth export packages/eval/data/gsm8k/train.jsonl --format sharegpt --system "Solve step by step." --out runs/gsm8k-sharegpt',
     'HF_TOKEN=hf_... treesynth export runs/gsm8k --format parquet --push-to-hub me/gsm8k-treesynth',
   ],
-  async run(values: ParsedValues, positionals) {
+  async run(values, positionals) {
     const [source, ...extra] = positionals;
     if (!source || extra.length > 0)
       throw new ConfigError({
         path: '<run-or-file>',
         message: `expected one run folder or dataset file, got ${positionals.length} (see: treesynth export --help)`,
       });
-    const format = stringOption(values, 'format');
-    if (!format)
-      throw new ConfigError({
-        path: '--format',
-        message: `which format? one of ${EXPORT_FORMATS.join(', ')}`,
-      });
-    const promptField = values['prompt-field'];
+    const options = flagValues<Omit<ExportOptions, 'source'>>(values, EXPORT_OPTIONS);
     const result = await exportDataset({
+      ...options,
       source,
-      format: format as (typeof EXPORT_FORMATS)[number],
-      split: stringOption(values, 'split'),
-      out: stringOption(values, 'out'),
-      seed: schemaNumber(values, 'seed', FIELDS.seed),
-      promptField: Array.isArray(promptField) && promptField.length > 0 ? promptField : undefined,
-      responseField: stringOption(values, 'response-field'),
-      system: stringOption(values, 'system'),
-      allowUnanswered: values['allow-unanswered'] === true,
-      name: stringOption(values, 'name'),
-      license: stringOption(values, 'license'),
-      language: stringOption(values, 'language'),
-      command: reproduceCommand(process.argv.slice(3)),
-      pushToHub: stringOption(values, 'push-to-hub'),
-      hubUrl: stringOption(values, 'hub-url') ?? (process.env.HF_ENDPOINT || undefined),
+      // The card's command: where the export goes and how it is printed are not part of the data.
+      command: shellCommandLine(['treesynth', 'export', ...process.argv.slice(3)], {
+        options: ['--out', '--push-to-hub', '--hub-url'],
+        switches: ['--json'],
+      }),
+      hubUrl: options.hubUrl ?? (process.env.HF_ENDPOINT || undefined),
       hubToken: process.env.HF_TOKEN || undefined,
     }).catch((error: unknown) => {
       // The token comes from the environment, not a flag: name the variable.
-      if (ConfigError.isInstance(error) && error.path === 'hubToken')
-        throw new ConfigError({
-          path: 'HF_TOKEN',
-          message: 'is not set; --push-to-hub needs a Hugging Face token',
-        });
-      throw error;
+      if (!ConfigError.isInstance(error) || error.path !== 'hubToken') throw error;
+      throw new ConfigError({
+        path: 'HF_TOKEN',
+        message: 'is not set; --push-to-hub needs a Hugging Face token',
+      });
     });
-    process.stdout.write(values.json === true ? `${JSON.stringify(result, null, 2)}\n` : summary(result));
+    printResult(values, result, () => formatExportResult(result));
     return EXIT.ok;
   },
 });

@@ -1,7 +1,12 @@
-import { statSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { checkOutputPath } from '@treesynth/core/internal';
-import { type BuildReportOptions, buildReport, buildReportOptionsSchema, writeReport } from '@treesynth/eval';
+import {
+  type BuildReportOptions,
+  buildReport,
+  buildReportOptionsSchema,
+  defaultReportFile,
+  writeReport,
+} from '@treesynth/eval';
 import { defineCommand, stringOption } from '../command.js';
 import { compareOptionsFromFlags, DATASET_OPTIONS } from '../compare-flags.js';
 import { EXIT } from '../exit-codes.js';
@@ -9,13 +14,6 @@ import { printResult, runJob } from '../job.js';
 import { flagValues, schemaOption } from '../schema-options.js';
 
 const FIELDS = buildReportOptionsSchema.shape;
-
-/** `<run>/report.html` for a single run folder, else `./treesynth-report.html`. */
-function defaultOut(sources: readonly string[]): string {
-  const only = sources.length === 1 ? sources[0]! : undefined;
-  const isFolder = only !== undefined && statSync(only, { throwIfNoEntry: false })?.isDirectory() === true;
-  return isFolder ? resolve(only, 'report.html') : resolve('treesynth-report.html');
-}
 
 const REPORT_OPTIONS = {
   title: schemaOption(FIELDS.title, { value: '<text>' }),
@@ -48,7 +46,7 @@ export const reportCommand = defineCommand({
   ],
   async run(values, positionals) {
     const given = stringOption(values, 'out');
-    const out = resolve(given ?? defaultOut(positionals));
+    const out = resolve(given ?? defaultReportFile(positionals));
     checkOutputPath(given ?? out, { flag: '--out', kind: 'file' });
     const { options, close } = compareOptionsFromFlags(values, positionals);
     const report = await runJob(values, 'treesynth report', ({ signal }) =>

@@ -5,7 +5,7 @@ import {
   type RunSummary,
   type RunSummaryExtras,
 } from '@treesynth/core';
-import { formatCuration, formatExport, formatTarget } from '@treesynth/curate';
+import { formatCuration, formatExportResult, formatTarget } from '@treesynth/curate';
 import { type RunAndCurateOptions, runAndCurate } from '@treesynth/experiment';
 import { defineCommand, type OptionSpec, type ParsedValues } from '../command.js';
 import { EXIT } from '../exit-codes.js';
@@ -32,11 +32,6 @@ const RUN_OPTIONS = {
   ...CURATION_OPTIONS,
 } satisfies Record<string, OptionSpec>;
 
-/** core's run summary, continued by the CLI's command. */
-export function formatSummary(dir: string, summary: RunSummary, extras: RunSummaryExtras = {}): string {
-  return formatRunSummary(dir, summary, { ...extras, resumeWith: `treesynth run --resume --out ${dir}` });
-}
-
 /**
  * Run a job on its endpoint, with its curation, progress on stderr, print its summary (or JSON), and
  * give the exit code. Shared by `run`, `tree` and `demo`.
@@ -58,10 +53,10 @@ export function executeJob(options: RunAndCurateOptions, values: ParsedValues): 
     };
     printResult(values, json, () =>
       [
-        formatSummary(dir, summary, extras),
+        formatRunSummary(dir, summary, { ...extras, resumeWith: `treesynth run --resume --out ${dir}` }),
         curation ? formatCuration(curation) : '',
         target ? formatTarget(target, 'raise --max-budget-factor or the tree (--depth) and resume') : '',
-        exported ? formatExport(exported) : '',
+        exported ? formatExportResult(exported, { short: true }) : '',
       ].join(''),
     );
     if (signal.aborted) return EXIT.interrupted;

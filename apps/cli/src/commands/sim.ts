@@ -1,4 +1,6 @@
 import {
+  formatSimulatorStart,
+  formatSimulatorStats,
   type SimulatorOptions,
   simulatorFaultsSchema,
   simulatorOptionsSchema,
@@ -67,32 +69,15 @@ export const simCommand = defineCommand({
   ],
   async run(values) {
     const options = flagValues<SimulatorOptions>(values, SIM_OPTIONS);
-    const faults = options.faults ?? {};
     const simulator = await startSimulator({ ...options, port: options.port ?? DEFAULT_PORT });
-    const active = Object.entries(FAULT_FLAGS).flatMap(([, option]) => {
-      const rate = faults[option] ?? 0;
-      return rate > 0 ? [[option, rate] as const] : [];
-    });
-    process.stdout.write(
-      `simulated LLM (OpenAI-compatible) at ${simulator.url}${
-        active.length > 0 ? ` with faults ${active.map(([name, rate]) => `${name}=${rate}`).join(' ')}` : ''
-      }\n`,
-    );
+    process.stdout.write(formatSimulatorStart(simulator.url, options.faults));
     await new Promise<void>((resolve) => {
       const stop = () => resolve();
       process.once('SIGINT', stop);
       process.once('SIGTERM', stop);
     });
     await simulator.close();
-    const stats = simulator.stats();
-    const injected = Object.entries(stats.faults).filter(([, count]) => count > 0);
-    process.stderr.write(
-      `served ${stats.total} requests: ${stats.answered} answered, ${stats.invalid} invalid${
-        injected.length > 0
-          ? `, faults ${injected.map(([kind, count]) => `${kind} ${count}`).join(', ')}`
-          : ''
-      }\n`,
-    );
+    process.stderr.write(formatSimulatorStats(simulator.stats()));
     return EXIT.ok;
   },
 });

@@ -371,6 +371,9 @@ describe('exportDataset', () => {
     await expect(exportDataset({ source: data, format: 'csv' as 'openai' })).rejects.toThrow(
       /^format: expected one of openai/,
     );
+    await expect(exportDataset({ source: data } as Parameters<typeof exportDataset>[0])).rejects.toThrow(
+      /^format: which format\? one of openai, /,
+    );
     await expect(
       exportDataset({ source: data, format: 'openai', split: 'train=0.9,test=0.2' }),
     ).rejects.toThrow('split: the shares add up to 1.1, not 1');

@@ -20,7 +20,10 @@ export const exportOptionsSchema = z.object({
     .min(1)
     .describe('a run folder (curated.jsonl when present, else samples.jsonl) or a JSONL/JSON dataset file'),
   format: z
-    .enum(EXPORT_FORMATS, { error: `expected one of ${EXPORT_FORMATS.join(', ')}` })
+    .enum(EXPORT_FORMATS, {
+      error: (issue) =>
+        `${issue.input === undefined ? 'which format?' : 'expected'} one of ${EXPORT_FORMATS.join(', ')}`,
+    })
     .describe(EXPORT_FORMATS.join(', ')),
   split: z
     .union([z.string(), z.record(z.string(), z.number())])

@@ -108,14 +108,22 @@ export const runBenchOptionsSchema = z
         path: ['completionModel'],
         message: 'completion mode needs a completion model',
       });
-    for (const k of options.k ?? [])
-      if (k > options.samples)
-        context.addIssue({
-          code: 'custom',
-          path: ['k'],
-          message: `pass@${k} needs at least ${k} samples per problem (samples is ${options.samples})`,
-        });
+    checkPassAtK(options, context);
   });
+
+/** pass@k needs k samples per problem: the check of `runBench`'s options, for schemas built on them. */
+export function checkPassAtK(
+  options: { k?: readonly number[]; samples: number },
+  context: Pick<z.RefinementCtx, 'addIssue'>,
+): void {
+  for (const k of options.k ?? [])
+    if (k > options.samples)
+      context.addIssue({
+        code: 'custom',
+        path: ['k'],
+        message: `pass@${k} needs at least ${k} samples per problem (samples is ${options.samples})`,
+      });
+}
 
 export type RunBenchOptions = z.input<typeof runBenchOptionsSchema>;
 export type ParsedRunBenchOptions = z.output<typeof runBenchOptionsSchema>;

@@ -1,4 +1,4 @@
-import { statSync } from 'node:fs';
+import { existsSync, statSync } from 'node:fs';
 import { basename, extname } from 'node:path';
 import {
   ConfigError,
@@ -30,6 +30,18 @@ export const datasetInputSchema = z
   });
 
 export type DatasetInput = z.input<typeof datasetInputSchema>;
+
+/**
+ * A dataset named on a command line: `name=path` sets its name in tables and plots, else its folder or
+ * file name is used. The prefix is a name only when it has no path separator and the whole argument is
+ * no existing path, so paths containing `=` still work.
+ */
+export function datasetInputFromArgument(argument: string): DatasetInput {
+  const at = argument.indexOf('=');
+  const name = argument.slice(0, at);
+  if (at > 0 && !/[\\/]/.test(name) && !existsSync(argument)) return { name, path: argument.slice(at + 1) };
+  return { path: argument };
+}
 
 /** A dataset read and cut to `limit`, with its provenance where the rows carry it. */
 export interface LoadedDataset {
