@@ -40,9 +40,15 @@ export async function repairTornTail(file: string): Promise<number> {
 
 /**
  * Read a JSONL file line by line; a line that is not JSON, or does not match `schema` when one is
- * given, is an error naming the file and line.
+ * given, is an error naming the file and line. `quickCheck`, for long files, accepts a line without
+ * the schema: it must hold only for values the schema returns unchanged (see `isPlainRunEvent`).
  */
-export async function* readJsonl<T>(file: string, schema?: z.ZodType<T>): AsyncGenerator<T> {
+export async function* readJsonl<T>(
+  file: string,
+  schema?: z.ZodType<T>,
+  options: { quickCheck?: (value: unknown) => value is T } = {},
+): AsyncGenerator<T> {
+  const { quickCheck } = options;
   if (!existsSync(file)) return;
   const lines = createInterface({
     input: createReadStream(file, 'utf8'),
@@ -58,7 +64,7 @@ export async function* readJsonl<T>(file: string, schema?: z.ZodType<T>): AsyncG
     } catch {
       throw new RunStoreError({ file: `${file}:${number}`, message: 'not a JSON line' });
     }
-    if (!schema) {
+    if (!schema || quickCheck?.(value)) {
       yield value as T;
       continue;
     }

@@ -18,6 +18,7 @@ import {
   writeLinesAtomic,
 } from './atomic-write.js';
 import { JsonlAppender, readJsonl, repairTornTail } from './jsonl.js';
+import { isPlainRunEvent } from './run-event-check.js';
 import { type RunEvent, runEventSchema } from './run-events.js';
 import { checkNotLocked, type LockHolder, RUN_LOCK_FILE, RunLock } from './run-lock.js';
 import { RUN_SCHEMA_VERSION, type RunManifest, readRunManifest } from './run-manifest.js';
@@ -156,7 +157,7 @@ export class RunStore {
 
   /** The event log, each line checked; a line that is not an event is an error naming its line. */
   readEvents(): AsyncGenerator<RunEvent> {
-    return readJsonl(this.file('events'), runEventSchema);
+    return readJsonl(this.file('events'), runEventSchema, { quickCheck: isPlainRunEvent });
   }
 
   /** The run's `tree.json`, checked (`PartitionTree.parse`); undefined before stage one wrote it. */
