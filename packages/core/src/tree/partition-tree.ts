@@ -25,10 +25,20 @@ export class PartitionTree {
   readonly nodes = new Map<string, TreeNode>();
   /** Nodes by status, kept up to date so progress reports cost nothing on large trees. */
   readonly counts: Record<TreeNode['status'], number> = { pending: 1, split: 0, leaf: 0 };
-  /** Each split node's path as its id hashes it (`pathText`), so children need not rewrite it. */
+  private changes = 0;
+  /** The path text (`pathText`) of each node not yet split, so its children need not write it again. */
   private readonly pathTexts = new Map<string, string>();
 
+  /**
+   * Grows with every split and leaf recorded through this tree's methods, so a writer can tell that
+   * the tree is as it was when it last wrote it (`RunStore.writeTree`).
+   */
+  get version(): number {
+    return this.changes;
+  }
+
   private setStatus(node: TreeNode, status: TreeNode['status']): void {
+    this.changes++;
     this.counts[node.status]--;
     this.counts[status]++;
     node.status = status;
