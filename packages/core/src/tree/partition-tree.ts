@@ -26,7 +26,7 @@ export class PartitionTree {
   /** Nodes by status, kept up to date so progress reports cost nothing on large trees. */
   readonly counts: Record<TreeNode['status'], number> = { pending: 1, split: 0, leaf: 0 };
   private changes = 0;
-  /** The path text (`pathText`) of each node not yet split, so its children need not write it again. */
+  /** The path text (`pathText`) of each pending node, so its children need not write it again. */
   private readonly pathTexts = new Map<string, string>();
 
   /**
@@ -74,7 +74,7 @@ export class PartitionTree {
       ? [{ dimension: split.dimension, values: split.values, infinite: true }]
       : split.values.map((value) => ({ dimension: split.dimension, value }));
     const path = this.pathTexts.get(id) ?? pathText(node.steps);
-    // A node splits once: only pending nodes and leaves keep their text.
+    // A node splits once: only pending nodes keep their text.
     this.pathTexts.delete(id);
     const children: TreeNode[] = [];
     for (const step of ownSteps) {
@@ -102,6 +102,8 @@ export class PartitionTree {
   markLeaf(id: string, reason: LeafReason, detail?: string[]): TreeNode {
     const node = this.get(id);
     this.setStatus(node, 'leaf');
+    // A leaf is not split: its path text is no longer needed.
+    this.pathTexts.delete(id);
     node.leafReason = reason;
     if (detail && detail.length > 0) node.leafDetail = detail;
     return node;
