@@ -1,4 +1,4 @@
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -326,6 +326,28 @@ describe('TreeSynth engine', () => {
     expect(again.model.calls).toHaveLength(0);
     expect(again.samples).toEqual(first.samples);
     expect(again.summary.samples).toBe(first.summary.samples);
+  });
+
+  it('leaves tree.json and usage.json untouched on a resume that changes nothing, and restores them when they differ', async () => {
+    const config = { tree: { depth: 2, pivots: 4 }, synthesis: { samplesPerCall: 2 } };
+    const first = await run({ reply: worldReply(['colour', 'shape']), config });
+    const files = ['tree.json', 'usage.json'].map((name) => join(first.dir, name));
+    const state = (file: string) => {
+      const { mtimeMs, ino } = statSync(file);
+      return { file, text: readFileSync(file, 'utf8'), mtimeMs, ino };
+    };
+    const before = files.map(state);
+    // Coarse file clocks: a rewrite must show in the modification time.
+    await new Promise((resolve) => setTimeout(resolve, 20));
+    const again = await run({ reply: worldReply(['colour', 'shape']), dir: first.dir, config });
+    expect(again.model.calls).toHaveLength(0);
+    expect(files.map(state)).toEqual(before);
+
+    // A file that no longer matches the run (cut, edited, deleted) is written again, as before.
+    writeFileSync(files[0]!, before[0]!.text.replace('"leaf"', '"pending"'));
+    rmSync(files[1]!);
+    await run({ reply: worldReply(['colour', 'shape']), dir: first.dir, config });
+    expect(files.map((file) => readFileSync(file, 'utf8'))).toEqual(before.map((file) => file.text));
   });
 
   it('resume re-makes the rows samples.jsonl lost, drops a duplicated one, and says so', async () => {

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { RunSummary } from '../engine/run-summary.js';
-import { formatRunSummary } from './format-run-summary.js';
+import { formatRunSummary, thousands } from './format-run-summary.js';
 
 const counts = (calls: number, tokens: number) => ({
   calls,
@@ -93,5 +93,16 @@ describe('formatRunSummary', () => {
     expect(formatRunSummary('r', summary({ status: 'interrupted' }), { resumeWith: 'again' })).toContain(
       '  resume with: again\n',
     );
+  });
+});
+
+describe('thousands', () => {
+  it('groups digits exactly as toLocaleString en-US does', () => {
+    const values = [0, -0, 1, 12, 999, 1000, -1000, 10_000, 123_456, 1_234_567, 118_063_750, -98_765_432];
+    values.push(Number.MAX_SAFE_INTEGER, Number.MIN_SAFE_INTEGER, 2 ** 53, 1e21, 1.5, 1234.5678, -0.25);
+    values.push(Number.NaN, Number.POSITIVE_INFINITY);
+    for (let digits = 1; digits <= 16; digits++)
+      values.push(Number('9'.repeat(digits)), -Number('1'.repeat(digits)));
+    for (const value of values) expect(thousands(value), String(value)).toBe(value.toLocaleString('en-US'));
   });
 });

@@ -22,8 +22,11 @@ export interface RunSummaryExtras {
   resumeWith?: string;
 }
 
-function thousands(value: number): string {
-  return value.toLocaleString('en-US');
+export function thousands(value: number): string {
+  // toLocaleString loads ICU's number formats on its first call (tens of ms of a CLI's start); the
+  // integers a summary shows are grouped by hand, exactly as it groups them.
+  if (!Number.isSafeInteger(value) || Object.is(value, -0)) return value.toLocaleString('en-US');
+  return String(value).replace(/\B(?=(\d{3})+$)/g, ',');
 }
 
 /** "1 leaf", "83 leaves". */

@@ -1,4 +1,12 @@
-import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import {
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  statSync,
+  writeFileSync,
+} from 'node:fs';
 import { tmpdir } from 'node:os';
 import { basename, dirname, join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -7,6 +15,7 @@ import {
   removeOwnTemporaryFiles,
   temporaryPath,
   writeFileAtomic,
+  writeFileAtomicIfChanged,
   writeLinesAtomic,
 } from './atomic-write.js';
 
@@ -56,5 +65,22 @@ describe('temp files of atomic writes', () => {
     expect(readdirSync(dir)).toEqual(['usage.json']);
     await expect(writeFileAtomic(join(dir, 'missing', 'x.json'), 'x')).rejects.toThrow(/ENOENT/);
     expect(existsSync(join(dir, 'missing'))).toBe(false);
+  });
+});
+
+describe('writeFileAtomicIfChanged', () => {
+  it('leaves a file that holds the content as it is, and writes one that does not', async () => {
+    const dir = folder();
+    const file = join(dir, 'tree.json');
+    expect(await writeFileAtomicIfChanged(file, 'héllo\n')).toBe(true);
+    const { mtimeMs, ino } = statSync(file);
+    expect(await writeFileAtomicIfChanged(file, 'héllo\n')).toBe(false);
+    expect(statSync(file)).toMatchObject({ mtimeMs, ino });
+    // The same length in bytes, another content; then another length.
+    for (const content of ['hallo!\n', 'hello\n']) {
+      expect(await writeFileAtomicIfChanged(file, content)).toBe(true);
+      expect(readFileSync(file, 'utf8')).toBe(content);
+    }
+    expect(readdirSync(dir)).toEqual(['tree.json']);
   });
 });

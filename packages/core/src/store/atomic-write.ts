@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { once } from 'node:events';
 import { createWriteStream, readdirSync, renameSync, rmSync, writeFileSync } from 'node:fs';
-import { rename, rm, writeFile } from 'node:fs/promises';
+import { readFile, rename, rm, stat, writeFile } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
 import { finished } from 'node:stream/promises';
 
@@ -29,7 +29,7 @@ export function removeOwnTemporaryFiles(dir: string): void {
 }
 
 /** Write a file so readers see the old or the new content, never a part: temp file, then rename. */
-export async function writeFileAtomic(file: string, content: string): Promise<void> {
+export async function writeFileAtomic(file: string, content: string | Uint8Array): Promise<void> {
   const temporary = temporaryPath(file);
   try {
     await writeFile(temporary, content);
@@ -38,6 +38,21 @@ export async function writeFileAtomic(file: string, content: string): Promise<vo
     await rm(temporary, { force: true });
     throw error;
   }
+}
+
+/**
+ * `writeFileAtomic`, unless the file already holds exactly `content`: then it is left as it is (its
+ * bytes and modification time), and nothing is written. Returns whether it wrote.
+ */
+export async function writeFileAtomicIfChanged(file: string, content: string): Promise<boolean> {
+  const bytes = Buffer.from(content);
+  const size = await stat(file).then(
+    (stats) => (stats.isFile() ? stats.size : -1),
+    () => -1,
+  );
+  if (size === bytes.length && (await readFile(file).catch(() => undefined))?.equals(bytes)) return false;
+  await writeFileAtomic(file, bytes);
+  return true;
 }
 
 export function writeFileAtomicSync(file: string, content: string): void {

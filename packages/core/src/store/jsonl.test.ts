@@ -1,10 +1,11 @@
-import { appendFileSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { appendFileSync, createReadStream, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { createInterface } from 'node:readline';
 import { describe, expect, it } from 'vitest';
 import { z } from 'zod';
 import { RunStoreError } from '../errors/run-store-error.js';
-import { JsonlAppender, readJsonl, repairTornTail } from './jsonl.js';
+import { JsonlAppender, readJsonl, readLines, repairTornTail } from './jsonl.js';
 
 const work = mkdtempSync(join(tmpdir(), 'treesynth-jsonl-'));
 let count = 0;
@@ -123,5 +124,45 @@ describe('JsonlAppender', () => {
     await appender.append([{ n: 2 }]);
     await appender.close();
     expect(await readAll(file)).toEqual([{ n: 1 }, { n: 'by hand' }, { n: 2 }]);
+  });
+});
+
+describe('readLines', () => {
+  /** What node:readline makes of the same file, as readJsonl read it before. */
+  async function readlineLines(file: string): Promise<string[]> {
+    const lines: string[] = [];
+    const reader = createInterface({
+      input: createReadStream(file, 'utf8'),
+      crlfDelay: Number.POSITIVE_INFINITY,
+    });
+    for await (const line of reader) lines.push(line);
+    return lines;
+  }
+
+  it('splits every file as readline does, at any chunk size', async () => {
+    const texts = [
+      '',
+      '\n',
+      'a',
+      'a\n',
+      'a\nb',
+      'a\r\nb\r\n',
+      'a\rb\r',
+      'a\r\r\nb\n\n\nc',
+      '\r\n\r\n',
+      '\r',
+      'ünïcødé ✓\n日本語\r\n😀 emoji\r',
+      `${'x'.repeat(300)}\r\n${'y'.repeat(5)}\n`,
+      '{"a":1}\n\n{"a":2}\r\n',
+    ];
+    for (const text of texts) {
+      const file = fresh(text);
+      const expected = await readlineLines(file);
+      for (const chunkBytes of [1, 2, 3, 7, 64 * 1024]) {
+        const lines: string[] = [];
+        for await (const batch of readLines(file, chunkBytes)) lines.push(...batch);
+        expect(lines, `${JSON.stringify(text)} in chunks of ${chunkBytes}`).toEqual(expected);
+      }
+    }
   });
 });

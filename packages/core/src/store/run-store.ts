@@ -14,10 +14,12 @@ import {
   isOwnTemporaryFile,
   removeOwnTemporaryFiles,
   writeFileAtomic,
+  writeFileAtomicIfChanged,
   writeFileAtomicSync,
   writeLinesAtomic,
 } from './atomic-write.js';
 import { JsonlAppender, readJsonl, repairTornTail } from './jsonl.js';
+import { isPlainRunEvent } from './run-event-check.js';
 import { type RunEvent, runEventSchema } from './run-events.js';
 import { checkNotLocked, type LockHolder, RUN_LOCK_FILE, RunLock } from './run-lock.js';
 import { RUN_SCHEMA_VERSION, type RunManifest, readRunManifest } from './run-manifest.js';
@@ -55,6 +57,12 @@ export function sampleToLine(record: SampleRecord): Record<string, unknown> {
 export class RunStore {
   private readonly samples: JsonlAppender;
   private readonly events: JsonlAppender;
+  /** The last snapshot write of each file, so writes land in the order they were asked for. */
+  private readonly snapshots = new Map<string, Promise<unknown>>();
+  /** The tree and its version that tree.json holds, once this store wrote it or found it equal. */
+  private treeOnDisk?: { tree: PartitionTree; version: number };
+  /** The text usage.json holds, once this store wrote it or found it equal. */
+  private usageOnDisk?: string;
 
   private constructor(
     readonly dir: string,
@@ -156,7 +164,7 @@ export class RunStore {
 
   /** The event log, each line checked; a line that is not an event is an error naming its line. */
   readEvents(): AsyncGenerator<RunEvent> {
-    return readJsonl(this.file('events'), runEventSchema);
+    return readJsonl(this.file('events'), runEventSchema, { quickCheck: isPlainRunEvent });
   }
 
   /** The run's `tree.json`, checked (`PartitionTree.parse`); undefined before stage one wrote it. */
@@ -196,16 +204,42 @@ export class RunStore {
     return this.written(this.file('samples'), this.samples.append(records.map(sampleToLine)));
   }
 
+  /**
+   * Write `tree.json`, only when its content changes: a tree not changed since this store wrote it
+   * is not even serialized again, and a file that already holds the tree (a resume of a finished run)
+   * is left untouched.
+   */
   writeTree(tree: PartitionTree): Promise<void> {
-    const file = this.file('tree');
-    return this.written(file, writeFileAtomic(file, `${JSON.stringify(tree.toJSON(), null, 1)}\n`));
+    const { version } = tree;
+    if (this.treeOnDisk?.tree === tree && this.treeOnDisk.version === version) return Promise.resolve();
+    const text = `${JSON.stringify(tree.toJSON(), null, 1)}\n`;
+    return this.writeSnapshot('tree', text, () => {
+      this.treeOnDisk = { tree, version };
+    });
   }
 
-  /** Write `usage.json`, checked against its schema first. */
+  /** Write `usage.json`, checked against its schema first; only when its content changes. */
   writeUsage(usage: UsageFile): Promise<void> {
-    const file = this.file('usage');
     const checked = usageFileSchema.parse(usage);
-    return this.written(file, writeFileAtomic(file, `${JSON.stringify(checked, null, 2)}\n`));
+    const text = `${JSON.stringify(checked, null, 2)}\n`;
+    if (text === this.usageOnDisk) return Promise.resolve();
+    return this.writeSnapshot('usage', text, () => {
+      this.usageOnDisk = text;
+    });
+  }
+
+  /**
+   * Write a snapshot file atomically unless it already holds `text`, after any earlier write of the
+   * same file (a late earlier write never replaces a later one); `done` runs once the file holds it.
+   */
+  private writeSnapshot(name: 'tree' | 'usage', text: string, done: () => void): Promise<void> {
+    const file = this.file(name);
+    const write = (this.snapshots.get(file) ?? Promise.resolve())
+      .catch(() => undefined)
+      .then(() => writeFileAtomicIfChanged(file, text))
+      .then(done);
+    this.snapshots.set(file, write);
+    return this.written(file, write);
   }
 
   /** The run's `usage.json`, checked; undefined before the run wrote it. */

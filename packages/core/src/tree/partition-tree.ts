@@ -1,7 +1,7 @@
 import { RunStoreError } from '../errors/run-store-error.js';
 import type { NodeStep, PathStep } from '../spec/sample.js';
 import { parseVersioned } from '../store/parse-versioned.js';
-import { nodeId, ROOT_ID } from './node-id.js';
+import { childPathText, nodeIdOfPath, pathText, ROOT_ID } from './node-id.js';
 import {
   type LeafReason,
   type NodeSplit,
@@ -25,8 +25,20 @@ export class PartitionTree {
   readonly nodes = new Map<string, TreeNode>();
   /** Nodes by status, kept up to date so progress reports cost nothing on large trees. */
   readonly counts: Record<TreeNode['status'], number> = { pending: 1, split: 0, leaf: 0 };
+  private changes = 0;
+  /** The path text (`pathText`) of each pending node, so its children need not write it again. */
+  private readonly pathTexts = new Map<string, string>();
+
+  /**
+   * Grows with every split and leaf recorded through this tree's methods, so a writer can tell that
+   * the tree is as it was when it last wrote it (`RunStore.writeTree`).
+   */
+  get version(): number {
+    return this.changes;
+  }
 
   private setStatus(node: TreeNode, status: TreeNode['status']): void {
+    this.changes++;
     this.counts[node.status]--;
     this.counts[status]++;
     node.status = status;
@@ -58,13 +70,18 @@ export class PartitionTree {
     const node = this.get(id);
     this.setStatus(node, 'split');
     node.split = split;
-    const childSteps: NodeStep[][] = split.infinite
-      ? [[...node.steps, { dimension: split.dimension, values: split.values, infinite: true }]]
-      : split.values.map((value) => [...node.steps, { dimension: split.dimension, value }]);
+    const ownSteps: NodeStep[] = split.infinite
+      ? [{ dimension: split.dimension, values: split.values, infinite: true }]
+      : split.values.map((value) => ({ dimension: split.dimension, value }));
+    const path = this.pathTexts.get(id) ?? pathText(node.steps);
+    // A node splits once: only pending nodes keep their text.
+    this.pathTexts.delete(id);
     const children: TreeNode[] = [];
-    for (const steps of childSteps) {
+    for (const step of ownSteps) {
+      const steps = [...node.steps, step];
+      const childPath = childPathText(path, step);
       const child: TreeNode = {
-        id: nodeId(steps),
+        id: nodeIdOfPath(childPath),
         parentId: id,
         depth: node.depth + 1,
         steps,
@@ -74,6 +91,7 @@ export class PartitionTree {
       // Ids derive from paths, so a repeated value would collide; the engine deduplicates values first.
       if (this.nodes.has(child.id)) throw new Error(`duplicate child ${child.id} under ${id}`);
       this.nodes.set(child.id, child);
+      this.pathTexts.set(child.id, childPath);
       this.counts.pending++;
       node.children.push(child.id);
       children.push(child);
@@ -84,6 +102,8 @@ export class PartitionTree {
   markLeaf(id: string, reason: LeafReason, detail?: string[]): TreeNode {
     const node = this.get(id);
     this.setStatus(node, 'leaf');
+    // A leaf is not split: its path text is no longer needed.
+    this.pathTexts.delete(id);
     node.leafReason = reason;
     if (detail && detail.length > 0) node.leafDetail = detail;
     return node;

@@ -83,7 +83,10 @@ export async function exportDataset(input: ExportOptions): Promise<ExportResult>
     }
     const file = `${split}.${extension}`;
     const formatted = rows.map((row) => formatRow(row, options.format, options.system));
-    files.set(file, options.format === 'parquet' ? parquetBytes(formatted, columns) : jsonLines(formatted));
+    files.set(
+      file,
+      options.format === 'parquet' ? await parquetBytes(formatted, columns) : jsonLines(formatted),
+    );
     files.set(`${split}.provenance.jsonl`, jsonLines(rows.map(provenanceLine)));
     splits.push({ name: split, ratio, file, rows: rows.length });
     info[`${name}_${split}`] = llamaFactoryEntry(options.format, file, {

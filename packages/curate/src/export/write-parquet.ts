@@ -1,5 +1,3 @@
-import { parquetWriteBuffer } from 'hyparquet-writer';
-
 /**
  * The column names of rows: every field, in the order the fields first appear.
  */
@@ -18,12 +16,14 @@ export function columnNames(rows: readonly Record<string, unknown>[]): string[] 
 /**
  * Rows as one parquet file's bytes (hyparquet-writer, snappy): one nullable UTF8 column per name; a
  * string value as it is, any other value as its JSON text, a missing one null. The same rows give the
- * same bytes.
+ * same bytes. hyparquet-writer is loaded only here, so commands that never write parquet (a run that
+ * may curate and export) do not load its modules.
  */
-export function parquetBytes(
+export async function parquetBytes(
   rows: readonly Record<string, unknown>[],
   names = columnNames(rows),
-): Uint8Array {
+): Promise<Uint8Array> {
+  const { parquetWriteBuffer } = await import('hyparquet-writer');
   const columnData = names.map((name) => ({
     name,
     type: 'STRING' as const,

@@ -3,7 +3,7 @@ import { throwIfAborted } from '@treesynth/core/internal';
 import type OpenAI from 'openai';
 import { querySecrets } from '../openai/base-url.js';
 import { mapOpenAIError } from '../openai/map-openai-error.js';
-import { createOpenAIClient } from '../openai/openai-client.js';
+import { lazyOpenAIClient } from '../openai/openai-client.js';
 
 export interface OpenAIEmbedderConfig {
   provider: string;
@@ -30,7 +30,7 @@ export class OpenAIEmbedder implements Embedder {
   readonly modelId: string;
   readonly dimensions: number | undefined;
   readonly maxEmbeddingsPerCall: number;
-  readonly #client: OpenAI;
+  readonly #client: () => Promise<OpenAI>;
   readonly #config: OpenAIEmbedderConfig;
 
   constructor(modelId: string, config: OpenAIEmbedderConfig) {
@@ -39,7 +39,7 @@ export class OpenAIEmbedder implements Embedder {
     this.dimensions = config.dimensions;
     this.maxEmbeddingsPerCall = config.maxEmbeddingsPerCall ?? 256;
     this.#config = config;
-    this.#client = createOpenAIClient({
+    this.#client = lazyOpenAIClient({
       apiKey: config.apiKey,
       baseURL: config.baseURL,
       headers: config.headers,
@@ -52,7 +52,7 @@ export class OpenAIEmbedder implements Embedder {
   async doEmbed({ values, signal }: EmbedOptions): Promise<EmbedResult> {
     throwIfAborted(signal);
     try {
-      const response = await this.#client.embeddings.create(
+      const response = await (await this.#client()).embeddings.create(
         {
           model: this.modelId,
           input: values,

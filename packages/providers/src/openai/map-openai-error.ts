@@ -1,6 +1,21 @@
 import { AbortedError, ApiCallError } from '@treesynth/core';
 import { scrubSecrets } from '@treesynth/core/internal';
-import { APIConnectionError, APIConnectionTimeoutError, APIError, APIUserAbortError } from 'openai';
+import type { APIError } from 'openai';
+import { loadedOpenAI } from './openai-client.js';
+
+type SdkErrors = Pick<
+  typeof import('openai'),
+  'APIConnectionError' | 'APIConnectionTimeoutError' | 'APIError' | 'APIUserAbortError'
+>;
+
+/** Whether `error` is one of the SDK's errors; none can be before the SDK is loaded (`loadOpenAI`). */
+function isSdkError<Name extends keyof SdkErrors>(
+  error: unknown,
+  name: Name,
+): error is InstanceType<SdkErrors[Name]> {
+  const sdk = loadedOpenAI();
+  return sdk !== undefined && error instanceof sdk[name];
+}
 
 /** What an error message may say about the call, and what it must never say. */
 export interface ErrorContext {
@@ -48,18 +63,18 @@ export function parseRetryAfter(
 
 /** Map anything the OpenAI SDK throws to core's `ApiCallError` or `AbortedError`. */
 export function mapOpenAIError(error: unknown, context: ErrorContext): Error {
-  if (context.signal?.aborted || error instanceof APIUserAbortError) {
+  if (context.signal?.aborted || isSdkError(error, 'APIUserAbortError')) {
     return new AbortedError(context.signal?.reason);
   }
   const clean = (text: string) => oneLine(scrubSecrets(text, context.secrets));
-  if (error instanceof APIConnectionTimeoutError) {
+  if (isSdkError(error, 'APIConnectionTimeoutError')) {
     return new ApiCallError({
       message: `request to ${context.baseURL} timed out after ${context.timeoutMs} ms`,
       isRetryable: true,
       url: context.url,
     });
   }
-  if (error instanceof APIConnectionError) {
+  if (isSdkError(error, 'APIConnectionError')) {
     const code = findErrorCode(error);
     return new ApiCallError({
       message: clean(
@@ -72,7 +87,7 @@ export function mapOpenAIError(error: unknown, context: ErrorContext): Error {
       cause: error.cause,
     });
   }
-  if (error instanceof APIError && typeof error.status === 'number') {
+  if (isSdkError(error, 'APIError') && typeof error.status === 'number') {
     const status = error.status;
     const detail = describeBody(context.errorBody) ?? describeSdkError(error);
     return new ApiCallError({

@@ -13,7 +13,7 @@ import { querySecrets } from './base-url.js';
 import { chatRequestBody, chatResultFromCompletion } from './chat-completion-mapping.js';
 import { mapOpenAIError } from './map-openai-error.js';
 import type { OpenAIChatModelId, OpenAIChatOptions } from './openai-chat-options.js';
-import { createOpenAIClient } from './openai-client.js';
+import { lazyOpenAIClient } from './openai-client.js';
 
 /** What a chat model needs from its provider. Built by `createOpenAICompatible`, never from the environment. */
 export interface OpenAIChatModelConfig {
@@ -44,7 +44,7 @@ export class OpenAIChatModel implements ChatModel {
   readonly specificationVersion = 'v1' as const;
   readonly provider: string;
   readonly modelId: OpenAIChatModelId;
-  readonly #client: OpenAI;
+  readonly #client: () => Promise<OpenAI>;
   readonly #options: OpenAIChatOptions;
   readonly #baseURL: string;
   readonly #secrets: readonly string[];
@@ -78,7 +78,7 @@ export class OpenAIChatModel implements ChatModel {
       }
       return response;
     };
-    this.#client = createOpenAIClient({
+    this.#client = lazyOpenAIClient({
       apiKey: config.apiKey,
       baseURL: config.baseURL,
       headers: config.headers,
@@ -127,9 +127,11 @@ export class OpenAIChatModel implements ChatModel {
     let response: OpenAI.Chat.Completions.ChatCompletion;
     try {
       response = await this.#scope.run(scope, () =>
-        this.#client.chat.completions.create(
-          body as unknown as OpenAI.Chat.Completions.ChatCompletionCreateParamsNonStreaming,
-          { signal: options.signal, timeout: this.#options.timeoutMs },
+        this.#client().then((client) =>
+          client.chat.completions.create(
+            body as unknown as OpenAI.Chat.Completions.ChatCompletionCreateParamsNonStreaming,
+            { signal: options.signal, timeout: this.#options.timeoutMs },
+          ),
         ),
       );
     } catch (error) {

@@ -1,4 +1,26 @@
-import OpenAI from 'openai';
+import type OpenAI from 'openai';
+
+type OpenAISdk = typeof import('openai');
+
+let loading: Promise<OpenAISdk> | undefined;
+let loaded: OpenAISdk | undefined;
+
+/**
+ * The openai SDK, imported on the first call through it: it is some 150 modules, which a command that
+ * makes no call (a resume of a finished run) should not pay to load.
+ */
+export function loadOpenAI(): Promise<OpenAISdk> {
+  loading ??= import('openai').then((sdk) => {
+    loaded = sdk;
+    return sdk;
+  });
+  return loading;
+}
+
+/** The SDK once `loadOpenAI` has loaded it; before, nothing can have thrown one of its errors. */
+export function loadedOpenAI(): OpenAISdk | undefined {
+  return loaded;
+}
 
 export interface OpenAIClientSettings {
   apiKey?: string;
@@ -15,7 +37,8 @@ export interface OpenAIClientSettings {
  * are off (our retry middleware owns them) and the settings it would otherwise read from the
  * environment (admin key, organization, project, webhook secret) are cleared.
  */
-export function createOpenAIClient(settings: OpenAIClientSettings): OpenAI {
+export async function createOpenAIClient(settings: OpenAIClientSettings): Promise<OpenAI> {
+  const { OpenAI } = await loadOpenAI();
   return new OpenAI({
     apiKey: settings.apiKey,
     baseURL: settings.baseURL,
@@ -29,4 +52,13 @@ export function createOpenAIClient(settings: OpenAIClientSettings): OpenAI {
     ...(settings.query && Object.keys(settings.query).length > 0 ? { defaultQuery: settings.query } : {}),
     ...(settings.fetch ? { fetch: settings.fetch } : {}),
   });
+}
+
+/** `createOpenAIClient` on the first call of the function it returns; the same client after. */
+export function lazyOpenAIClient(settings: OpenAIClientSettings): () => Promise<OpenAI> {
+  let client: Promise<OpenAI> | undefined;
+  return () => {
+    client ??= createOpenAIClient(settings);
+    return client;
+  };
 }

@@ -6,7 +6,7 @@ import { querySecrets } from './base-url.js';
 import { mapOpenAIError } from './map-openai-error.js';
 import type { OpenAIChatModelConfig } from './openai-chat-model.js';
 import type { OpenAIChatOptions } from './openai-chat-options.js';
-import { createOpenAIClient } from './openai-client.js';
+import { lazyOpenAIClient } from './openai-client.js';
 
 interface CompletionLike {
   model?: string;
@@ -23,7 +23,7 @@ export class OpenAICompletionModel implements CompletionModel {
   readonly specificationVersion = 'v1' as const;
   readonly provider: string;
   readonly modelId: string;
-  readonly #client: OpenAI;
+  readonly #client: () => Promise<OpenAI>;
   readonly #options: Pick<OpenAIChatOptions, 'timeoutMs' | 'extraBody'>;
   readonly #baseURL: string;
   readonly #secrets: readonly string[];
@@ -38,7 +38,7 @@ export class OpenAICompletionModel implements CompletionModel {
     this.#options = options;
     this.#baseURL = redactUrl(config.baseURL);
     this.#secrets = [config.apiKey, ...Object.values(config.headers ?? {}), ...querySecrets(config.query)];
-    this.#client = createOpenAIClient({
+    this.#client = lazyOpenAIClient({
       apiKey: config.apiKey,
       baseURL: config.baseURL,
       headers: config.headers,
@@ -64,10 +64,12 @@ export class OpenAICompletionModel implements CompletionModel {
     const url = `${this.#baseURL}/completions`;
     let response: CompletionLike;
     try {
-      response = (await this.#client.completions.create(
-        body as unknown as OpenAI.Completions.CompletionCreateParamsNonStreaming,
-        { signal: options.signal, timeout: this.#options.timeoutMs },
-      )) as CompletionLike;
+      response = (await (
+        await this.#client()
+      ).completions.create(body as unknown as OpenAI.Completions.CompletionCreateParamsNonStreaming, {
+        signal: options.signal,
+        timeout: this.#options.timeoutMs,
+      })) as CompletionLike;
     } catch (error) {
       throw mapOpenAIError(error, {
         baseURL: this.#baseURL,
