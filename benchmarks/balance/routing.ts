@@ -62,7 +62,7 @@ import {
   type SampleFields,
   wrapEmbedder,
 } from '@treesynth/core';
-import { createRandom, MATH_SUBJECTS, ROOT_ID } from '@treesynth/core/internal';
+import { createRandom, MATH_SUBJECTS, ROOT_ID, wordTokens } from '@treesynth/core/internal';
 import { createUseLiteEmbedder } from '@treesynth/embedders';
 import { createEmbedder, createOpenAICompatible } from '@treesynth/providers';
 import { startSimulator } from '@treesynth/simulator';
@@ -76,6 +76,10 @@ const { values: flags } = parseArgs({
     embedders: { type: 'string', default: 'hashing,hashing:4096,glove-sif,use-lite,combined' },
     /** Skip sections 3 and 4 (routing throughput, LLM and hybrid). */
     'accuracy-only': { type: 'boolean', default: false },
+    /** `dev`: print accuracy on the DEV half only (for design choices); `all`: DEV, TEST and all. */
+    halves: { type: 'string', default: 'all' },
+    /** Only the accuracy variants whose label contains one of these (comma-separated). */
+    variants: { type: 'string' },
   },
 });
 const SEEDS = Number(flags.seeds);
@@ -111,7 +115,13 @@ const DATA = resolve(dirname(fileURLToPath(import.meta.url)), '../../../shared/d
 const problems = readFileSync(join(DATA, 'math/math500_test.jsonl'), 'utf8')
   .split('\n')
   .filter(Boolean)
-  .map((line) => JSON.parse(line) as { problem: string; subject: string });
+  .map((line) => JSON.parse(line) as { problem: string; subject: string; unique_id: string });
+/**
+ * DEV or TEST half of a problem, fixed once: the first draw of `createRandom('routing-half:' +
+ * unique_id)` below 0.5 is DEV. Design choices (which variant, which setting) are made on DEV only;
+ * TEST is reported, never looked at to choose.
+ */
+const isDev = problems.map((problem) => createRandom(`routing-half:${problem.unique_id}`)() < 0.5);
 const task = parseTask(BUILTIN_TASKS.math);
 
 function table(header: string[], rows: (string | number)[][]): void {
@@ -169,12 +179,21 @@ function subjectTree(pool: Map<string, number[]>, k: number): PartitionTree {
   return tree;
 }
 
-function accuracy(routes: readonly Route[], scored: readonly number[]): number {
+/** Share of routes whose subject is right, over the scored problems that `keep` admits (all by default). */
+function accuracy(
+  routes: readonly Route[],
+  scored: readonly number[],
+  keep: (index: number) => boolean = () => true,
+): number {
   let correct = 0;
-  routes.forEach((route, index) => {
-    if (route.path[0]?.value === problems[scored[index]!]!.subject) correct++;
+  let counted = 0;
+  routes.forEach((route, position) => {
+    const index = scored[position]!;
+    if (!keep(index)) return;
+    counted++;
+    if (route.path[0]?.value === problems[index]!.subject) correct++;
   });
-  return correct / routes.length;
+  return correct / counted;
 }
 
 /** Every text's vector, in order, through core's one embedding path. */
@@ -205,6 +224,59 @@ function remembering(embedder: Embedder): Embedder {
 }
 
 const texts = problems.map((problem) => problem.problem);
+
+/** EXPERIMENT: feature hashing with the features' IDF over `corpus` (sublinear tf as in hashing). */
+function idfHashing(corpus: readonly string[], dimensions: number): Embedder {
+  const fnv = (text: string, seed: number) => {
+    let hash = (0x811c9dc5 ^ seed) >>> 0;
+    for (let index = 0; index < text.length; index++) {
+      hash ^= text.charCodeAt(index);
+      hash = Math.imul(hash, 0x01000193) >>> 0;
+    }
+    return hash;
+  };
+  const featuresOf = (text: string) => {
+    const counts = new Map<string, number>();
+    const add = (feature: string) => counts.set(feature, (counts.get(feature) ?? 0) + 1);
+    const words = wordTokens(text);
+    for (let index = 0; index < words.length; index++) {
+      const word = words[index]!;
+      add(`w:${word}`);
+      if (index > 0) add(`b:${words[index - 1]} ${word}`);
+      const marked = `<${word}>`;
+      for (let size = 3; size <= 5; size++)
+        for (let start = 0; start + size <= marked.length; start++) add(`c:${marked.slice(start, start + size)}`);
+    }
+    return counts;
+  };
+  const df = new Map<string, number>();
+  for (const text of corpus) for (const feature of featuresOf(text).keys()) df.set(feature, (df.get(feature) ?? 0) + 1);
+  const n = corpus.length;
+  const embedOne = (text: string) => {
+    const vector = new Float32Array(dimensions);
+    for (const [feature, count] of featuresOf(text)) {
+      const idf = Math.log((1 + n) / (1 + (df.get(feature) ?? 0))) + 1;
+      const bucket = fnv(feature, 0) % dimensions;
+      const sign = fnv(feature, 0x9e3779b9) & 1 ? 1 : -1;
+      vector[bucket]! += sign * (1 + Math.log(count)) * idf;
+    }
+    let norm = 0;
+    for (const value of vector) norm += value * value;
+    norm = Math.sqrt(norm);
+    if (norm > 0) for (let index = 0; index < dimensions; index++) vector[index]! /= norm;
+    return vector;
+  };
+  return {
+    specificationVersion: 'v1',
+    provider: 'hashing-idf',
+    modelId: `hashing-idf-${dimensions}`,
+    dimensions,
+    maxEmbeddingsPerCall: 4096,
+    async doEmbed({ values }) {
+      return { embeddings: values.map(embedOne) };
+    },
+  };
+}
 const wanted = new Set(flags.embedders.split(','));
 const withCombined = wanted.has('combined');
 const useLite = createUseLiteEmbedder({ workers: Number(flags['use-lite-workers']) });
@@ -214,6 +286,7 @@ const base: [string, Embedder][] = (
     ['hashing:4096', createEmbedder('hashing:4096')],
     ['glove-sif', createEmbedder('glove-sif')],
     ['use-lite', useLite],
+    ['hashing-idf', idfHashing(texts, 1024)],
   ] as [string, Embedder][]
 ).filter(([name]) => wanted.has(name) || (withCombined && name !== 'hashing'));
 
@@ -263,16 +336,34 @@ const variants: [
     standardize?: boolean;
     descriptions?: Record<string, string>;
     selfTraining?: boolean;
+    rowLearning?: 'none' | 'soft-em' | 'label-spreading' | 'shrunk-covariance' | 'value-centred';
   },
-][] = [
-  ['raw cosine, names', { centering: 'none' }],
-  ['centred, names', {}],
-  ['centred, names + self-training', { selfTraining: true }],
-  ['centred, unscaled + descriptions', { descriptions: SUBJECT_DESCRIPTIONS, standardize: false }],
-  ['batch-mean centred + descriptions', { descriptions: SUBJECT_DESCRIPTIONS, centering: 'batch' }],
-  ['centred + descriptions (default)', { descriptions: SUBJECT_DESCRIPTIONS }],
-  ['centred + descriptions + self-training', { descriptions: SUBJECT_DESCRIPTIONS, selfTraining: true }],
-];
+][] = (
+  [
+    ['raw cosine, names', { centering: 'none' }],
+    ['centred, names', {}],
+    ['centred, names + self-training', { selfTraining: true }],
+    ['centred, unscaled + descriptions', { descriptions: SUBJECT_DESCRIPTIONS, standardize: false }],
+    ['batch-mean centred + descriptions', { descriptions: SUBJECT_DESCRIPTIONS, centering: 'batch' }],
+    ['centred + descriptions (default)', { descriptions: SUBJECT_DESCRIPTIONS }],
+    ['centred + descriptions + self-training', { descriptions: SUBJECT_DESCRIPTIONS, selfTraining: true }],
+    ['centred + descriptions + soft EM', { descriptions: SUBJECT_DESCRIPTIONS, rowLearning: 'soft-em' }],
+    [
+      'centred + descriptions + value-centred scores',
+      { descriptions: SUBJECT_DESCRIPTIONS, rowLearning: 'value-centred' },
+    ],
+    [
+      'centred + descriptions + shrunk covariance',
+      { descriptions: SUBJECT_DESCRIPTIONS, rowLearning: 'shrunk-covariance' },
+    ],
+    [
+      'centred + descriptions + label spreading',
+      { descriptions: SUBJECT_DESCRIPTIONS, rowLearning: 'label-spreading' },
+    ],
+  ] as const
+).filter(
+  ([label]) => !flags.variants || flags.variants.split(',').some((part) => label.includes(part)),
+) as never;
 const spread = (values: number[]) => {
   const average = values.reduce((total, value) => total + value, 0) / values.length;
   const deviation = Math.sqrt(
@@ -280,36 +371,43 @@ const spread = (values: number[]) => {
   );
   return { average, deviation };
 };
+const devOnly = flags.halves === 'dev';
+const halves: [string, (index: number) => boolean][] = [
+  ['DEV', (index) => isDev[index]!],
+  ...(devOnly
+    ? []
+    : ([
+        ['TEST', (index) => !isDev[index]!],
+        ['all', () => true],
+      ] as [string, (index: number) => boolean][])),
+];
+const devCount = draws[0]!.scored.filter((index) => isDev[index]).length;
+console.log(
+  `halves (seeded hash of unique_id): DEV ${devCount}, TEST ${draws[0]!.scored.length - devCount} scored problems${devOnly ? ' (printing DEV only)' : ''}\n`,
+);
 const accuracyRows: (string | number)[][] = [];
 const trainingRows: (string | number)[][] = [];
 let best = { accuracy: 0, label: '', routes: [] as Route[], scored: [] as number[] };
-const accuracyHeader = ['embedding router', 'k=0', 'k=3', 'k=10 mean', 'k=10 sd', 'k=10 range'];
+const accuracyHeader = ['embedding router', 'half', ...KS.map((k) => `k=${k} mean ± sd`), 'k=10 range'];
 for (const [name, embedder] of embedders.filter(([name]) => wanted.has(name.split(' ')[0]!))) {
   const vectors = await embedAll(embedder, texts);
   for (const [label, options] of variants) {
-    const row: (string | number)[] = [`${name}: ${label}`];
-    for (const k of KS) {
-      const values: number[] = [];
+    const values = new Map(halves.map(([half]) => [half, KS.map((): number[] => [])]));
+    for (const [position, k] of KS.entries()) {
       const training = { nodes: 0, rounds: 0, unconverged: 0 };
       for (const { pool, scored } of draws) {
         const router = createEmbeddingRouter({ tree: subjectTree(pool, k), task, embedder, ...options });
         const routes = await router.routeEmbeddings(scored.map((index) => vectors[index]!));
-        const value = accuracy(routes, scored);
-        values.push(value);
+        for (const [half, keep] of halves) values.get(half)![position]!.push(accuracy(routes, scored, keep));
         const trained = router.stats().selfTraining;
         if (trained) {
           training.nodes += trained.nodes;
           training.rounds += trained.rounds;
           training.unconverged += trained.unconverged;
         }
+        const value = accuracy(routes, scored, halves[0]![1]);
         if (k === 10 && value > best.accuracy)
           best = { accuracy: value, label: `${name}: ${label}`, routes, scored };
-      }
-      const { average, deviation } = spread(values);
-      row.push(average.toFixed(3));
-      if (k === 10) {
-        row.push(deviation.toFixed(3));
-        row.push(`${Math.min(...values).toFixed(3)}-${Math.max(...values).toFixed(3)}`);
       }
       if (training.nodes > 0)
         trainingRows.push([
@@ -319,26 +417,38 @@ for (const [name, embedder] of embedders.filter(([name]) => wanted.has(name.spli
           `${training.unconverged}/${training.nodes}`,
         ]);
     }
-    accuracyRows.push(row);
-    console.log(row.join('  ')); // as it comes; the table follows
+    for (const [half] of halves) {
+      const perK = values.get(half)!;
+      const row: (string | number)[] = [`${name}: ${label}`, half];
+      for (const list of perK) {
+        const { average, deviation } = spread(list);
+        row.push(`${average.toFixed(3)} ± ${deviation.toFixed(3)}`);
+      }
+      const last = perK.at(-1)!;
+      row.push(`${Math.min(...last).toFixed(3)}-${Math.max(...last).toFixed(3)}`);
+      accuracyRows.push(row);
+      console.log(row.join('  ')); // as it comes; the table follows
+    }
   }
 }
 console.log();
 table(accuracyHeader, accuracyRows);
-console.log('# Self-training: rounds per node (mean over draws), nodes stopped at the round cap\n');
+console.log('# Learning from the rows: rounds per node (mean over draws), nodes stopped at the round cap\n');
 table(['embedding router', 'k', 'rounds', 'at cap'], trainingRows);
 
 console.log(
-  `# Per-subject recall of the best single draw at k=10 (${best.label}: ${best.accuracy.toFixed(3)})\n`,
+  `# Per-subject recall (${devOnly ? 'DEV' : 'all scored'}) of the draw at k=10 best on DEV (${best.label}: DEV ${best.accuracy.toFixed(3)})\n`,
 );
 table(
   ['subject', 'problems', 'recall', 'routed here'],
   MATH_SUBJECTS.map((subject) => {
     const members = best.scored.flatMap((index, position) =>
-      problems[index]!.subject === subject ? [position] : [],
+      problems[index]!.subject === subject && (!devOnly || isDev[index]) ? [position] : [],
     );
     const hits = members.filter((position) => best.routes[position]!.path[0]!.value === subject).length;
-    const routedHere = best.routes.filter((route) => route.path[0]!.value === subject).length;
+    const routedHere = best.routes.filter(
+      (route, position) => route.path[0]!.value === subject && (!devOnly || isDev[best.scored[position]!]),
+    ).length;
     return [subject, members.length, (hits / members.length).toFixed(2), routedHere];
   }),
 );

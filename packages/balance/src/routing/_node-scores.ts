@@ -22,6 +22,8 @@ export function frameOf(
     scales?: Float64Array;
     /** Weight of each vector of the group (default 1). */
     weight?: number;
+    /** Per position (of `indices`, else of `vectors`): a further weight of that vector. */
+    weights?: Float64Array;
   }[],
   dimensions: number,
   standardize: boolean,
@@ -29,19 +31,20 @@ export function frameOf(
   const sum = new Float64Array(dimensions);
   const squares = new Float64Array(dimensions);
   let count = 0;
-  for (const { vectors, indices, scales, weight = 1 } of groups) {
+  for (const { vectors, indices, scales, weight: groupWeight = 1, weights } of groups) {
     const size = indices ? indices.length : vectors.length;
     for (let position = 0; position < size; position++) {
       const index = indices ? indices[position]! : position;
       const vector = vectors[index]!;
       const scale = scales ? scales[index]! : 1;
+      const weight = weights ? groupWeight * weights[position]! : groupWeight;
       for (let dim = 0; dim < dimensions; dim++) {
         const value = vector[dim]! * scale;
         sum[dim]! += weight * value;
         squares[dim]! += weight * value * value;
       }
+      count += weight;
     }
-    count += weight * size;
   }
   const center = new Float32Array(dimensions);
   if (count === 0) return { center };
@@ -129,6 +132,15 @@ export function balancedFrame(
   return frameOf(groups, samples[0]?.length ?? 0, standardize);
 }
 
+/** Every member's score and similarity for every option of one node, row-major (member × option). */
+export interface NodeScores {
+  optionCount: number;
+  /** s_v(x) (see `createEmbeddingRouter`), in the units of the description cosine. */
+  scores: Float64Array;
+  /** α·D_v + (1 − α)·cos(x', c'_v): what a decision records as its `similarity`. */
+  similarities: Float64Array;
+}
+
 /**
  * Scores of every member against every option of one node (see `createEmbeddingRouter` for the
  * formulas), and the decision each member gets.
@@ -142,20 +154,48 @@ export function decideAtNode(
   frame: Frame,
   descriptionWeight: number,
 ): LevelDecision[] {
+  return decisionsFrom(view, scoreAtNode(view, model, members, samples, scales, frame, descriptionWeight));
+}
+
+/** The scores of `decideAtNode`, before deciding. */
+export function scoreAtNode(
+  view: SplitView,
+  model: NodeModel,
+  members: readonly number[],
+  samples: readonly Float32Array[],
+  scales: Float64Array,
+  frame: Frame,
+  descriptionWeight: number,
+  /**
+   * When given, the pivot term is measured in the metric of a covariance Σ: w ↦ Σ⁻¹w (the
+   * Mahalanobis nearest centroid, E_v = 2⟨x', Σ⁻¹c'_v⟩ − ⟨c'_v, Σ⁻¹c'_v⟩). Default: Σ = I.
+   */
+  precision?: (vector: Float32Array) => Float32Array,
+): NodeScores {
   const optionCount = view.options.length;
   const memberCount = members.length;
   const dimensions = frame.center.length;
-  const descriptions = model.descriptions.map((residual) => unit(scaled(residual, frame.inverseScale)));
+  const descriptions = model.descriptions.map((residual) => {
+    const direction = unit(scaled(residual, frame.inverseScale));
+    return process.env.DESC && precision ? unit(precision(direction)) : direction;
+  });
   // Pivot evidence needs two values with pivots to compare; with fewer, descriptions decide alone.
   const withPivots = model.pivotCentroids.filter(Boolean).length >= 2;
   const residuals = model.pivotCentroids.map((centroid) =>
     withPivots && centroid ? relative(centroid, 1, frame, new Float32Array(dimensions)) : undefined,
   );
   const descriptionMatrix = pack(descriptions, dimensions);
-  const residualMatrix = pack(residuals, dimensions);
+  // Σ⁻¹c'_v: the pivot term's weights (c'_v itself without a precision).
+  const weights = precision && !process.env.DESCONLY ? residuals.map((residual) => residual && precision(residual)) : residuals;
+  const residualMatrix = pack(weights, dimensions);
+  const plainMatrix = precision && !process.env.DESCONLY ? pack(residuals, dimensions) : residualMatrix;
+  const plainDots = precision && !process.env.DESCONLY ? new Float64Array(optionCount) : undefined;
   const descriptionDots = new Float64Array(optionCount);
   const residualDots = new Float64Array(optionCount);
   const residualNormSquared = residuals.map((residual) => (residual ? dot(residual, residual) : 0));
+  const weightedNormSquared = residuals.map((residual, option) =>
+    residual ? dot(residual, weights[option]!) : 0,
+  );
   const alphas = model.pivotCounts.map((count, index) =>
     residuals[index] ? descriptionWeight / (descriptionWeight + count) : 1,
   );
@@ -172,6 +212,7 @@ export function decideAtNode(
     const length = Math.sqrt(dot(sample, sample)) || 1;
     dotRows(sample, descriptionMatrix, optionCount, descriptionDots);
     if (withPivots) dotRows(sample, residualMatrix, optionCount, residualDots);
+    if (withPivots && plainDots) dotRows(sample, plainMatrix, optionCount, plainDots);
     let descriptionMean = 0;
     let pivotMean = 0;
     let pivotOptions = 0;
@@ -182,8 +223,9 @@ export function decideAtNode(
       const residual = residuals[option];
       if (!residual) continue;
       const projection = residualDots[option]!;
-      pivotCosines[at] = projection / (length * (Math.sqrt(residualNormSquared[option]!) || 1));
-      pivotScores[at] = 2 * projection - residualNormSquared[option]!;
+      const plain = plainDots ? plainDots[option]! : projection;
+      pivotCosines[at] = plain / (length * (Math.sqrt(residualNormSquared[option]!) || 1));
+      pivotScores[at] = 2 * projection - weightedNormSquared[option]!;
       pivotMean += pivotScores[at]!;
       pivotOptions++;
     }
@@ -204,29 +246,44 @@ export function decideAtNode(
   const pivotScale =
     pivotDeviation > 0 ? (descriptionDeviation > 0 ? descriptionDeviation : 1) / pivotDeviation : 0;
 
-  return members.map((_, row): LevelDecision => {
+  const scores = new Float64Array(memberCount * optionCount);
+  const similarities = new Float64Array(memberCount * optionCount);
+  for (let row = 0; row < memberCount; row++) {
+    for (let option = 0; option < optionCount; option++) {
+      const at = row * optionCount + option;
+      const alpha = alphas[option]!;
+      scores[at] = alpha * cosines[at]! + (1 - alpha) * pivotScale * pivotScores[at]!;
+      similarities[at] = alpha * cosines[at]! + (1 - alpha) * pivotCosines[at]!;
+    }
+  }
+  return { optionCount, scores, similarities };
+}
+
+/**
+ * The decision of every member: the option with the highest score, its similarity, and the margin
+ * to the runner-up (1 with one option).
+ */
+export function decisionsFrom(view: SplitView, { optionCount, scores, similarities }: NodeScores): LevelDecision[] {
+  const rows = optionCount > 0 ? scores.length / optionCount : 0;
+  return Array.from({ length: rows }, (_, row): LevelDecision => {
     let best = 0;
     let bestScore = Number.NEGATIVE_INFINITY;
     let second = Number.NEGATIVE_INFINITY;
     for (let option = 0; option < optionCount; option++) {
-      const at = row * optionCount + option;
-      const alpha = alphas[option]!;
-      const score = alpha * cosines[at]! + (1 - alpha) * pivotScale * pivotScores[at]!;
+      const score = scores[row * optionCount + option]!;
       if (score > bestScore) {
         second = bestScore;
         bestScore = score;
         best = option;
       } else if (score > second) second = score;
     }
-    const at = row * optionCount + best;
-    const alpha = alphas[best]!;
     const option = view.options[best]!;
     return {
       nodeId: view.node.id,
       childId: option.childId,
       dimension: view.dimension,
       value: option.value,
-      similarity: alpha * cosines[at]! + (1 - alpha) * pivotCosines[at]!,
+      similarity: similarities[row * optionCount + best]!,
       margin: optionCount > 1 ? bestScore - second : 1,
       decidedBy: 'embedding',
     };

@@ -9,8 +9,19 @@ import {
   wrapEmbedder,
 } from '@treesynth/core';
 import { primaryField } from '@treesynth/core/internal';
-import { balancedFrame, decideAtNode, type Frame, frameOf, type NodeModel } from './_node-scores.js';
+import { spreadLabels } from './_label-spreading.js';
+import {
+  balancedFrame,
+  decisionsFrom,
+  type Frame,
+  frameOf,
+  type NodeModel,
+  relative,
+  scoreAtNode,
+} from './_node-scores.js';
+import { shrunkCovariance } from './_shrunk-covariance.js';
 import { selfTrain } from './_self-training.js';
+import { softEm } from './_soft-em.js';
 import { mean, norm, subtract, unit } from './_vectors.js';
 import { type SplitView, splitView, type Walker, walkTree } from './_walk-tree.js';
 import type { LevelDecision, Route, RouteOptions, Router, RouterStats } from './route-types.js';
@@ -51,6 +62,8 @@ export interface EmbeddingRouterOptions {
    * against 0.54 at 10 pivots a subject with feature hashing; benchmarks/balance/routing.ts).
    */
   selfTraining?: boolean;
+  /** EXPERIMENT: learn from the rows after the balanced passes. */
+  rowLearning?: 'none' | 'soft-em' | 'label-spreading' | 'shrunk-covariance' | 'value-centred';
 }
 
 /** An embedding router that can also route vectors embedded elsewhere (once, or with a cache). */
@@ -158,6 +171,7 @@ export function createEmbeddingRouter(options: EmbeddingRouterOptions): Embeddin
   const centering = options.centering ?? 'balanced';
   const standardize = options.standardize ?? true;
   const selfTraining = options.selfTraining ?? false;
+  const rowLearning = options.rowLearning ?? 'none';
   const stats: RouterStats = { samples: 0, llmCalls: 0, textsEmbedded: 0, unrouted: 0 };
   const training = { nodes: 0, rounds: 0, unconverged: 0 };
   let models: Promise<Map<string, NodeModel>> | undefined;
@@ -277,11 +291,55 @@ export function createEmbeddingRouter(options: EmbeddingRouterOptions): Embeddin
               standardize,
             )
           : batchFrame;
-        let decisions = decideAtNode(view, model, members, samples, scales, frame, descriptionWeight);
+        let scored = scoreAtNode(view, model, members, samples, scales, frame, descriptionWeight);
+        let decisions = decisionsFrom(view, scored);
         if (local && centering === 'balanced') {
+          let balanced = frame;
           for (let pass = 0; pass < BALANCED_PASSES; pass++) {
-            const balanced = balancedFrame(view, model, members, decisions, samples, scales, standardize);
-            decisions = decideAtNode(view, model, members, samples, scales, balanced, descriptionWeight);
+            balanced = balancedFrame(view, model, members, decisions, samples, scales, standardize);
+            scored = scoreAtNode(view, model, members, samples, scales, balanced, descriptionWeight);
+            decisions = decisionsFrom(view, scored);
+          }
+          if (rowLearning === 'value-centred') {
+            const { optionCount, scores } = scored;
+            const centred = Float64Array.from(scores);
+            for (let option = 0; option < optionCount; option++) {
+              let total = 0;
+              for (let at = option; at < scores.length; at += optionCount) total += scores[at]!;
+              const average = total / Math.max(members.length, 1);
+              let squares = 0;
+              for (let at = option; at < scores.length; at += optionCount) squares += (scores[at]! - average) ** 2;
+              const deviation = process.env.ZSCORE ? Math.sqrt(squares / Math.max(members.length, 1)) || 1 : 1;
+              for (let at = option; at < scores.length; at += optionCount)
+                centred[at] = (scores[at]! - average) / deviation;
+            }
+            decisions = decisionsFrom(view, { ...scored, scores: centred });
+          } else if (rowLearning === 'shrunk-covariance') {
+            const buffer = new Float32Array(dimensions);
+            const rows = [
+              ...members.map((member) => Float32Array.from(relative(samples[member]!, scales[member]!, balanced, buffer))),
+              ...model.pivots.map((pivot) => Float32Array.from(relative(pivot, 1, balanced, buffer))),
+            ];
+            const covariance = shrunkCovariance(rows);
+            training.nodes++;
+            training.rounds += covariance.shrinkage;
+            scored = scoreAtNode(view, model, members, samples, scales, balanced, descriptionWeight, process.env.METRIC === 'apply' ? covariance.apply : covariance.solve);
+            decisions = decisionsFrom(view, scored);
+          } else if (rowLearning === 'soft-em') {
+            const learned = softEm(view, model, members, samples, scales, scored, {
+              descriptionWeight,
+              standardize,
+            });
+            decisions = learned.decisions;
+            training.nodes++;
+            training.rounds += learned.rounds;
+            if (!learned.converged) training.unconverged++;
+          } else if (rowLearning === 'label-spreading') {
+            const learned = spreadLabels(view, model, members, samples, scales, balanced, decisions, scored);
+            decisions = learned.decisions;
+            training.nodes++;
+            training.rounds += learned.rounds;
+            if (!learned.converged) training.unconverged++;
           }
           if (selfTraining) {
             const trained = selfTrain(view, model, members, samples, scales, decisions, {
