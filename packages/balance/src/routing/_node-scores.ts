@@ -166,36 +166,21 @@ export function scoreAtNode(
   scales: Float64Array,
   frame: Frame,
   descriptionWeight: number,
-  /**
-   * When given, the pivot term is measured in the metric of a covariance Σ: w ↦ Σ⁻¹w (the
-   * Mahalanobis nearest centroid, E_v = 2⟨x', Σ⁻¹c'_v⟩ − ⟨c'_v, Σ⁻¹c'_v⟩). Default: Σ = I.
-   */
-  precision?: (vector: Float32Array) => Float32Array,
 ): NodeScores {
   const optionCount = view.options.length;
   const memberCount = members.length;
   const dimensions = frame.center.length;
-  const descriptions = model.descriptions.map((residual) => {
-    const direction = unit(scaled(residual, frame.inverseScale));
-    return process.env.DESC && precision ? unit(precision(direction)) : direction;
-  });
+  const descriptions = model.descriptions.map((residual) => unit(scaled(residual, frame.inverseScale)));
   // Pivot evidence needs two values with pivots to compare; with fewer, descriptions decide alone.
   const withPivots = model.pivotCentroids.filter(Boolean).length >= 2;
   const residuals = model.pivotCentroids.map((centroid) =>
     withPivots && centroid ? relative(centroid, 1, frame, new Float32Array(dimensions)) : undefined,
   );
   const descriptionMatrix = pack(descriptions, dimensions);
-  // Σ⁻¹c'_v: the pivot term's weights (c'_v itself without a precision).
-  const weights = precision && !process.env.DESCONLY ? residuals.map((residual) => residual && precision(residual)) : residuals;
-  const residualMatrix = pack(weights, dimensions);
-  const plainMatrix = precision && !process.env.DESCONLY ? pack(residuals, dimensions) : residualMatrix;
-  const plainDots = precision && !process.env.DESCONLY ? new Float64Array(optionCount) : undefined;
+  const residualMatrix = pack(residuals, dimensions);
   const descriptionDots = new Float64Array(optionCount);
   const residualDots = new Float64Array(optionCount);
   const residualNormSquared = residuals.map((residual) => (residual ? dot(residual, residual) : 0));
-  const weightedNormSquared = residuals.map((residual, option) =>
-    residual ? dot(residual, weights[option]!) : 0,
-  );
   const alphas = model.pivotCounts.map((count, index) =>
     residuals[index] ? descriptionWeight / (descriptionWeight + count) : 1,
   );
@@ -212,7 +197,6 @@ export function scoreAtNode(
     const length = Math.sqrt(dot(sample, sample)) || 1;
     dotRows(sample, descriptionMatrix, optionCount, descriptionDots);
     if (withPivots) dotRows(sample, residualMatrix, optionCount, residualDots);
-    if (withPivots && plainDots) dotRows(sample, plainMatrix, optionCount, plainDots);
     let descriptionMean = 0;
     let pivotMean = 0;
     let pivotOptions = 0;
@@ -223,9 +207,8 @@ export function scoreAtNode(
       const residual = residuals[option];
       if (!residual) continue;
       const projection = residualDots[option]!;
-      const plain = plainDots ? plainDots[option]! : projection;
-      pivotCosines[at] = plain / (length * (Math.sqrt(residualNormSquared[option]!) || 1));
-      pivotScores[at] = 2 * projection - weightedNormSquared[option]!;
+      pivotCosines[at] = projection / (length * (Math.sqrt(residualNormSquared[option]!) || 1));
+      pivotScores[at] = 2 * projection - residualNormSquared[option]!;
       pivotMean += pivotScores[at]!;
       pivotOptions++;
     }
@@ -263,7 +246,10 @@ export function scoreAtNode(
  * The decision of every member: the option with the highest score, its similarity, and the margin
  * to the runner-up (1 with one option).
  */
-export function decisionsFrom(view: SplitView, { optionCount, scores, similarities }: NodeScores): LevelDecision[] {
+export function decisionsFrom(
+  view: SplitView,
+  { optionCount, scores, similarities }: NodeScores,
+): LevelDecision[] {
   const rows = optionCount > 0 ? scores.length / optionCount : 0;
   return Array.from({ length: rows }, (_, row): LevelDecision => {
     let best = 0;

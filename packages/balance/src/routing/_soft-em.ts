@@ -1,4 +1,11 @@
-import { decisionsFrom, type Frame, frameOf, type NodeModel, type NodeScores, scoreAtNode } from './_node-scores.js';
+import {
+  decisionsFrom,
+  type Frame,
+  frameOf,
+  type NodeModel,
+  type NodeScores,
+  scoreAtNode,
+} from './_node-scores.js';
 import type { SplitView } from './_walk-tree.js';
 import type { LevelDecision } from './route-types.js';
 
@@ -82,7 +89,8 @@ export function softEm(
     let change = 0;
     for (let at = 0; at < next.length; at++) change = Math.max(change, Math.abs(next[at]! - posteriors[at]!));
     posteriors = next;
-    if (change <= SOFT_EM_TOLERANCE) return { decisions: decisionsFrom(view, scores), rounds: round, converged: true };
+    if (change <= SOFT_EM_TOLERANCE)
+      return { decisions: decisionsFrom(view, scores), rounds: round, converged: true };
   }
   return { decisions: decisionsFrom(view, scores), rounds: SOFT_EM_ROUNDS, converged: false };
 }

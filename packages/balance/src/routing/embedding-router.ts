@@ -16,10 +16,8 @@ import {
   type Frame,
   frameOf,
   type NodeModel,
-  relative,
   scoreAtNode,
 } from './_node-scores.js';
-import { shrunkCovariance } from './_shrunk-covariance.js';
 import { selfTrain } from './_self-training.js';
 import { softEm } from './_soft-em.js';
 import { mean, norm, subtract, unit } from './_vectors.js';
@@ -56,14 +54,19 @@ export interface EmbeddingRouterOptions {
   descriptions?: Record<string, string>;
   /**
    * With balanced centring (the default): after the first decisions, learn from the rows
-   * themselves: the rows decided for a value join its pivots and every row is scored again,
-   * until no decision changes (self-training, a hard EM with balanced priors; see `selfTrain`).
-   * Default false: on MATH-500 it routes worse than the descriptions and pivots alone (0.48
-   * against 0.54 at 10 pivots a subject with feature hashing; benchmarks/balance/routing.ts).
+   * themselves (all are off by default; none routed better on MATH-500, see below):
+   * - `'hard-em'` (or `true`): the rows decided for a value join its pivots and every row is scored
+   *   again, until no decision changes (self-training with balanced priors; see `selfTrain`);
+   * - `'soft-em'`: the same with every row counting towards every value by its posterior
+   *   (see `softEm`);
+   * - `'label-spreading'`: the decisions spread over a 10-nearest-neighbour graph of the rows and
+   *   pivots (Zhou et al. 2004; see `spreadLabels`).
+   * On MATH-500 at 10 pivots a subject with feature hashing (DEV half, benchmarks/balance/routing.ts)
+   * they route 0.48, 0.44 and 0.40 against 0.55 without: in that space even the rows' true labels
+   * give a nearest-centroid rule of only 0.55, so nothing learnt from the rows' clusters can add
+   * much, and a wrong first decision is reinforced.
    */
-  selfTraining?: boolean;
-  /** EXPERIMENT: learn from the rows after the balanced passes. */
-  rowLearning?: 'none' | 'soft-em' | 'label-spreading' | 'shrunk-covariance' | 'value-centred';
+  selfTraining?: boolean | 'hard-em' | 'soft-em' | 'label-spreading';
 }
 
 /** An embedding router that can also route vectors embedded elsewhere (once, or with a cache). */
@@ -170,8 +173,7 @@ export function createEmbeddingRouter(options: EmbeddingRouterOptions): Embeddin
   }
   const centering = options.centering ?? 'balanced';
   const standardize = options.standardize ?? true;
-  const selfTraining = options.selfTraining ?? false;
-  const rowLearning = options.rowLearning ?? 'none';
+  const selfTraining = options.selfTraining === true ? 'hard-em' : options.selfTraining || undefined;
   const stats: RouterStats = { samples: 0, llmCalls: 0, textsEmbedded: 0, unrouted: 0 };
   const training = { nodes: 0, rounds: 0, unconverged: 0 };
   let models: Promise<Map<string, NodeModel>> | undefined;
@@ -300,56 +302,22 @@ export function createEmbeddingRouter(options: EmbeddingRouterOptions): Embeddin
             scored = scoreAtNode(view, model, members, samples, scales, balanced, descriptionWeight);
             decisions = decisionsFrom(view, scored);
           }
-          if (rowLearning === 'value-centred') {
-            const { optionCount, scores } = scored;
-            const centred = Float64Array.from(scores);
-            for (let option = 0; option < optionCount; option++) {
-              let total = 0;
-              for (let at = option; at < scores.length; at += optionCount) total += scores[at]!;
-              const average = total / Math.max(members.length, 1);
-              let squares = 0;
-              for (let at = option; at < scores.length; at += optionCount) squares += (scores[at]! - average) ** 2;
-              const deviation = process.env.ZSCORE ? Math.sqrt(squares / Math.max(members.length, 1)) || 1 : 1;
-              for (let at = option; at < scores.length; at += optionCount)
-                centred[at] = (scores[at]! - average) / deviation;
-            }
-            decisions = decisionsFrom(view, { ...scored, scores: centred });
-          } else if (rowLearning === 'shrunk-covariance') {
-            const buffer = new Float32Array(dimensions);
-            const rows = [
-              ...members.map((member) => Float32Array.from(relative(samples[member]!, scales[member]!, balanced, buffer))),
-              ...model.pivots.map((pivot) => Float32Array.from(relative(pivot, 1, balanced, buffer))),
-            ];
-            const covariance = shrunkCovariance(rows);
-            training.nodes++;
-            training.rounds += covariance.shrinkage;
-            scored = scoreAtNode(view, model, members, samples, scales, balanced, descriptionWeight, process.env.METRIC === 'apply' ? covariance.apply : covariance.solve);
-            decisions = decisionsFrom(view, scored);
-          } else if (rowLearning === 'soft-em') {
-            const learned = softEm(view, model, members, samples, scales, scored, {
-              descriptionWeight,
-              standardize,
-            });
+          const learned =
+            selfTraining === 'hard-em'
+              ? selfTrain(view, model, members, samples, scales, decisions, {
+                  descriptionWeight,
+                  standardize,
+                })
+              : selfTraining === 'soft-em'
+                ? softEm(view, model, members, samples, scales, scored, { descriptionWeight, standardize })
+                : selfTraining === 'label-spreading'
+                  ? spreadLabels(view, model, members, samples, scales, balanced, decisions, scored)
+                  : undefined;
+          if (learned) {
             decisions = learned.decisions;
             training.nodes++;
             training.rounds += learned.rounds;
             if (!learned.converged) training.unconverged++;
-          } else if (rowLearning === 'label-spreading') {
-            const learned = spreadLabels(view, model, members, samples, scales, balanced, decisions, scored);
-            decisions = learned.decisions;
-            training.nodes++;
-            training.rounds += learned.rounds;
-            if (!learned.converged) training.unconverged++;
-          }
-          if (selfTraining) {
-            const trained = selfTrain(view, model, members, samples, scales, decisions, {
-              descriptionWeight,
-              standardize,
-            });
-            decisions = trained.decisions;
-            training.nodes++;
-            training.rounds += trained.rounds;
-            if (!trained.converged) training.unconverged++;
           }
         }
         const final = review ? await review(view, members, decisions, currentWalkers) : decisions;
