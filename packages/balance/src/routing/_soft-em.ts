@@ -9,7 +9,11 @@ import {
 import type { SplitView } from './_walk-tree.js';
 import type { LevelDecision } from './route-types.js';
 
-/** Most rounds of soft EM at a node (a cost cap; rounds stop when the posteriors settle). */
+/**
+ * Most rounds of soft EM at a node (a cost cap, fixed before any run; rounds stop when the
+ * posteriors settle). On MATH-500 with hashing most nodes reach it still moving (the benchmark
+ * prints how many); with use-lite none do.
+ */
 export const SOFT_EM_ROUNDS = 30;
 
 /** Rounds stop when no posterior moves more than this. */

@@ -60,7 +60,7 @@ export interface EmbeddingRouterOptions {
    * - `'soft-em'`: the same with every row counting towards every value by its posterior
    *   (see `softEm`);
    * - `'label-spreading'`: the decisions spread over a 10-nearest-neighbour graph of the rows and
-   *   pivots (Zhou et al. 2004; see `spreadLabels`).
+   *   pivots (Zhou et al. 2004; see `spreadLabels`); its graph costs rows² dot products per node.
    * On MATH-500 at 10 pivots a subject with feature hashing (DEV half, benchmarks/balance/routing.ts)
    * they route 0.48, 0.44 and 0.40 against 0.55 without: in that space even the rows' true labels
    * give a nearest-centroid rule of only 0.55, so nothing learnt from the rows' clusters can add
