@@ -22,6 +22,8 @@ export function frameOf(
     scales?: Float64Array;
     /** Weight of each vector of the group (default 1). */
     weight?: number;
+    /** Per position (of `indices`, else of `vectors`): a further weight of that vector. */
+    weights?: Float64Array;
   }[],
   dimensions: number,
   standardize: boolean,
@@ -29,19 +31,20 @@ export function frameOf(
   const sum = new Float64Array(dimensions);
   const squares = new Float64Array(dimensions);
   let count = 0;
-  for (const { vectors, indices, scales, weight = 1 } of groups) {
+  for (const { vectors, indices, scales, weight: groupWeight = 1, weights } of groups) {
     const size = indices ? indices.length : vectors.length;
     for (let position = 0; position < size; position++) {
       const index = indices ? indices[position]! : position;
       const vector = vectors[index]!;
       const scale = scales ? scales[index]! : 1;
+      const weight = weights ? groupWeight * weights[position]! : groupWeight;
       for (let dim = 0; dim < dimensions; dim++) {
         const value = vector[dim]! * scale;
         sum[dim]! += weight * value;
         squares[dim]! += weight * value * value;
       }
+      count += weight;
     }
-    count += weight * size;
   }
   const center = new Float32Array(dimensions);
   if (count === 0) return { center };
@@ -129,6 +132,15 @@ export function balancedFrame(
   return frameOf(groups, samples[0]?.length ?? 0, standardize);
 }
 
+/** Every member's score and similarity for every option of one node, row-major (member × option). */
+export interface NodeScores {
+  optionCount: number;
+  /** s_v(x) (see `createEmbeddingRouter`), in the units of the description cosine. */
+  scores: Float64Array;
+  /** α·D_v + (1 − α)·cos(x', c'_v): what a decision records as its `similarity`. */
+  similarities: Float64Array;
+}
+
 /**
  * Scores of every member against every option of one node (see `createEmbeddingRouter` for the
  * formulas), and the decision each member gets.
@@ -142,6 +154,19 @@ export function decideAtNode(
   frame: Frame,
   descriptionWeight: number,
 ): LevelDecision[] {
+  return decisionsFrom(view, scoreAtNode(view, model, members, samples, scales, frame, descriptionWeight));
+}
+
+/** The scores of `decideAtNode`, before deciding. */
+export function scoreAtNode(
+  view: SplitView,
+  model: NodeModel,
+  members: readonly number[],
+  samples: readonly Float32Array[],
+  scales: Float64Array,
+  frame: Frame,
+  descriptionWeight: number,
+): NodeScores {
   const optionCount = view.options.length;
   const memberCount = members.length;
   const dimensions = frame.center.length;
@@ -204,29 +229,47 @@ export function decideAtNode(
   const pivotScale =
     pivotDeviation > 0 ? (descriptionDeviation > 0 ? descriptionDeviation : 1) / pivotDeviation : 0;
 
-  return members.map((_, row): LevelDecision => {
+  const scores = new Float64Array(memberCount * optionCount);
+  const similarities = new Float64Array(memberCount * optionCount);
+  for (let row = 0; row < memberCount; row++) {
+    for (let option = 0; option < optionCount; option++) {
+      const at = row * optionCount + option;
+      const alpha = alphas[option]!;
+      scores[at] = alpha * cosines[at]! + (1 - alpha) * pivotScale * pivotScores[at]!;
+      similarities[at] = alpha * cosines[at]! + (1 - alpha) * pivotCosines[at]!;
+    }
+  }
+  return { optionCount, scores, similarities };
+}
+
+/**
+ * The decision of every member: the option with the highest score, its similarity, and the margin
+ * to the runner-up (1 with one option).
+ */
+export function decisionsFrom(
+  view: SplitView,
+  { optionCount, scores, similarities }: NodeScores,
+): LevelDecision[] {
+  const rows = optionCount > 0 ? scores.length / optionCount : 0;
+  return Array.from({ length: rows }, (_, row): LevelDecision => {
     let best = 0;
     let bestScore = Number.NEGATIVE_INFINITY;
     let second = Number.NEGATIVE_INFINITY;
     for (let option = 0; option < optionCount; option++) {
-      const at = row * optionCount + option;
-      const alpha = alphas[option]!;
-      const score = alpha * cosines[at]! + (1 - alpha) * pivotScale * pivotScores[at]!;
+      const score = scores[row * optionCount + option]!;
       if (score > bestScore) {
         second = bestScore;
         bestScore = score;
         best = option;
       } else if (score > second) second = score;
     }
-    const at = row * optionCount + best;
-    const alpha = alphas[best]!;
     const option = view.options[best]!;
     return {
       nodeId: view.node.id,
       childId: option.childId,
       dimension: view.dimension,
       value: option.value,
-      similarity: alpha * cosines[at]! + (1 - alpha) * pivotCosines[at]!,
+      similarity: similarities[row * optionCount + best]!,
       margin: optionCount > 1 ? bestScore - second : 1,
       decidedBy: 'embedding',
     };

@@ -6,7 +6,7 @@ import {
   type PartitionTree,
   type TaskDefinition,
 } from '@treesynth/core';
-import { createEmbeddingRouter } from './embedding-router.js';
+import { createEmbeddingRouter, type EmbeddingRouterOptions } from './embedding-router.js';
 import { createHybridRouter } from './hybrid-router.js';
 import { createLlmRouter } from './llm-router.js';
 import type { Router, RouterKind } from './route-types.js';
@@ -33,7 +33,7 @@ export interface CreateRouterOptions {
   /** Extra words for values' embedded descriptions (see `EmbeddingRouterOptions.descriptions`). */
   descriptions?: Record<string, string>;
   /** Embedding and hybrid: learn from the rows themselves (see `EmbeddingRouterOptions.selfTraining`). */
-  selfTraining?: boolean;
+  selfTraining?: EmbeddingRouterOptions['selfTraining'];
 }
 
 const NEEDS: Record<RouterKind, { embedder: boolean; model: boolean }> = {

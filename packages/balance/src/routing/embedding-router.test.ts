@@ -146,6 +146,37 @@ describe('embedding router: known geometry', () => {
     expect(untrained.router.stats().selfTraining).toBeUndefined();
   });
 
+  it.each(['hard-em', 'soft-em', 'label-spreading'] as const)(
+    'learning from the rows (%s): rows the descriptions cannot place follow the rows they resemble, the same on every run',
+    async (mode) => {
+      const vocabulary = ['red', 'blue', 'cherry', 'plum', 'sky', 'sea'];
+      const { tree, child } = oneLevelTree(split('colour', ['red', 'blue']));
+      const texts = [
+        ...Array.from({ length: 6 }, () => 'red cherry plum'),
+        ...Array.from({ length: 6 }, () => 'blue sky sea'),
+        ...Array.from({ length: 5 }, () => 'cherry plum'),
+        ...Array.from({ length: 5 }, () => 'sky sea'),
+      ];
+      const expected = texts.map((text) => child.get(/cherry/.test(text) ? 'red' : 'blue'));
+      const run = async () => {
+        const router = createEmbeddingRouter({
+          tree,
+          task: fruitTask,
+          embedder: keywordEmbedder(vocabulary, 1),
+          selfTraining: mode,
+        });
+        const routes = await router.route(texts);
+        return { routes, stats: router.stats().selfTraining };
+      };
+      const first = await run();
+      expect(first.routes.map((route) => route.leafId)).toEqual(expected);
+      expect(first.stats).toMatchObject({ nodes: 1, unconverged: 0 });
+      expect(first.stats!.rounds).toBeGreaterThan(0);
+      const second = await run();
+      expect(second.routes).toEqual(first.routes);
+    },
+  );
+
   it('measures pivot evidence by Euclidean distance to the centroid, so a broad value keeps its samples', async () => {
     const vocabulary = ['apple', 'banana', 'cherry', 'date'];
     // "broad": one pivot per axis, centroid (¼, ¼, ¼, ¼), close to the middle of everything.

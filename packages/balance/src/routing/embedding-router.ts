@@ -9,8 +9,17 @@ import {
   wrapEmbedder,
 } from '@treesynth/core';
 import { primaryField } from '@treesynth/core/internal';
-import { balancedFrame, decideAtNode, type Frame, frameOf, type NodeModel } from './_node-scores.js';
+import { spreadLabels } from './_label-spreading.js';
+import {
+  balancedFrame,
+  decisionsFrom,
+  type Frame,
+  frameOf,
+  type NodeModel,
+  scoreAtNode,
+} from './_node-scores.js';
 import { selfTrain } from './_self-training.js';
+import { softEm } from './_soft-em.js';
 import { mean, norm, subtract, unit } from './_vectors.js';
 import { type SplitView, splitView, type Walker, walkTree } from './_walk-tree.js';
 import type { LevelDecision, Route, RouteOptions, Router, RouterStats } from './route-types.js';
@@ -45,12 +54,19 @@ export interface EmbeddingRouterOptions {
   descriptions?: Record<string, string>;
   /**
    * With balanced centring (the default): after the first decisions, learn from the rows
-   * themselves: the rows decided for a value join its pivots and every row is scored again,
-   * until no decision changes (self-training, a hard EM with balanced priors; see `selfTrain`).
-   * Default false: on MATH-500 it routes worse than the descriptions and pivots alone (0.48
-   * against 0.54 at 10 pivots a subject with feature hashing; benchmarks/balance/routing.ts).
+   * themselves (all are off by default; none routed better on MATH-500, see below):
+   * - `'hard-em'` (or `true`): the rows decided for a value join its pivots and every row is scored
+   *   again, until no decision changes (self-training with balanced priors; see `selfTrain`);
+   * - `'soft-em'`: the same with every row counting towards every value by its posterior
+   *   (see `softEm`);
+   * - `'label-spreading'`: the decisions spread over a 10-nearest-neighbour graph of the rows and
+   *   pivots (Zhou et al. 2004; see `spreadLabels`); its graph costs rows² dot products per node.
+   * On MATH-500 at 10 pivots a subject with feature hashing (DEV half, benchmarks/balance/routing.ts)
+   * they route 0.48, 0.44 and 0.40 against 0.55 without: in that space even the rows' true labels
+   * give a nearest-centroid rule of only 0.55, so nothing learnt from the rows' clusters can add
+   * much, and a wrong first decision is reinforced.
    */
-  selfTraining?: boolean;
+  selfTraining?: boolean | 'hard-em' | 'soft-em' | 'label-spreading';
 }
 
 /** An embedding router that can also route vectors embedded elsewhere (once, or with a cache). */
@@ -157,7 +173,7 @@ export function createEmbeddingRouter(options: EmbeddingRouterOptions): Embeddin
   }
   const centering = options.centering ?? 'balanced';
   const standardize = options.standardize ?? true;
-  const selfTraining = options.selfTraining ?? false;
+  const selfTraining = options.selfTraining === true ? 'hard-em' : options.selfTraining || undefined;
   const stats: RouterStats = { samples: 0, llmCalls: 0, textsEmbedded: 0, unrouted: 0 };
   const training = { nodes: 0, rounds: 0, unconverged: 0 };
   let models: Promise<Map<string, NodeModel>> | undefined;
@@ -277,21 +293,31 @@ export function createEmbeddingRouter(options: EmbeddingRouterOptions): Embeddin
               standardize,
             )
           : batchFrame;
-        let decisions = decideAtNode(view, model, members, samples, scales, frame, descriptionWeight);
+        let scored = scoreAtNode(view, model, members, samples, scales, frame, descriptionWeight);
+        let decisions = decisionsFrom(view, scored);
         if (local && centering === 'balanced') {
+          let balanced = frame;
           for (let pass = 0; pass < BALANCED_PASSES; pass++) {
-            const balanced = balancedFrame(view, model, members, decisions, samples, scales, standardize);
-            decisions = decideAtNode(view, model, members, samples, scales, balanced, descriptionWeight);
+            balanced = balancedFrame(view, model, members, decisions, samples, scales, standardize);
+            scored = scoreAtNode(view, model, members, samples, scales, balanced, descriptionWeight);
+            decisions = decisionsFrom(view, scored);
           }
-          if (selfTraining) {
-            const trained = selfTrain(view, model, members, samples, scales, decisions, {
-              descriptionWeight,
-              standardize,
-            });
-            decisions = trained.decisions;
+          const learned =
+            selfTraining === 'hard-em'
+              ? selfTrain(view, model, members, samples, scales, decisions, {
+                  descriptionWeight,
+                  standardize,
+                })
+              : selfTraining === 'soft-em'
+                ? softEm(view, model, members, samples, scales, scored, { descriptionWeight, standardize })
+                : selfTraining === 'label-spreading'
+                  ? spreadLabels(view, model, members, samples, scales, balanced, decisions, scored)
+                  : undefined;
+          if (learned) {
+            decisions = learned.decisions;
             training.nodes++;
-            training.rounds += trained.rounds;
-            if (!trained.converged) training.unconverged++;
+            training.rounds += learned.rounds;
+            if (!learned.converged) training.unconverged++;
           }
         }
         const final = review ? await review(view, members, decisions, currentWalkers) : decisions;
