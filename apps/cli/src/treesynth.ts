@@ -1,57 +1,44 @@
 import { readFileSync } from 'node:fs';
 import type { CommandSpec } from './command.js';
 
-/** Commands load lazily: `treesynth sim` does not pay for the engine's imports, and so on. */
-const COMMANDS: Record<string, { summary: string; load: () => Promise<CommandSpec> }> = {
-  run: {
-    summary: 'build the tree and synthesize the dataset',
-    load: async () => (await import('./commands/run.js')).runCommand,
-  },
-  tree: {
-    summary: 'build the tree only and show what synthesis would cost',
-    load: async () => (await import('./commands/tree.js')).treeCommand,
-  },
-  demo: {
-    summary: 'offline demo: a gsm8k run against the built-in simulated LLM',
-    load: async () => (await import('./commands/demo.js')).demoCommand,
-  },
-  batch: {
-    summary: 'export leaf calls as an OpenAI Batch file; ingest the results',
-    load: async () => (await import('./commands/batch.js')).batchCommand,
-  },
-  balance: {
-    summary: 'route an existing JSONL dataset to tree leaves and rebalance it',
-    load: async () => (await import('./commands/balance.js')).balanceCommand,
-  },
-  export: {
-    summary:
-      'export a run or dataset file to openai, messages, alpaca, sharegpt, jsonl or parquet, with a card',
-    load: async () => (await import('./commands/export.js')).exportCommand,
-  },
-  report: {
-    summary: 'write a self-contained HTML report (t-SNE, tree, metrics) for runs or JSONL files',
-    load: async () => (await import('./commands/report.js')).reportCommand,
-  },
-  eval: {
-    summary: 'compare datasets: `treesynth eval diversity <files...>` prints diversity metrics',
-    load: async () => (await import('./commands/eval.js')).evalCommand,
-  },
-  bench: {
-    summary: 'evaluate a model on GSM8K, MATH, HumanEval and MBPP; compare result folders',
-    load: async () => (await import('./commands/bench.js')).benchCommand,
-  },
-  curate: {
-    summary: 'deduplicate, decontaminate, answer, verify and judge the rows of a finished run',
-    load: async () => (await import('./commands/curate.js')).curateCommand,
-  },
-  experiment: {
-    summary: 'run a paper experiment: all methods at one size, curated, compared, exported',
-    load: async () => (await import('./commands/experiment.js')).experimentCommand,
-  },
-  sim: {
-    summary: 'serve the simulated OpenAI-compatible LLM on loopback',
-    load: async () => (await import('./commands/sim.js')).simCommand,
-  },
+/** Commands load lazily (each module exports `command`): `sim` does not pay for the engine, and so on. */
+const COMMANDS: Record<string, [summary: string, load: () => Promise<{ command: CommandSpec }>]> = {
+  run: ['build the tree and synthesize the dataset', () => import('./commands/run.js')],
+  tree: ['build the tree only and show what synthesis would cost', () => import('./commands/tree.js')],
+  demo: ['offline demo: a gsm8k run against the built-in simulated LLM', () => import('./commands/demo.js')],
+  batch: [
+    'export leaf calls as an OpenAI Batch file; ingest the results',
+    () => import('./commands/batch.js'),
+  ],
+  balance: [
+    'route an existing JSONL dataset to tree leaves and rebalance it',
+    () => import('./commands/balance.js'),
+  ],
+  export: [
+    'export a run or dataset file to openai, messages, alpaca, sharegpt, jsonl or parquet, with a card',
+    () => import('./commands/export.js'),
+  ],
+  report: [
+    'write a self-contained HTML report (t-SNE, tree, metrics) for runs or JSONL files',
+    () => import('./commands/report.js'),
+  ],
+  eval: [
+    'compare datasets: `treesynth eval diversity <files...>` prints diversity metrics',
+    () => import('./commands/eval.js'),
+  ],
+  bench: [
+    'evaluate a model on GSM8K, MATH, HumanEval and MBPP; compare result folders',
+    () => import('./commands/bench.js'),
+  ],
+  curate: [
+    'deduplicate, decontaminate, answer, verify and judge the rows of a finished run',
+    () => import('./commands/curate.js'),
+  ],
+  experiment: [
+    'run a paper experiment: all methods at one size, curated, compared, exported',
+    () => import('./commands/experiment.js'),
+  ],
+  sim: ['serve the simulated OpenAI-compatible LLM on loopback', () => import('./commands/sim.js')],
 };
 
 function mainHelp(): string {
@@ -62,7 +49,7 @@ function mainHelp(): string {
     'Usage: treesynth <command> [options]',
     '',
     'Commands:',
-    ...Object.entries(COMMANDS).map(([name, command]) => `  ${name.padEnd(width)}${command.summary}`),
+    ...Object.entries(COMMANDS).map(([name, [summary]]) => `  ${name.padEnd(width)}${summary}`),
     '',
     'Run `treesynth <command> --help` for a command’s options and examples, `treesynth --version` for the version.',
     '',
@@ -98,7 +85,7 @@ export async function treesynth(argv: string[]): Promise<number> {
     return 2;
   }
   const [command, { formatHelp, parseCommandArgs }, { withFlags }] = await Promise.all([
-    entry.load(),
+    entry[1]().then((module) => module.command),
     import('./command.js'),
     import('./option-flags.js'),
   ]);

@@ -83,7 +83,7 @@ type BalanceFlags = Omit<BalanceOptions, 'embedder' | 'model'> &
     curation?: CurationConfigInput;
   };
 
-export const balanceCommand = defineCommand({
+export const command = defineCommand({
   name: 'balance',
   summary:
     'Route every row of an existing dataset to one leaf of a TreeSynth tree, then downsample crowded leaves and synthesize the shortfall of thin ones.',

@@ -12,7 +12,7 @@ import { EXIT } from '../exit-codes.js';
 import { printResult, runJob } from '../job.js';
 import { schemaOption } from '../schema-options.js';
 
-export const batchCommand = defineCommand({
+export const command = defineCommand({
   name: 'batch',
   summary:
     'Hand the leaf calls of a run to a batch job (OpenAI Batch, vLLM batch runner) and feed the results back.',

@@ -74,7 +74,7 @@ async function evaluate(values: ParsedValues): Promise<number> {
   });
 }
 
-export const benchCommand = defineCommand({
+export const command = defineCommand({
   name: 'bench',
   summary: 'Evaluate a model on GSM8K, MATH, HumanEval and MBPP, or compare result folders.',
   usage:

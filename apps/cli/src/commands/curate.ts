@@ -41,7 +41,7 @@ const CURATE_OPTIONS = {
 
 type CurateFlags = Omit<CurateOnEndpointOptions, 'folder'> & { configFile?: string };
 
-export const curateCommand = defineCommand({
+export const command = defineCommand({
   name: 'curate',
   summary:
     'Deduplicate, decontaminate, answer, verify and judge the rows of a finished run (curated.jsonl, removed.jsonl, curation.json).',

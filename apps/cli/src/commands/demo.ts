@@ -22,7 +22,7 @@ const DEMO_CURATION: CurationConfigInput = {
 /** The bounds of every wait the simulator holds. */
 const LATENCY_MS = simulatorFaultsSchema.shape.hangMs;
 
-export const demoCommand = defineCommand({
+export const command = defineCommand({
   name: 'demo',
   summary:
     'Offline demo: start the simulated LLM in-process, run a gsm8k TreeSynth run of depth 3 against it, then answer, verify, dedup, decontaminate and export it (openai format).',

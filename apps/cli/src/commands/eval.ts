@@ -5,7 +5,7 @@ import { compareOptionsFromFlags, DATASET_OPTIONS } from '../compare-flags.js';
 import { EXIT } from '../exit-codes.js';
 import { printResult, runJob } from '../job.js';
 
-export const evalCommand = defineCommand({
+export const command = defineCommand({
   name: 'eval',
   summary: 'Compare datasets side by side on every diversity metric.',
   usage: 'treesynth eval diversity <run-folder|file.jsonl|name=path>... [options]',

@@ -34,7 +34,7 @@ const EXPERIMENT_OPTIONS = {
   quiet: { ...OUTPUT_OPTIONS.quiet, short: undefined },
 } satisfies Record<string, OptionSpec>;
 
-export const experimentCommand = defineCommand({
+export const command = defineCommand({
   name: 'experiment',
   summary:
     'Run a paper experiment: every method at one size, curated alike, one diversity report, fine-tune exports, benchmark table.',

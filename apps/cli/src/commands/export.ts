@@ -36,7 +36,7 @@ const EXPORT_OPTIONS = {
   json: switchFlag('print the result as JSON'),
 } satisfies Record<string, OptionSpec>;
 
-export const exportCommand = defineCommand({
+export const command = defineCommand({
   name: 'export',
   summary:
     'Export a run or a dataset file to a fine-tuning format, with a dataset card, and push it to the Hugging Face Hub.',

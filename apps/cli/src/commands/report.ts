@@ -20,7 +20,7 @@ const REPORT_OPTIONS = {
   'max-points': schemaOption(FIELDS.maxPoints),
 };
 
-export const reportCommand = defineCommand({
+export const command = defineCommand({
   name: 'report',
   summary:
     'Write one self-contained HTML report (works offline): a t-SNE map by dataset and by first-level branch, the tree as a sunburst, a leaf-size histogram and the diversity metric table.',

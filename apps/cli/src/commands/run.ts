@@ -76,7 +76,7 @@ export function runFlags(values: ParsedValues, treeOnly: boolean): Promise<numbe
   return executeJob({ ...options, treeOnly, cache, generators: baselineGenerators }, values);
 }
 
-export const runCommand = defineCommand({
+export const command = defineCommand({
   name: 'run',
   summary: 'Build the partition tree for a task and synthesize samples in every leaf.',
   usage: 'treesynth run --task <name|file> --model <id> [options]',

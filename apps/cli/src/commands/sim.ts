@@ -49,7 +49,7 @@ const SIM_OPTIONS = {
   'bench-accuracy': schemaOption(OPTIONS.benchAccuracy, { value: '<rate>', default: '0.5' }),
 } satisfies Record<string, OptionSpec>;
 
-export const simCommand = defineCommand({
+export const command = defineCommand({
   name: 'sim',
   summary: 'Serve the simulated OpenAI-compatible LLM on loopback, for tests, demos and benchmarks.',
   usage:

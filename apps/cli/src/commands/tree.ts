@@ -2,7 +2,7 @@ import { defineCommand } from '../command.js';
 import { JOB_OPTIONS } from './job-options.js';
 import { runFlags } from './run.js';
 
-export const treeCommand = defineCommand({
+export const command = defineCommand({
   name: 'tree',
   summary:
     'Build the partition tree only (stage one) and print the leaf calls and tokens that synthesis would cost.',
