@@ -12,8 +12,8 @@ export const CLI_SOURCE = join(ROOT, 'apps/cli/src/main.ts');
 const SOURCE_CONDITION = '@treesynth/source';
 
 /**
- * The workspace's own TypeScript (the CLI and every `@treesynth/*` package, from source) goes into
- * the bundle; every other package stays a separate import, pinned to the absolute path it resolves
+ * The workspace's own TypeScript (the CLI and every `@treesynth/*` package, from source) and zod go
+ * into the bundle; every other package stays a separate import, pinned to the absolute path it resolves
  * to from the importing file, so Node loads exactly what it would load unbundled. `import.meta.url`
  * in workspace files keeps naming the source file, so `createRequire(import.meta.url)` and
  * `new URL('./worker.mjs', import.meta.url)` find what sits beside the source.
@@ -24,6 +24,9 @@ const workspaceOnly = {
   setup(context) {
     context.onResolve({ filter: /^[^./]/ }, async (args) => {
       if (args.path.startsWith('@treesynth/') || args.pluginData === 'resolving') return undefined;
+      // zod goes in too: loaded from node_modules it is about 100 files (all its locales), a good part
+      // of every start; bundled, only what the workspace uses.
+      if (args.path === 'zod' || args.path.startsWith('zod/')) return undefined;
       if (args.path.startsWith('node:')) return { path: args.path, external: true };
       const resolved = await context.resolve(args.path, {
         kind: args.kind,
