@@ -45,13 +45,14 @@ export async function writeFileAtomic(file: string, content: string | Uint8Array
  * bytes and modification time), and nothing is written. Returns whether it wrote.
  */
 export async function writeFileAtomicIfChanged(file: string, content: string): Promise<boolean> {
-  const bytes = Buffer.from(content);
   const size = await stat(file).then(
     (stats) => (stats.isFile() ? stats.size : -1),
     () => -1,
   );
-  if (size === bytes.length && (await readFile(file).catch(() => undefined))?.equals(bytes)) return false;
-  await writeFileAtomic(file, bytes);
+  // Compared as text: decoding the file costs a fraction of encoding a large content (tree.json).
+  if (size === Buffer.byteLength(content) && (await readFile(file, 'utf8').catch(() => undefined)) === content)
+    return false;
+  await writeFileAtomic(file, content);
   return true;
 }
 
