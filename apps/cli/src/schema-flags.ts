@@ -8,7 +8,8 @@ export type SchemaFlag = string | Partial<OptionSpec>;
 
 /**
  * The options of flags that each fill a field of one options schema, by `schemaOption`: the field is
- * the flag's `option`, else its name in camelCase (`max-tokens` -> `maxTokens`), and must exist. A
+ * the flag's `option` (dotted into nested objects: `tree.depth`), else its name in camelCase
+ * (`max-tokens` -> `maxTokens`), and must exist; with `prefix` the flag fills `<prefix>.<option>`. A
  * list names flags that need nothing more.
  *
  * ```ts
@@ -16,20 +17,37 @@ export type SchemaFlag = string | Partial<OptionSpec>;
  * schemaFlags(FIELDS, ['samples', 'max-tokens'])
  * ```
  */
-export function schemaFlags(
+export function schemaFlags<Flag extends string>(
   shape: Record<string, z.ZodType>,
-  flags: Record<string, SchemaFlag> | readonly string[],
-): Record<string, OptionSpec> {
-  const specs: Record<string, OptionSpec> = {};
-  const entries = Array.isArray(flags) ? flags.map((flag) => [flag, {}] as const) : Object.entries(flags);
+  flags: Record<Flag, SchemaFlag> | readonly Flag[],
+  prefix?: string,
+): Record<Flag, OptionSpec> {
+  const specs = {} as Record<Flag, OptionSpec>;
+  const entries = (Array.isArray(flags) ? flags.map((flag) => [flag, {}]) : Object.entries(flags)) as [
+    Flag,
+    SchemaFlag,
+  ][];
   for (const [flag, given] of entries) {
     const extra = typeof given === 'string' ? { value: given } : given;
     const option = optionOf(flag, extra);
-    const field = option ? shape[option] : undefined;
+    const field = option ? fieldAt(shape, option) : undefined;
     if (!field) throw new Error(`--${flag}: the options schema has no field "${String(option)}"`);
-    specs[flag] = schemaOption(field, extra);
+    specs[flag] = schemaOption(field, prefix ? { ...extra, option: `${prefix}.${option}` } : extra);
   }
   return specs;
+}
+
+/** The field at a dotted path (`tree.depth`), through the wrappers of the objects on the way. */
+function fieldAt(shape: Record<string, z.ZodType>, path: string): z.ZodType | undefined {
+  const [first, ...rest] = path.split('.');
+  let field: z.ZodType | undefined = shape[first!];
+  for (const key of rest) {
+    let inner = field as (z.ZodType & { shape?: Record<string, z.ZodType> }) | undefined;
+    while (inner && !inner.shape && (inner._zod.def as { innerType?: z.ZodType }).innerType)
+      inner = (inner._zod.def as { innerType?: z.ZodType }).innerType;
+    field = inner?.shape?.[key];
+  }
+  return field;
 }
 
 /** A boolean flag the command reads itself, filling no package option (`--chat`, `--no-cache`). */

@@ -9,11 +9,11 @@ import { type CurationConfigInput, rowsCurator, verifySettingsSchema } from '@tr
 import { writeReport } from '@treesynth/eval';
 import { type EndpointModelSource, embedderSource, embedderSpecOptionsSchema } from '@treesynth/providers';
 import { endpointOrSimulator } from '@treesynth/simulator';
-import { defineCommand, type OptionSpec, OUTPUT_OPTIONS, type ParsedValues } from '../command.js';
+import { defineCommand, type OptionSpec, OUTPUT_OPTIONS } from '../command.js';
 import { EXIT } from '../exit-codes.js';
 import { printResult, runJob } from '../job.js';
 import { flagNamer } from '../option-flags.js';
-import { flagValues, schemaNumber, schemaOption } from '../schema-options.js';
+import { flagValues, schemaOption } from '../schema-options.js';
 import { JOB_OPTIONS } from './job-options.js';
 
 const FIELDS = balanceOptionsSchema.shape;

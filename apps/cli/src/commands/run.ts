@@ -1,10 +1,5 @@
 import { baselineGenerators } from '@treesynth/baselines';
-import {
-  formatRunSummary,
-  methodConfigSchema,
-  type RunSummary,
-  type RunSummaryExtras,
-} from '@treesynth/core';
+import { formatRunSummary, methodConfigSchema } from '@treesynth/core';
 import { formatCuration, formatExportResult, formatTarget } from '@treesynth/curate';
 import { type RunAndCurateOptions, runAndCurate } from '@treesynth/experiment';
 import { defineCommand, type OptionSpec, type ParsedValues } from '../command.js';

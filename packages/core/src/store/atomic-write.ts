@@ -50,7 +50,10 @@ export async function writeFileAtomicIfChanged(file: string, content: string): P
     () => -1,
   );
   // Compared as text: decoding the file costs a fraction of encoding a large content (tree.json).
-  if (size === Buffer.byteLength(content) && (await readFile(file, 'utf8').catch(() => undefined)) === content)
+  if (
+    size === Buffer.byteLength(content) &&
+    (await readFile(file, 'utf8').catch(() => undefined)) === content
+  )
     return false;
   await writeFileAtomic(file, content);
   return true;
