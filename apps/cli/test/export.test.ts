@@ -175,7 +175,7 @@ describe('treesynth export', () => {
   it('runs the worked example of docs/export.md and prints what the page shows', async () => {
     const doc = readFileSync(join(ROOT, 'docs/export.md'), 'utf8');
     const example = doc.slice(doc.indexOf('## Worked example'));
-    const [, command, shown] = /```sh\npnpm treesynth (.*)\n```\n\n```\n([\s\S]*?)```/.exec(example)!;
+    const [, command, shown] = /```sh\n\.\/treesynth (.*)\n```\n\n```\n([\s\S]*?)```/.exec(example)!;
     const out = join(work, 'docs-example');
     // The page's arguments, split as the shell would (one double-quoted argument in it), --out moved here.
     const args = [...command!.matchAll(/"([^"]*)"|(\S+)/g)].map((match) => match[1] ?? match[2]!);
