@@ -1,4 +1,4 @@
-// `pnpm treesynth ...`: start the CLI from a bundle of the current sources, built with esbuild on the
+// `./treesynth ...` and `pnpm treesynth ...`: start the CLI from a bundle of the current sources, built with esbuild on the
 // first start after a source changes (about a second) and reused after that, so a start costs bare
 // `node` plus the command's own imports rather than tsx transpiling the workspace on every call.
 // Bundles live in node_modules/.cache/treesynth-cli/<stamp>/; an interrupted build leaves only a
