@@ -39,25 +39,31 @@ function referenceEmbedding(text: string, dimensions: number): Float32Array {
   return vector;
 }
 
-/** Texts with repeated words, bigrams and character grams, accents, apostrophes, digits, an empty one. */
+/**
+ * Texts with repeated words, bigrams and character grams, capitals, accents (a text with one is read
+ * through `wordTokens`), apostrophes, digits, punctuation inside words, empty ones.
+ */
 function corpus(count: number): string[] {
   const random = createRandom('hashing-corpus');
   const vocabulary = [
     'the',
-    'then',
+    'The',
+    'THEN',
     'there',
     'a',
     'an',
-    "don't",
+    "Don't",
     'café',
+    'CAFÉ',
     'Ωmega',
     '42',
     '3.5',
     'x',
-    'thethe',
+    'theThe',
+    'x_y',
   ];
   for (let i = 0; i < 200; i++) vocabulary.push(`w${Math.floor(random() * 1e6).toString(36)}`);
-  const texts = ['', '   ', '!!!'];
+  const texts = ['', '   ', '!!!', "A-b_c d'e", 'ÀB ab Ab'];
   for (let i = 0; i < count; i++) {
     const length = 1 + Math.floor(random() * 40);
     const words = Array.from({ length }, () => vocabulary[Math.floor(random() ** 2 * vocabulary.length)]!);

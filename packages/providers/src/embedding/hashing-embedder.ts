@@ -25,18 +25,37 @@ const DAMPED = Float64Array.from({ length: 64 }, (_, count) => 1 + Math.log(coun
 /** Features remembered before the tables start afresh (bounds memory on an endless stream of words). */
 const MAX_FEATURES = 1 << 21;
 
+/** Whether a UTF-16 code unit below 0x80 is part of a word of `wordTokens` (`[\p{L}\p{N}']`). */
+function isAsciiWordChar(code: number): boolean {
+  return (
+    (code >= 0x61 && code <= 0x7a) ||
+    (code >= 0x41 && code <= 0x5a) ||
+    (code >= 0x30 && code <= 0x39) ||
+    code === 0x27
+  );
+}
+
 /**
  * The features of `createHashingEmbedder`, each string hashed once: every distinct feature gets an
- * integer id (its bucket and sign kept by id), every distinct word the ids of its own features
- * (`w:word`, then its character 3-, 4- and 5-grams), and every word pair the id of its bigram. Words
- * contain no space, so a pair of word ids stands for exactly one `b:prev word` string, and equal ids
- * mean equal strings: counts per id are the counts per feature string.
+ * integer id (its bucket and sign kept by id), every distinct word an id and the ids of its own
+ * features (`w:word`, then its character 3-, 4- and 5-grams), and every word pair the id of its bigram.
+ * Words contain no space, so a pair of word ids stands for exactly one `b:prev word` string, and equal
+ * ids mean equal strings: counts per id are the counts per feature string.
+ *
+ * Words are found in open-addressing tables keyed by a hash of their characters and checked
+ * character by character, so a word read straight from a text (`findWord` on a range, lower-cased
+ * on the fly) needs no string of its own unless it is new.
  */
 class FeatureTable {
-  private readonly words = new Map<string, { id: number; features: Int32Array }>();
   private readonly grams = new Map<string, number>();
-  private readonly bigrams = new Map<number, number>();
-  private wordCount = 0;
+  private wordSlots = new Int32Array(1 << 12);
+  private wordHashes = new Int32Array(1 << 11);
+  private wordTexts: string[] = [];
+  wordFeatures: Int32Array[] = [];
+  private bigramSlots = new Int32Array(1 << 12);
+  private bigramKeys = new Int32Array(1 << 12);
+  private bigramIds = new Int32Array(1 << 11);
+  private bigramCount = 0;
   private featureCount = 0;
   bucket = new Int32Array(1024);
   sign = new Float64Array(1024);
@@ -49,10 +68,12 @@ class FeatureTable {
   /** Forget everything once full (ids are only compared within one text: safe between texts). */
   resetIfFull(): void {
     if (this.featureCount < this.maxFeatures) return;
-    this.words.clear();
     this.grams.clear();
-    this.bigrams.clear();
-    this.wordCount = 0;
+    this.wordSlots.fill(0);
+    this.wordTexts = [];
+    this.wordFeatures = [];
+    this.bigramSlots.fill(0);
+    this.bigramCount = 0;
     this.featureCount = 0;
   }
 
@@ -71,36 +92,127 @@ class FeatureTable {
     return id;
   }
 
-  word(word: string): { id: number; features: Int32Array } {
-    let entry = this.words.get(word);
-    if (entry) return entry;
+  /**
+   * The id of the word `source[start, end)` with ASCII capitals lower-cased, whose FNV-1a hash of
+   * those lower-cased code units is `hash`; a new word gets its features here.
+   */
+  findWord(source: string, start: number, end: number, hash: number): number {
+    const mask = this.wordSlots.length - 1;
+    const length = end - start;
+    for (let slot = mix(hash) & mask; ; slot = (slot + 1) & mask) {
+      const held = this.wordSlots[slot]! - 1;
+      if (held < 0) break;
+      if (this.wordHashes[held] !== hash) continue;
+      const word = this.wordTexts[held]!;
+      if (word.length !== length) continue;
+      let same = true;
+      for (let k = 0; k < length && same; k++) {
+        const code = source.charCodeAt(start + k);
+        same = (code >= 0x41 && code <= 0x5a ? code | 0x20 : code) === word.charCodeAt(k);
+      }
+      if (same) return held;
+    }
+    return this.addWord(lowerAscii(source.slice(start, end)), hash);
+  }
+
+  private addWord(word: string, hash: number): number {
+    const id = this.wordTexts.length;
     const features: number[] = [this.add(`w:${word}`)];
     const marked = `<${word}>`;
     for (let size = 3; size <= 5; size++) {
       for (let start = 0; start + size <= marked.length; start++) {
         const gram = marked.slice(start, start + size);
-        let id = this.grams.get(gram);
-        if (id === undefined) {
-          id = this.add(`c:${gram}`);
-          this.grams.set(gram, id);
+        let gramId = this.grams.get(gram);
+        if (gramId === undefined) {
+          gramId = this.add(`c:${gram}`);
+          this.grams.set(gram, gramId);
         }
-        features.push(id);
+        features.push(gramId);
       }
     }
-    entry = { id: this.wordCount++, features: Int32Array.from(features) };
-    this.words.set(word, entry);
-    return entry;
-  }
-
-  bigram(previous: string, previousId: number, word: string, wordId: number): number {
-    const key = previousId * 2 ** 24 + wordId; // word ids stay below 2²⁴ (the table resets at 2²¹ features)
-    let id = this.bigrams.get(key);
-    if (id === undefined) {
-      id = this.add(`b:${previous} ${word}`);
-      this.bigrams.set(key, id);
+    this.wordTexts.push(word);
+    this.wordFeatures.push(Int32Array.from(features));
+    if (id === this.wordHashes.length) {
+      const grown = new Int32Array(id * 2);
+      grown.set(this.wordHashes);
+      this.wordHashes = grown;
     }
+    this.wordHashes[id] = hash;
+    if (2 * (id + 1) > this.wordSlots.length) {
+      this.wordSlots = new Int32Array(this.wordSlots.length * 2);
+      const mask = this.wordSlots.length - 1;
+      for (let word = 0; word <= id; word++) this.placeWord(word, mask);
+    } else this.placeWord(id, this.wordSlots.length - 1);
     return id;
   }
+
+  private placeWord(word: number, mask: number): void {
+    let slot = mix(this.wordHashes[word]!) & mask;
+    while (this.wordSlots[slot] !== 0) slot = (slot + 1) & mask;
+    this.wordSlots[slot] = word + 1;
+  }
+
+  /** The feature id of the bigram of two word ids. */
+  bigram(previous: number, word: number): number {
+    const mask = this.bigramSlots.length - 1;
+    for (let slot = mix(Math.imul(previous, 0x9e3779b1) ^ word) & mask; ; slot = (slot + 1) & mask) {
+      const held = this.bigramSlots[slot]! - 1;
+      if (held < 0) break;
+      if (this.bigramKeys[2 * held] === previous && this.bigramKeys[2 * held + 1] === word)
+        return this.bigramIds[held]!;
+    }
+    const index = this.bigramCount++;
+    if (index === this.bigramIds.length) {
+      const ids = new Int32Array(index * 2);
+      ids.set(this.bigramIds);
+      this.bigramIds = ids;
+      const keys = new Int32Array(index * 4);
+      keys.set(this.bigramKeys);
+      this.bigramKeys = keys;
+    }
+    this.bigramKeys[2 * index] = previous;
+    this.bigramKeys[2 * index + 1] = word;
+    const id = this.add(`b:${this.wordTexts[previous]} ${this.wordTexts[word]}`);
+    this.bigramIds[index] = id;
+    if (2 * (index + 1) > this.bigramSlots.length) {
+      this.bigramSlots = new Int32Array(this.bigramSlots.length * 2);
+      const grownMask = this.bigramSlots.length - 1;
+      for (let pair = 0; pair <= index; pair++) this.placeBigram(pair, grownMask);
+    } else this.placeBigram(index, mask);
+    return id;
+  }
+
+  private placeBigram(pair: number, mask: number): void {
+    const key = Math.imul(this.bigramKeys[2 * pair]!, 0x9e3779b1) ^ this.bigramKeys[2 * pair + 1]!;
+    let slot = mix(key) & mask;
+    while (this.bigramSlots[slot] !== 0) slot = (slot + 1) & mask;
+    this.bigramSlots[slot] = pair + 1;
+  }
+}
+
+/** A 32-bit integer's bits mixed (murmur3's finaliser), for table slots. */
+function mix(value: number): number {
+  let h = value;
+  h ^= h >>> 16;
+  h = Math.imul(h, 0x85ebca6b);
+  h ^= h >>> 13;
+  h = Math.imul(h, 0xc2b2ae35);
+  return h ^ (h >>> 16);
+}
+
+/** ASCII capitals to lower case, other code units kept. */
+function lowerAscii(text: string): string {
+  return /[A-Z]/.test(text) ? text.replace(/[A-Z]/g, (letter) => letter.toLowerCase()) : text;
+}
+
+/** FNV-1a (unseeded, as int32) of `text[start, end)` with ASCII capitals lower-cased. */
+function wordHash(text: string, start: number, end: number): number {
+  let hash = 0x811c9dc5 | 0;
+  for (let k = start; k < end; k++) {
+    const code = text.charCodeAt(k);
+    hash = Math.imul(hash ^ (code >= 0x41 && code <= 0x5a ? code | 0x20 : code), 0x01000193);
+  }
+  return hash;
 }
 
 /**
@@ -128,17 +240,55 @@ export function hashingEmbedder(options: HashingEmbedderOptions, maxFeatures: nu
   // Per text: counts[id] of each feature, and the distinct ids in order of first appearance.
   let counts = new Int32Array(table.bucket.length);
   let seen = new Int32Array(1024);
+  let words = new Int32Array(256);
+  let wordCount = 0;
+  const pushWord = (id: number) => {
+    if (wordCount === words.length) {
+      const grown = new Int32Array(words.length * 2);
+      grown.set(words);
+      words = grown;
+    }
+    words[wordCount++] = id;
+  };
+  /**
+   * The text's word ids in order: `wordTokens` (lower case, then runs of `[\p{L}\p{N}']`) read
+   * straight off an ASCII text, or through `wordTokens` itself when a code unit is not ASCII.
+   */
+  const readWords = (text: string): void => {
+    wordCount = 0;
+    const length = text.length;
+    let at = 0;
+    while (at < length) {
+      let code = text.charCodeAt(at);
+      if (code >= 0x80) break;
+      if (!isAsciiWordChar(code)) {
+        at++;
+        continue;
+      }
+      const start = at;
+      let hash = 0x811c9dc5 | 0;
+      while (at < length) {
+        code = text.charCodeAt(at);
+        if (code >= 0x80 || !isAsciiWordChar(code)) break;
+        hash = Math.imul(hash ^ (code <= 0x5a && code >= 0x41 ? code | 0x20 : code), 0x01000193);
+        at++;
+      }
+      if (code >= 0x80) break;
+      pushWord(table.findWord(text, start, at, hash));
+    }
+    if (at >= length) return;
+    wordCount = 0;
+    for (const word of wordTokens(text))
+      pushWord(table.findWord(word, 0, word.length, wordHash(word, 0, word.length)));
+  };
   const embedInto = (text: string, vector: Float32Array, offset: number): void => {
     table.resetIfFull();
-    const words = wordTokens(text);
+    readWords(text);
     let distinct = 0;
-    let previousId = -1;
-    for (let index = 0; index < words.length; index++) {
+    for (let index = 0; index < wordCount; index++) {
       const word = words[index]!;
-      const entry = table.word(word);
-      const { features } = entry;
-      const bigram = previousId < 0 ? -1 : table.bigram(words[index - 1]!, previousId, word, entry.id);
-      previousId = entry.id;
+      const features = table.wordFeatures[word]!;
+      const bigram = index > 0 ? table.bigram(words[index - 1]!, word) : -1;
       if (counts.length < table.bucket.length) {
         const grown = new Int32Array(table.bucket.length);
         grown.set(counts);
