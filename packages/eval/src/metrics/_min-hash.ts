@@ -32,14 +32,23 @@ export function minHashSignature(
   out: Uint32Array,
   offset: number,
 ): void {
+  // mix32 inlined, one permutation at a time, on int32 values: x ^ 0x80000000 orders int32s as the
+  // unsigned values x (so the minimum stays a small integer rather than a heap number).
   const permutations = seeds.length;
-  for (let p = 0; p < permutations; p++) out[offset + p] = 0xffffffff;
-  for (let s = 0; s < shingles.length; s++) {
-    const shingle = shingles[s]!;
-    for (let p = 0; p < permutations; p++) {
-      const value = mix32(shingle ^ seeds[p]!);
-      if (value < out[offset + p]!) out[offset + p] = value;
+  for (let p = 0; p < permutations; p++) {
+    const seed = seeds[p]! | 0;
+    let least = 0x7fffffff;
+    for (let s = 0; s < shingles.length; s++) {
+      let h = shingles[s]! ^ seed;
+      h ^= h >>> 16;
+      h = Math.imul(h, 0x85ebca6b);
+      h ^= h >>> 13;
+      h = Math.imul(h, 0xc2b2ae35);
+      h ^= h >>> 16;
+      h ^= 0x80000000;
+      if (h < least) least = h;
     }
+    out[offset + p] = (least ^ 0x80000000) >>> 0;
   }
 }
 
@@ -95,11 +104,20 @@ export function sortedDistinct(hashes: readonly number[]): Uint32Array {
  */
 export function wordShingleSet(tokens: readonly string[], size: number): Uint32Array {
   const hashes: number[] = [];
-  if (tokens.length < size) hashes.push(hashString(tokens.join(' ')));
-  else
-    for (let i = 0; i + size <= tokens.length; i++)
-      hashes.push(hashString(tokens.slice(i, i + size).join(' ')));
+  if (tokens.length < size) hashes.push(joinedHash(tokens, 0, tokens.length));
+  else for (let i = 0; i + size <= tokens.length; i++) hashes.push(joinedHash(tokens, i, size));
   return sortedDistinct(hashes);
+}
+
+/** `hashString(tokens.slice(start, start + count).join(' '))` without building the string. */
+export function joinedHash(tokens: readonly string[], start: number, count: number): number {
+  let h = 0x811c9dc5;
+  for (let k = start; k < start + count; k++) {
+    if (k > start) h = Math.imul(h ^ 0x20, 0x01000193);
+    const token = tokens[k]!;
+    for (let i = 0; i < token.length; i++) h = Math.imul(h ^ token.charCodeAt(i), 0x01000193);
+  }
+  return mix32(h);
 }
 
 /**
@@ -139,22 +157,25 @@ export function forEachCandidatePair(
   const n = signatures.length / permutations;
   const { bands, rows } = banding;
   const keys = new Float64Array(n);
-  const order = new Uint32Array(n);
+  const sorted = new Float64Array(n);
   for (let band = 0; band < bands; band++) {
     for (let i = 0; i < n; i++) {
       // Equal keys are candidates (collisions only add checks).
       keys[i] = runKey53(signatures, i * permutations + band * rows, rows, band);
-      order[i] = i;
     }
-    order.sort((a, b) => keys[a]! - keys[b]!);
-    let start = 0;
-    while (start < n) {
-      let end = start + 1;
-      while (end < n && keys[order[end]!] === keys[order[start]!]) end++;
-      for (let i = start + 1; i < end; i++) {
-        for (let j = Math.max(start, i - BUCKET_WINDOW); j < i; j++) visit(order[j]!, order[i]!);
+    // Only keys held by two rows or more make a bucket: found on a sorted copy (a numeric sort, no
+    // comparator), then filled with their rows in row order; a Map keeps the keys' ascending order.
+    sorted.set(keys);
+    sorted.sort();
+    const buckets = new Map<number, number[]>();
+    for (let i = 1; i < n; i++)
+      if (sorted[i] === sorted[i - 1] && !buckets.has(sorted[i]!)) buckets.set(sorted[i]!, []);
+    if (buckets.size === 0) continue;
+    for (let i = 0; i < n; i++) buckets.get(keys[i]!)?.push(i);
+    for (const bucket of buckets.values()) {
+      for (let i = 1; i < bucket.length; i++) {
+        for (let j = Math.max(0, i - BUCKET_WINDOW); j < i; j++) visit(bucket[j]!, bucket[i]!);
       }
-      start = end;
     }
   }
 }
