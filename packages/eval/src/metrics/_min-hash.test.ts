@@ -5,10 +5,12 @@ import {
   forEachCandidatePair,
   hashString,
   minHashSignature,
+  minHashSignatures,
   mix32,
   runKey53,
   wordShingleSet,
 } from './_min-hash.js';
+import { createSimdMinHash } from './_min-hash-simd.js';
 
 /** The kernels as first written, to hold the faster ones to the same output. */
 const reference = {
@@ -59,6 +61,21 @@ describe('MinHash kernels against their first versions', () => {
       const out = new Uint32Array(130);
       minHashSignature(shingles, seeds, out, 2);
       expect(Array.from(out.subarray(2))).toEqual(Array.from(reference.minHashSignature(shingles, seeds)));
+    }
+  });
+
+  it('minHashSignatures: the SIMD kernel gives the scalar minima', () => {
+    const random = createRandom('min-hash-simd');
+    const sets = [0, 1, 3, 40, 257].map((size) =>
+      Uint32Array.from({ length: size }, () => Math.floor(random() * 2 ** 32)),
+    );
+    sets[2]![0] = 0xffffffff;
+    expect(createSimdMinHash(new Uint32Array(16))).not.toBeNull(); // Node has WebAssembly SIMD
+    for (const permutations of [128, 20, 1]) {
+      const simd = minHashSignatures(sets, permutations, 'seed');
+      const scalar = minHashSignatures(sets, permutations, 'seed', { scalar: true });
+      expect(Array.from(simd)).toEqual(Array.from(scalar));
+      expect(scalar[permutations]).not.toBe(0xffffffff); // the one-shingle set's minima are real
     }
   });
 

@@ -1,4 +1,5 @@
 import { createRandom } from '@treesynth/core/internal';
+import { createSimdMinHash } from './_min-hash-simd.js';
 
 /** murmur3's 32-bit finaliser: a bijection on 32-bit integers that mixes every bit. */
 export function mix32(value: number): number {
@@ -122,18 +123,23 @@ export function joinedHash(tokens: readonly string[], start: number, count: numb
 
 /**
  * MinHash signatures of n shingle sets, row-major (n × permutations), with per-permutation seeds
- * drawn from `createRandom(`${seed}:min-hash`)`: the same seed gives the same signatures.
+ * drawn from `createRandom(`${seed}:min-hash`)`: the same seed gives the same signatures. On the
+ * WebAssembly SIMD kernel where the runtime has it (`_min-hash-simd.ts`, the same values), else
+ * `minHashSignature`.
  */
 export function minHashSignatures(
   sets: readonly Uint32Array[],
   permutations: number,
   seed: number | string,
+  options: { scalar?: boolean } = {},
 ): Uint32Array {
   const random = createRandom(`${seed}:min-hash`);
   const seeds = Uint32Array.from({ length: permutations }, () => Math.floor(random() * 2 ** 32));
   const signatures = new Uint32Array(sets.length * permutations);
+  const simd = options.scalar || permutations === 0 ? null : createSimdMinHash(seeds);
   sets.forEach((set, i) => {
-    minHashSignature(set, seeds, signatures, i * permutations);
+    if (simd) simd(set, signatures, i * permutations);
+    else minHashSignature(set, seeds, signatures, i * permutations);
   });
   return signatures;
 }
