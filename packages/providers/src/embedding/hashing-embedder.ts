@@ -48,6 +48,10 @@ function isAsciiWordChar(code: number): boolean {
  */
 class FeatureTable {
   private readonly grams = new Map<string, number>();
+  private gramSlots = new Int32Array(1 << 12);
+  private gramKeys = new Float64Array(1 << 11);
+  private gramIds = new Int32Array(1 << 11);
+  private gramCount = 0;
   private wordSlots = new Int32Array(1 << 12);
   private wordHashes = new Int32Array(1 << 11);
   private wordTexts: string[] = [];
@@ -69,6 +73,8 @@ class FeatureTable {
   resetIfFull(): void {
     if (this.featureCount < this.maxFeatures) return;
     this.grams.clear();
+    this.gramSlots.fill(0);
+    this.gramCount = 0;
     this.wordSlots.fill(0);
     this.wordTexts = [];
     this.wordFeatures = [];
@@ -77,7 +83,78 @@ class FeatureTable {
     this.featureCount = 0;
   }
 
+  /**
+   * The feature id of the character gram `marked[start, start + size)`: an ASCII gram (at most 5 code
+   * units of 7 bits, and its size) packs exactly into a number below 2³⁸, found in an open-addressing
+   * table; any other gram goes through a Map of strings.
+   */
+  private gram(marked: string, start: number, size: number): number {
+    let key = size;
+    for (let k = start; k < start + size; k++) {
+      const code = marked.charCodeAt(k);
+      if (code >= 0x80) return this.stringGram(marked.slice(start, start + size));
+      key = key * 128 + code;
+    }
+    const mask = this.gramSlots.length - 1;
+    let slot = mix((key % 0x100000000) ^ mix(Math.floor(key / 0x100000000))) & mask;
+    for (; ; slot = (slot + 1) & mask) {
+      const held = this.gramSlots[slot]! - 1;
+      if (held < 0) break;
+      if (this.gramKeys[held] === key) return this.gramIds[held]!;
+    }
+    // New: hashed as the string `c:${gram}` would be, without building it.
+    let hash = 0x811c9dc5 | 0;
+    let seeded = (0x811c9dc5 ^ 0x9e3779b9) | 0;
+    for (const code of [0x63, 0x3a]) {
+      hash = Math.imul(hash ^ code, 0x01000193);
+      seeded = Math.imul(seeded ^ code, 0x01000193);
+    }
+    for (let k = start; k < start + size; k++) {
+      const code = marked.charCodeAt(k);
+      hash = Math.imul(hash ^ code, 0x01000193);
+      seeded = Math.imul(seeded ^ code, 0x01000193);
+    }
+    const id = this.addHashed(hash >>> 0, seeded);
+    const index = this.gramCount++;
+    if (index === this.gramIds.length) {
+      const ids = new Int32Array(index * 2);
+      ids.set(this.gramIds);
+      this.gramIds = ids;
+      const keys = new Float64Array(index * 2);
+      keys.set(this.gramKeys);
+      this.gramKeys = keys;
+    }
+    this.gramKeys[index] = key;
+    this.gramIds[index] = id;
+    if (2 * (index + 1) > this.gramSlots.length) {
+      this.gramSlots = new Int32Array(this.gramSlots.length * 2);
+      for (let gram = 0; gram <= index; gram++) this.placeGram(gram, this.gramSlots.length - 1);
+    } else this.gramSlots[slot] = index + 1;
+    return id;
+  }
+
+  private placeGram(gram: number, mask: number): void {
+    const key = this.gramKeys[gram]!;
+    let slot = mix((key % 0x100000000) ^ mix(Math.floor(key / 0x100000000))) & mask;
+    while (this.gramSlots[slot] !== 0) slot = (slot + 1) & mask;
+    this.gramSlots[slot] = gram + 1;
+  }
+
+  private stringGram(gram: string): number {
+    let id = this.grams.get(gram);
+    if (id === undefined) {
+      id = this.add(`c:${gram}`);
+      this.grams.set(gram, id);
+    }
+    return id;
+  }
+
   private add(feature: string): number {
+    return this.addHashed(fnv1a(feature, 0), fnv1a(feature, 0x9e3779b9));
+  }
+
+  /** A new feature from its two FNV-1a hashes (unseeded, unsigned; seeded, any sign). */
+  private addHashed(hash: number, seeded: number): number {
     const id = this.featureCount++;
     if (id === this.bucket.length) {
       const bucket = new Int32Array(id * 2);
@@ -87,8 +164,8 @@ class FeatureTable {
       sign.set(this.sign);
       this.sign = sign;
     }
-    this.bucket[id] = fnv1a(feature, 0) % this.dimensions;
-    this.sign[id] = fnv1a(feature, 0x9e3779b9) & 1 ? 1 : -1;
+    this.bucket[id] = hash % this.dimensions;
+    this.sign[id] = seeded & 1 ? 1 : -1;
     return id;
   }
 
@@ -121,13 +198,7 @@ class FeatureTable {
     const marked = `<${word}>`;
     for (let size = 3; size <= 5; size++) {
       for (let start = 0; start + size <= marked.length; start++) {
-        const gram = marked.slice(start, start + size);
-        let gramId = this.grams.get(gram);
-        if (gramId === undefined) {
-          gramId = this.add(`c:${gram}`);
-          this.grams.set(gram, gramId);
-        }
-        features.push(gramId);
+        features.push(this.gram(marked, start, size));
       }
     }
     this.wordTexts.push(word);
