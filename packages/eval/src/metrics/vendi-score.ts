@@ -125,10 +125,16 @@ export class StreamingVendi {
   /** Adds `count` rows of `data` (row-major, `dims` wide). */
   add(data: Float32Array, count: number): void {
     const { dims, blockRows, transposed } = this;
-    for (let row = 0; row < count; row++) {
-      const source = row * dims;
-      for (let k = 0; k < dims; k++) transposed[k * blockRows + this.filled] = data[source + k]!;
-      if (++this.filled === blockRows) this.flush();
+    // Transposed 8 rows at a time, so each column's writes fill consecutive floats.
+    for (let row = 0; row < count; ) {
+      const group = Math.min(8, count - row, blockRows - this.filled);
+      for (let k = 0; k < dims; k++) {
+        const target = k * blockRows + this.filled;
+        for (let r = 0; r < group; r++) transposed[target + r] = data[(row + r) * dims + k]!;
+      }
+      row += group;
+      this.filled += group;
+      if (this.filled === blockRows) this.flush();
     }
     this.rows += count;
   }
