@@ -1,8 +1,9 @@
 import { describe, expect, it } from 'vitest';
+import { GramWorker } from './_vendi-worker.js';
 import { selectRows } from './embedding-matrix.js';
 import { symmetricEigenvalues } from './symmetric-eigen.js';
 import { basisClusters, randomUnitRows } from './test-helpers.fixture.js';
-import { StreamingVendi, vendiFromEigenvalues, vendiScore } from './vendi-score.js';
+import { StreamingVendi, vendiFromDual, vendiFromEigenvalues, vendiScore } from './vendi-score.js';
 
 describe('vendiScore', () => {
   it('is k for k equal-sized clusters of identical, mutually orthogonal vectors', () => {
@@ -63,5 +64,29 @@ describe('StreamingVendi', () => {
       expect(Math.abs(streaming.score(order) / vendiScore(matrix, { order }) - 1)).toBeLessThan(1e-6);
     }
     expect(new StreamingVendi(8).score()).toBeNaN();
+  });
+});
+
+describe('GramWorker', () => {
+  it('sums on a worker thread the matrix of StreamingVendi in the calling thread, bit for bit', async () => {
+    for (const [rows, dims, blockRows] of [
+      [300, 37, 24],
+      [700, 260, 1024],
+    ] as const) {
+      const matrix = randomUnitRows(rows, dims, `gram-worker-${dims}`, 0.2);
+      const worker = GramWorker.start(dims, blockRows);
+      expect(worker).not.toBeNull(); // Node has WebAssembly SIMD and worker threads
+      const inThread = new StreamingVendi(dims, blockRows);
+      let start = 0;
+      for (const count of [1, 99, 64, rows - 164]) {
+        const chunk = matrix.data.subarray(start * dims, (start + count) * dims);
+        inThread.add(chunk, count);
+        await worker!.add(chunk, count, dims);
+        start += count;
+      }
+      const upper = await worker!.matrix();
+      for (const order of [1, 2]) expect(vendiFromDual(upper, dims, order)).toBe(inThread.score(order));
+      expect(Math.abs(vendiFromDual(upper, dims) / vendiScore(matrix) - 1)).toBeLessThan(1e-6);
+    }
   });
 });

@@ -84,6 +84,17 @@ function covarianceMatrix(embeddings: EmbeddingMatrix): { matrix: Float64Array; 
   return { matrix, size: dims };
 }
 
+/**
+ * The Vendi score from Xᵀ X (d × d, row-major, only the upper triangle read; not modified), as
+ * `StreamingVendi` and its worker (`_vendi-worker.ts`) sum it. NaN for d = 0.
+ */
+export function vendiFromDual(upper: Float64Array, dims: number, order = 1): number {
+  if (dims === 0) return Number.NaN;
+  const matrix = Float64Array.from(upper);
+  mirrorUpper(matrix, dims);
+  return vendiFromEigenvalues(symmetricEigenvalues(matrix, dims), order);
+}
+
 function mirrorUpper(matrix: Float64Array, size: number): void {
   for (let i = 0; i < size; i++) {
     for (let j = i + 1; j < size; j++) matrix[j * size + i] = matrix[i * size + j]!;
@@ -162,9 +173,7 @@ export class StreamingVendi {
   /** The score of every row added; NaN when none were. */
   score(order = 1): number {
     this.flush();
-    if (this.rows === 0 || this.dims === 0) return Number.NaN;
-    const matrix = Float64Array.from(this.matrix);
-    mirrorUpper(matrix, this.dims);
-    return vendiFromEigenvalues(symmetricEigenvalues(matrix, this.dims), order);
+    if (this.rows === 0) return Number.NaN;
+    return vendiFromDual(this.matrix, this.dims, order);
   }
 }

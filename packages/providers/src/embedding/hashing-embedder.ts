@@ -372,11 +372,19 @@ export function hashingEmbedder(options: HashingEmbedderOptions, maxFeatures: nu
       }
       // w:word, then b:previous word, then the character grams: the order of first appearance.
       let id = features[0]!;
-      if (counts[id]++ === 0) seen[distinct++] = id;
-      if (bigram >= 0 && counts[bigram]++ === 0) seen[distinct++] = bigram;
+      let held = counts[id]!;
+      counts[id] = held + 1;
+      if (held === 0) seen[distinct++] = id;
+      if (bigram >= 0) {
+        held = counts[bigram]!;
+        counts[bigram] = held + 1;
+        if (held === 0) seen[distinct++] = bigram;
+      }
       for (let k = 1; k < features.length; k++) {
         id = features[k]!;
-        if (counts[id]++ === 0) seen[distinct++] = id;
+        held = counts[id]!;
+        counts[id] = held + 1;
+        if (held === 0) seen[distinct++] = id;
       }
     }
     const { bucket, sign } = table;
