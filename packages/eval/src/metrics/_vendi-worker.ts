@@ -1,5 +1,6 @@
 import { Worker } from 'node:worker_threads';
 import { loadSimdModule } from './_dot-blocks.js';
+import { symmetricEigenvaluesSource } from './symmetric-eigen.js';
 
 /**
  * Xᵀ X (upper tiles) of rows added a chunk at a time, on the `dots2x4` kernel of `_simd-module.ts`:
@@ -105,7 +106,7 @@ export function createGramAccumulator(
 type Message =
   | { type: 'start'; module: object; dims: number; blockRows: number }
   | { type: 'add'; buffer: ArrayBuffer; count: number }
-  | { type: 'finish' }
+  | { type: 'finish'; dims: number }
   | { type: 'close' };
 
 /** The worker's loop; runs inside the worker, so it refers only to its arguments and globals. */
@@ -116,6 +117,7 @@ function vendiWorkerMain(
     close(): void;
   },
   create: typeof createGramAccumulator,
+  eigenvalues: (matrix: Float64Array, size: number) => Float64Array,
 ): void {
   let accumulator: ReturnType<typeof createGramAccumulator> | undefined;
   port.on('message', (raw) => {
@@ -127,8 +129,13 @@ function vendiWorkerMain(
         port.postMessage({ type: 'added' });
       } else if (message.type === 'close') port.close();
       else {
+        // vendiFromDual's steps: the upper tiles mirrored into a full matrix, then its eigenvalues.
         const matrix = accumulator!.finish();
-        port.postMessage({ type: 'matrix', matrix }, [matrix.buffer]);
+        const size = message.dims;
+        for (let i = 0; i < size; i++)
+          for (let j = i + 1; j < size; j++) matrix[j * size + i] = matrix[i * size + j]!;
+        const values = eigenvalues(matrix, size);
+        port.postMessage({ type: 'eigenvalues', values }, [values.buffer]);
         port.close();
       }
     } catch (error) {
@@ -154,23 +161,30 @@ const QUEUED_CHUNKS = 2;
 /**
  * The sums of `StreamingVendi` on a worker thread, so they run beside the calling thread's other
  * work (embedding, the nearest-neighbour search): `add` posts a copy of the chunk and returns at once
- * unless `QUEUED_CHUNKS` are already queued; `matrix` resolves with Xᵀ X (upper tiles), the same
- * matrix as in the calling thread. `close` stops it early (after an error elsewhere).
+ * unless `QUEUED_CHUNKS` are already queued; `eigenvalues` resolves with the eigenvalues of Xᵀ X, also
+ * computed there: the same numbers as in the calling thread. `close` stops it early (after an error
+ * elsewhere).
  */
 export class GramWorker {
   private readonly worker: Worker;
   private queued = 0;
   private waiting: (() => void) | undefined;
   private failure: Error | undefined;
-  private result: Promise<Float64Array>;
+  private readonly result: Promise<Float64Array>;
 
-  private constructor(module: object, dims: number, blockRows: number) {
+  private constructor(
+    module: object,
+    private readonly dims: number,
+    blockRows: number,
+  ) {
+    const eigen = symmetricEigenvaluesSource();
     const source = [
       '"use strict";',
       'var __name = (target) => target;',
       createGramAccumulator.toString(),
+      eigen.source,
       vendiWorkerMain.toString(),
-      `${declaredName(vendiWorkerMain.toString())}(require('node:worker_threads').parentPort, ${declaredName(createGramAccumulator.toString())});`,
+      `${declaredName(vendiWorkerMain.toString())}(require('node:worker_threads').parentPort, ${declaredName(createGramAccumulator.toString())}, ${eigen.entry});`,
     ].join('\n');
     this.worker = new Worker(source, { eval: true, execArgv: [] });
     this.result = new Promise<Float64Array>((resolve, reject) => {
@@ -179,11 +193,11 @@ export class GramWorker {
         this.waiting?.();
         reject(this.failure);
       };
-      this.worker.on('message', (message: { type: string; matrix?: Float64Array; message?: string }) => {
+      this.worker.on('message', (message: { type: string; values?: Float64Array; message?: string }) => {
         if (message.type === 'added') {
           this.queued--;
           this.waiting?.();
-        } else if (message.type === 'matrix') resolve(message.matrix!);
+        } else if (message.type === 'eigenvalues') resolve(message.values!);
         else fail(new Error(`Vendi worker failed: ${message.message}`));
       });
       this.worker.on('error', fail);
@@ -218,9 +232,12 @@ export class GramWorker {
     this.worker.postMessage({ type: 'add', buffer: copy.buffer, count } satisfies Message, [copy.buffer]);
   }
 
-  /** Xᵀ X of every row added (upper tiles, row-major d × d); the worker exits after. */
-  matrix(): Promise<Float64Array> {
-    this.worker.postMessage({ type: 'finish' } satisfies Message);
+  /**
+   * The eigenvalues (ascending) of Xᵀ X of every row added, as `vendiFromDual` computes them, for
+   * `vendiFromEigenvalues`; the worker exits after.
+   */
+  eigenvalues(): Promise<Float64Array> {
+    this.worker.postMessage({ type: 'finish', dims: this.dims } satisfies Message);
     return this.result;
   }
 

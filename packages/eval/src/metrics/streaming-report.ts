@@ -12,7 +12,7 @@ import {
 import { normalizeRowsInPlace } from './embedding-matrix.js';
 import { CosineSums } from './mean-pairwise-cosine.js';
 import { StreamingNearest } from './nearest-neighbour-distance.js';
-import { StreamingVendi, vendiFromDual } from './vendi-score.js';
+import { StreamingVendi, vendiFromEigenvalues } from './vendi-score.js';
 
 /** Texts to vectors, in order, one vector per text (all the same length). */
 export type EmbedTexts = (texts: readonly string[]) => Promise<readonly ArrayLike<number>[]>;
@@ -123,8 +123,8 @@ export async function streamingDiversityReport(input: StreamingReportInput): Pro
   let nearest: StreamingNearest | undefined;
   let clusterData = new Float32Array(0);
   let clusterNext = 0;
-  // The worker's Xᵀ X, asked for after the last chunk and awaited after the other metrics.
-  let gramUpper: Promise<Float64Array> | undefined;
+  // The eigenvalues of the worker's Xᵀ X, asked for after the last chunk, awaited after the rest.
+  let gramEigenvalues: Promise<Float64Array> | undefined;
   try {
     for (let start = 0; start < rows; start += chunkRows) {
       const count = Math.min(chunkRows, rows - start);
@@ -163,7 +163,7 @@ export async function streamingDiversityReport(input: StreamingReportInput): Pro
       }
       input.onRows?.(start + count, rows);
     }
-    gramUpper = gramWorker?.matrix();
+    gramEigenvalues = gramWorker?.eigenvalues();
   } catch (error) {
     gramWorker?.close();
     throw error;
@@ -197,9 +197,9 @@ export async function streamingDiversityReport(input: StreamingReportInput): Pro
       skip: [...skip, 'meanCosine', 'leafCosine', 'vendi', 'nearestNeighbour', 'clusterEntropy'],
     },
   });
-  if (gramUpper && rows > 0) {
-    const upper = await timedAsync('vendi', () => gramUpper);
-    metrics.vendi = timed('vendi', () => vendiFromDual(upper, dims, options.vendi?.order ?? 1));
+  if (gramEigenvalues && rows > 0) {
+    const eigenvalues = await timedAsync('vendi', () => gramEigenvalues);
+    metrics.vendi = vendiFromEigenvalues(eigenvalues, options.vendi?.order ?? 1);
   }
   return {
     samples: rows,

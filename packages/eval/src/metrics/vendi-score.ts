@@ -88,7 +88,7 @@ function covarianceMatrix(embeddings: EmbeddingMatrix): { matrix: Float64Array; 
  * The Vendi score from Xᵀ X (d × d, row-major, only the upper triangle read; not modified), as
  * `StreamingVendi` and its worker (`_vendi-worker.ts`) sum it. NaN for d = 0.
  */
-export function vendiFromDual(upper: Float64Array, dims: number, order = 1): number {
+function vendiFromDual(upper: Float64Array, dims: number, order = 1): number {
   if (dims === 0) return Number.NaN;
   const matrix = Float64Array.from(upper);
   mirrorUpper(matrix, dims);
