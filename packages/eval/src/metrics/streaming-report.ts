@@ -57,7 +57,9 @@ export function defaultNearestQueries(rows: number): number {
  *
  * Exact on every row: mean cosine and the leaf cosines (`CosineSums`, the same sums in the same order
  * as on a matrix held whole), Vendi through the d × d dual (`StreamingVendi`, float32 sums within a
- * block of rows), and the text metrics (distinct-n, duplicate rates, leaf coverage).
+ * block of rows; by default summed and decomposed on a worker thread, `GramWorker`, which gives the
+ * same score, while this thread embeds and searches), and the text metrics (distinct-n, duplicate
+ * rates, leaf coverage). Vendi's timing is then the time this thread waited for the worker.
  * On a seeded sample, each with a standard error: the nearest-neighbour distance (`nearestQueries`
  * query rows, each against every row: m·n·d), cluster entropy (k-means on `clusterSample` rows, k from
  * n), and self-BLEU (sampled as always).
