@@ -8,6 +8,8 @@ import {
   minHashSignatures,
   mix32,
   runKey53,
+  sortedJaccard,
+  sortedJaccardAtLeast,
   wordShingleSet,
 } from './_min-hash.js';
 import { createSimdMinHash } from './_min-hash-simd.js';
@@ -77,6 +79,28 @@ describe('MinHash kernels against their first versions', () => {
       expect(Array.from(simd)).toEqual(Array.from(scalar));
       expect(scalar[permutations]).not.toBe(0xffffffff); // the one-shingle set's minima are real
     }
+  });
+
+  it('sortedJaccardAtLeast: the decision of sortedJaccard >= threshold, ties included', () => {
+    const random = createRandom('jaccard-at-least');
+    const set = (values: number[]) => Uint32Array.from(new Set(values)).sort();
+    let checked = 0;
+    let accepted = 0;
+    for (let trial = 0; trial < 3000; trial++) {
+      const size = Math.floor(random() * 12);
+      const base = Array.from({ length: size }, () => Math.floor(random() * 40));
+      const a = set(base);
+      const b = set(base.map((value) => (random() < 0.2 ? Math.floor(random() * 40) : value)));
+      const thresholds = [0, 0.3, 0.5, 0.8, 1, sortedJaccard(a, b), sortedJaccard(a, b) + 1e-12];
+      for (const threshold of thresholds) {
+        const expected = sortedJaccard(a, b) >= threshold;
+        expect(sortedJaccardAtLeast(a, b, threshold)).toBe(expected);
+        checked++;
+        accepted += expected ? 1 : 0;
+      }
+    }
+    expect(accepted).toBeGreaterThan(checked / 4);
+    expect(accepted).toBeLessThan(checked);
   });
 
   it('wordShingleSet: the hashes of the joined runs', () => {

@@ -90,6 +90,37 @@ export function sortedJaccard(a: Uint32Array, b: Uint32Array): number {
   return shared / (a.length + b.length - shared);
 }
 
+/**
+ * Whether `sortedJaccard(a, b) >= threshold`, the same decision, stopping as soon as the shared
+ * count cannot reach the least s with s / (|a| + |b| − s) ≥ threshold (that ratio, rounded, only
+ * grows with s), so a dissimilar pair costs a few steps of the merge rather than all of them.
+ */
+export function sortedJaccardAtLeast(a: Uint32Array, b: Uint32Array, threshold: number): boolean {
+  const total = a.length + b.length;
+  if (total === 0) return 1 >= threshold;
+  const most = Math.min(a.length, b.length);
+  const ratio = (shared: number) => shared / (total - shared);
+  let needed = Math.max(0, Math.min(most, Math.ceil((threshold * total) / (1 + threshold))));
+  while (needed > 0 && ratio(needed - 1) >= threshold) needed--;
+  while (needed <= most && ratio(needed) < threshold) needed++;
+  if (needed > most) return false;
+  let i = 0;
+  let j = 0;
+  let shared = 0;
+  while (i < a.length && j < b.length) {
+    if (a[i]! === b[j]!) {
+      shared++;
+      i++;
+      j++;
+    } else {
+      if (a[i]! < b[j]!) i++;
+      else j++;
+      if (shared + Math.min(a.length - i, b.length - j) < needed) return false;
+    }
+  }
+  return shared >= needed;
+}
+
 /** Sorted distinct values of 32-bit hashes (a shingle set). */
 export function sortedDistinct(hashes: readonly number[]): Uint32Array {
   const sorted = Uint32Array.from(hashes).sort();

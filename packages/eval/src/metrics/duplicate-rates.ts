@@ -3,7 +3,7 @@ import {
   hashString,
   lshBanding,
   minHashSignatures,
-  sortedJaccard,
+  sortedJaccardAtLeast,
   wordShingleSet,
 } from './_min-hash.js';
 import { tokenizeWords } from './tokenize-words.js';
@@ -84,7 +84,7 @@ export function duplicateRates(
   const check = (a: number, b: number) => {
     if (find(a) === find(b)) return;
     candidatePairs++;
-    if (sortedJaccard(shingles[a]!, shingles[b]!) < threshold) return;
+    if (!sortedJaccardAtLeast(shingles[a]!, shingles[b]!, threshold)) return;
     hasNear[a] = 1;
     hasNear[b] = 1;
     parent[find(a)] = find(b);
