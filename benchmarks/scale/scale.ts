@@ -16,6 +16,9 @@
  * Usage: node --conditions=@treesynth/source --import tsx benchmarks/scale/scale.ts
  *          [--base 441f30d] [--work /tmp/dir] [--keep] [--old-1m] [--skip-1m-eval]
  *
+ * --base 0140f74 compares with main before the faster evaluation (hashing embedder, SIMD MinHash, Vendi
+ * on a worker thread); the default, 441f30d, is main before streaming evaluation.
+ *
  * On a shared machine the wall times grow with the other load (printed beside each); CPU seconds
  * grow less. Peak RSS does not depend on the load.
  */

@@ -43,7 +43,8 @@ interface WasmApi {
 
 let simdModule: object | null | undefined;
 
-function loadSimdModule(): object | null {
+/** The compiled `_simd-module.ts` (`dots2x4`), or null where the runtime lacks WebAssembly SIMD. */
+export function loadSimdModule(): object | null {
   if (simdModule === undefined) {
     const wasm = (globalThis as { WebAssembly?: WasmApi }).WebAssembly;
     const bytes = simdModuleBytes();

@@ -1,4 +1,5 @@
 import { createRandom } from '@treesynth/core/internal';
+import { createSimdMinHash } from './_min-hash-simd.js';
 
 /** murmur3's 32-bit finaliser: a bijection on 32-bit integers that mixes every bit. */
 export function mix32(value: number): number {
@@ -32,14 +33,23 @@ export function minHashSignature(
   out: Uint32Array,
   offset: number,
 ): void {
+  // mix32 inlined, one permutation at a time, on int32 values: x ^ 0x80000000 orders int32s as the
+  // unsigned values x (so the minimum stays a small integer rather than a heap number).
   const permutations = seeds.length;
-  for (let p = 0; p < permutations; p++) out[offset + p] = 0xffffffff;
-  for (let s = 0; s < shingles.length; s++) {
-    const shingle = shingles[s]!;
-    for (let p = 0; p < permutations; p++) {
-      const value = mix32(shingle ^ seeds[p]!);
-      if (value < out[offset + p]!) out[offset + p] = value;
+  for (let p = 0; p < permutations; p++) {
+    const seed = seeds[p]! | 0;
+    let least = 0x7fffffff;
+    for (let s = 0; s < shingles.length; s++) {
+      let h = shingles[s]! ^ seed;
+      h ^= h >>> 16;
+      h = Math.imul(h, 0x85ebca6b);
+      h ^= h >>> 13;
+      h = Math.imul(h, 0xc2b2ae35);
+      h ^= h >>> 16;
+      h ^= 0x80000000;
+      if (h < least) least = h;
     }
+    out[offset + p] = (least ^ 0x80000000) >>> 0;
   }
 }
 
@@ -80,6 +90,37 @@ export function sortedJaccard(a: Uint32Array, b: Uint32Array): number {
   return shared / (a.length + b.length - shared);
 }
 
+/**
+ * Whether `sortedJaccard(a, b) >= threshold`, the same decision, stopping as soon as the shared
+ * count cannot reach the least s with s / (|a| + |b| − s) ≥ threshold (that ratio, rounded, only
+ * grows with s), so a dissimilar pair costs a few steps of the merge rather than all of them.
+ */
+export function sortedJaccardAtLeast(a: Uint32Array, b: Uint32Array, threshold: number): boolean {
+  const total = a.length + b.length;
+  if (total === 0) return 1 >= threshold;
+  const most = Math.min(a.length, b.length);
+  const ratio = (shared: number) => shared / (total - shared);
+  let needed = Math.max(0, Math.min(most, Math.ceil((threshold * total) / (1 + threshold))));
+  while (needed > 0 && ratio(needed - 1) >= threshold) needed--;
+  while (needed <= most && ratio(needed) < threshold) needed++;
+  if (needed > most) return false;
+  let i = 0;
+  let j = 0;
+  let shared = 0;
+  while (i < a.length && j < b.length) {
+    if (a[i]! === b[j]!) {
+      shared++;
+      i++;
+      j++;
+    } else {
+      if (a[i]! < b[j]!) i++;
+      else j++;
+      if (shared + Math.min(a.length - i, b.length - j) < needed) return false;
+    }
+  }
+  return shared >= needed;
+}
+
 /** Sorted distinct values of 32-bit hashes (a shingle set). */
 export function sortedDistinct(hashes: readonly number[]): Uint32Array {
   const sorted = Uint32Array.from(hashes).sort();
@@ -95,27 +136,41 @@ export function sortedDistinct(hashes: readonly number[]): Uint32Array {
  */
 export function wordShingleSet(tokens: readonly string[], size: number): Uint32Array {
   const hashes: number[] = [];
-  if (tokens.length < size) hashes.push(hashString(tokens.join(' ')));
-  else
-    for (let i = 0; i + size <= tokens.length; i++)
-      hashes.push(hashString(tokens.slice(i, i + size).join(' ')));
+  if (tokens.length < size) hashes.push(joinedHash(tokens, 0, tokens.length));
+  else for (let i = 0; i + size <= tokens.length; i++) hashes.push(joinedHash(tokens, i, size));
   return sortedDistinct(hashes);
+}
+
+/** `hashString(tokens.slice(start, start + count).join(' '))` without building the string. */
+export function joinedHash(tokens: readonly string[], start: number, count: number): number {
+  let h = 0x811c9dc5;
+  for (let k = start; k < start + count; k++) {
+    if (k > start) h = Math.imul(h ^ 0x20, 0x01000193);
+    const token = tokens[k]!;
+    for (let i = 0; i < token.length; i++) h = Math.imul(h ^ token.charCodeAt(i), 0x01000193);
+  }
+  return mix32(h);
 }
 
 /**
  * MinHash signatures of n shingle sets, row-major (n × permutations), with per-permutation seeds
- * drawn from `createRandom(`${seed}:min-hash`)`: the same seed gives the same signatures.
+ * drawn from `createRandom(`${seed}:min-hash`)`: the same seed gives the same signatures. On the
+ * WebAssembly SIMD kernel where the runtime has it (`_min-hash-simd.ts`, the same values), else
+ * `minHashSignature`.
  */
 export function minHashSignatures(
   sets: readonly Uint32Array[],
   permutations: number,
   seed: number | string,
+  options: { scalar?: boolean } = {},
 ): Uint32Array {
   const random = createRandom(`${seed}:min-hash`);
   const seeds = Uint32Array.from({ length: permutations }, () => Math.floor(random() * 2 ** 32));
   const signatures = new Uint32Array(sets.length * permutations);
+  const simd = options.scalar || permutations === 0 ? null : createSimdMinHash(seeds);
   sets.forEach((set, i) => {
-    minHashSignature(set, seeds, signatures, i * permutations);
+    if (simd) simd(set, signatures, i * permutations);
+    else minHashSignature(set, seeds, signatures, i * permutations);
   });
   return signatures;
 }
@@ -139,22 +194,25 @@ export function forEachCandidatePair(
   const n = signatures.length / permutations;
   const { bands, rows } = banding;
   const keys = new Float64Array(n);
-  const order = new Uint32Array(n);
+  const sorted = new Float64Array(n);
   for (let band = 0; band < bands; band++) {
     for (let i = 0; i < n; i++) {
       // Equal keys are candidates (collisions only add checks).
       keys[i] = runKey53(signatures, i * permutations + band * rows, rows, band);
-      order[i] = i;
     }
-    order.sort((a, b) => keys[a]! - keys[b]!);
-    let start = 0;
-    while (start < n) {
-      let end = start + 1;
-      while (end < n && keys[order[end]!] === keys[order[start]!]) end++;
-      for (let i = start + 1; i < end; i++) {
-        for (let j = Math.max(start, i - BUCKET_WINDOW); j < i; j++) visit(order[j]!, order[i]!);
+    // Only keys held by two rows or more make a bucket: found on a sorted copy (a numeric sort, no
+    // comparator), then filled with their rows in row order; a Map keeps the keys' ascending order.
+    sorted.set(keys);
+    sorted.sort();
+    const buckets = new Map<number, number[]>();
+    for (let i = 1; i < n; i++)
+      if (sorted[i] === sorted[i - 1] && !buckets.has(sorted[i]!)) buckets.set(sorted[i]!, []);
+    if (buckets.size === 0) continue;
+    for (let i = 0; i < n; i++) buckets.get(keys[i]!)?.push(i);
+    for (const bucket of buckets.values()) {
+      for (let i = 1; i < bucket.length; i++) {
+        for (let j = Math.max(0, i - BUCKET_WINDOW); j < i; j++) visit(bucket[j]!, bucket[i]!);
       }
-      start = end;
     }
   }
 }

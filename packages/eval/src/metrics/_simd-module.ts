@@ -16,7 +16,7 @@
 const I32 = 0x7f;
 const V128 = 0x7b;
 
-function unsigned(value: number): number[] {
+export function unsigned(value: number): number[] {
   const bytes: number[] = [];
   let rest = value >>> 0;
   do {
@@ -28,7 +28,7 @@ function unsigned(value: number): number[] {
   return bytes;
 }
 
-function signed(value: number): number[] {
+export function signed(value: number): number[] {
   const bytes: number[] = [];
   let rest = value | 0;
   while (true) {
@@ -40,9 +40,9 @@ function signed(value: number): number[] {
   }
 }
 
-const vector = (items: number[][]) => [...unsigned(items.length), ...items.flat()];
-const section = (id: number, body: number[]) => [id, ...unsigned(body.length), ...body];
-const name = (text: string) => vector([...text].map((char) => [char.charCodeAt(0)]));
+export const vector = (items: number[][]) => [...unsigned(items.length), ...items.flat()];
+export const section = (id: number, body: number[]) => [id, ...unsigned(body.length), ...body];
+export const name = (text: string) => vector([...text].map((char) => [char.charCodeAt(0)]));
 
 // Instructions.
 const get = (index: number) => [0x20, ...unsigned(index)];

@@ -3,7 +3,7 @@ import {
   hashString,
   lshBanding,
   minHashSignatures,
-  sortedJaccard,
+  sortedJaccardAtLeast,
   wordShingleSet,
 } from './_min-hash.js';
 import { tokenizeWords } from './tokenize-words.js';
@@ -84,7 +84,7 @@ export function duplicateRates(
   const check = (a: number, b: number) => {
     if (find(a) === find(b)) return;
     candidatePairs++;
-    if (sortedJaccard(shingles[a]!, shingles[b]!) < threshold) return;
+    if (!sortedJaccardAtLeast(shingles[a]!, shingles[b]!, threshold)) return;
     hasNear[a] = 1;
     hasNear[b] = 1;
     parent[find(a)] = find(b);
@@ -112,10 +112,16 @@ export function duplicateRates(
 
 /** Sorted distinct 32-bit hashes of a text's word shingles. */
 function shingleHashes(text: string, size: number): Uint32Array {
-  return wordShingleSet(
-    tokenizeWords(text).filter((token) => /[\p{L}\p{N}]/u.test(token)),
-    size,
-  );
+  return wordShingleSet(tokenizeWords(text).filter(isWordOrNumber), size);
+}
+
+/** Whether a token of `tokenizeWords` holds a letter or digit (a word or a number, not punctuation). */
+function isWordOrNumber(token: string): boolean {
+  const code = token.charCodeAt(0);
+  if ((code >= 0x61 && code <= 0x7a) || (code >= 0x41 && code <= 0x5a) || (code >= 0x30 && code <= 0x39))
+    return true;
+  // Any other ASCII token is one punctuation or control character.
+  return code >= 0x80 && /[\p{L}\p{N}]/u.test(token);
 }
 
 /**

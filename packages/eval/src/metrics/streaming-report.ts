@@ -1,5 +1,6 @@
 import { ConfigError } from '@treesynth/core';
 import { seededSample } from '@treesynth/core/internal';
+import { GramWorker } from './_vendi-worker.js';
 import { type ClusterEntropyResult, clusterEntropyOfSample } from './cluster-entropy.js';
 import {
   type DiversityMetricName,
@@ -11,7 +12,7 @@ import {
 import { normalizeRowsInPlace } from './embedding-matrix.js';
 import { CosineSums } from './mean-pairwise-cosine.js';
 import { StreamingNearest } from './nearest-neighbour-distance.js';
-import { StreamingVendi } from './vendi-score.js';
+import { StreamingVendi, vendiFromEigenvalues } from './vendi-score.js';
 
 /** Texts to vectors, in order, one vector per text (all the same length). */
 export type EmbedTexts = (texts: readonly string[]) => Promise<readonly ArrayLike<number>[]>;
@@ -26,6 +27,11 @@ export interface StreamingReportInput extends Omit<DiversityReportInput, 'embedd
   clusterSample?: number;
   /** Seed of the query and cluster samples (the metrics' own seeds stay in `options`); default 0. */
   seed?: number | string;
+  /**
+   * Sum Vendi's Xᵀ X on a worker thread beside the rest (the same sums, so the same score); default
+   * true, falling back to the calling thread where WebAssembly SIMD or worker threads are missing.
+   */
+  vendiWorker?: boolean;
   /** After each chunk: rows embedded and folded in so far, of `total`. */
   onRows?: (done: number, total: number) => void;
   signal?: AbortSignal;
@@ -51,7 +57,9 @@ export function defaultNearestQueries(rows: number): number {
  *
  * Exact on every row: mean cosine and the leaf cosines (`CosineSums`, the same sums in the same order
  * as on a matrix held whole), Vendi through the d × d dual (`StreamingVendi`, float32 sums within a
- * block of rows), and the text metrics (distinct-n, duplicate rates, leaf coverage).
+ * block of rows; by default summed and decomposed on a worker thread, `GramWorker`, which gives the
+ * same score, while this thread embeds and searches), and the text metrics (distinct-n, duplicate
+ * rates, leaf coverage). Vendi's timing is then the time this thread waited for the worker.
  * On a seeded sample, each with a standard error: the nearest-neighbour distance (`nearestQueries`
  * query rows, each against every row: m·n·d), cluster entropy (k-means on `clusterSample` rows, k from
  * n), and self-BLEU (sampled as always).
@@ -92,6 +100,12 @@ export async function streamingDiversityReport(input: StreamingReportInput): Pro
     timings[name] = (timings[name] ?? 0) + performance.now() - started;
     return value;
   };
+  const timedAsync = async <T>(name: DiversityMetricName, compute: () => Promise<T>): Promise<T> => {
+    const started = performance.now();
+    const value = await compute();
+    timings[name] = (timings[name] ?? 0) + performance.now() - started;
+    return value;
+  };
 
   const queryRows = skip.has('nearestNeighbour')
     ? []
@@ -107,40 +121,54 @@ export async function streamingDiversityReport(input: StreamingReportInput): Pro
   let dims = queryRows.length > 0 ? queries.dims : 0;
   let cosine: CosineSums | undefined;
   let vendi: StreamingVendi | undefined;
+  let gramWorker: GramWorker | null = null;
   let nearest: StreamingNearest | undefined;
   let clusterData = new Float32Array(0);
   let clusterNext = 0;
-  for (let start = 0; start < rows; start += chunkRows) {
-    const count = Math.min(chunkRows, rows - start);
-    const chunk = await embedRows(texts.slice(start, start + count));
-    if (start === 0) {
-      dims = chunk.dims;
-      cosine = new CosineSums(dims, leafIds !== undefined && !skip.has('leafCosine'));
-      if (!skip.has('vendi')) vendi = new StreamingVendi(dims);
-      if (queryRows.length > 0)
-        nearest = new StreamingNearest(
-          { data: queries.data, rows: queryRows.length, dims },
-          queryRows,
-          chunkRows,
-        );
-      clusterData = new Float32Array(clusterRows.length * dims);
+  // The eigenvalues of the worker's Xᵀ X, asked for after the last chunk, awaited after the rest.
+  let gramEigenvalues: Promise<Float64Array> | undefined;
+  try {
+    for (let start = 0; start < rows; start += chunkRows) {
+      const count = Math.min(chunkRows, rows - start);
+      const chunk = await embedRows(texts.slice(start, start + count));
+      if (start === 0) {
+        dims = chunk.dims;
+        cosine = new CosineSums(dims, leafIds !== undefined && !skip.has('leafCosine'));
+        if (!skip.has('vendi') && input.vendiWorker !== false) gramWorker = GramWorker.start(dims);
+        if (!skip.has('vendi') && !gramWorker) vendi = new StreamingVendi(dims);
+        if (queryRows.length > 0)
+          nearest = new StreamingNearest(
+            { data: queries.data, rows: queryRows.length, dims },
+            queryRows,
+            chunkRows,
+          );
+        clusterData = new Float32Array(clusterRows.length * dims);
+      }
+      if (chunk.dims !== dims)
+        throw new ConfigError({
+          path: `embeddings[${start}]`,
+          message: `has ${chunk.dims} dimensions, expected ${dims}`,
+        });
+      const { data } = chunk;
+      timed('meanCosine', () => cosine!.add(data, count, leafIds?.slice(start, start + count)));
+      const [summing, searching] = [vendi, nearest];
+      if (summing) timed('vendi', () => summing.add(data, count));
+      if (gramWorker) {
+        const worker = gramWorker;
+        await timedAsync('vendi', () => worker.add(data, count, dims));
+      }
+      if (searching) timed('nearestNeighbour', () => searching.add(data, count));
+      while (clusterNext < clusterRows.length && clusterRows[clusterNext]! < start + count) {
+        const row = clusterRows[clusterNext]! - start;
+        clusterData.set(data.subarray(row * dims, (row + 1) * dims), clusterNext * dims);
+        clusterNext++;
+      }
+      input.onRows?.(start + count, rows);
     }
-    if (chunk.dims !== dims)
-      throw new ConfigError({
-        path: `embeddings[${start}]`,
-        message: `has ${chunk.dims} dimensions, expected ${dims}`,
-      });
-    const { data } = chunk;
-    timed('meanCosine', () => cosine!.add(data, count, leafIds?.slice(start, start + count)));
-    const [summing, searching] = [vendi, nearest];
-    if (summing) timed('vendi', () => summing.add(data, count));
-    if (searching) timed('nearestNeighbour', () => searching.add(data, count));
-    while (clusterNext < clusterRows.length && clusterRows[clusterNext]! < start + count) {
-      const row = clusterRows[clusterNext]! - start;
-      clusterData.set(data.subarray(row * dims, (row + 1) * dims), clusterNext * dims);
-      clusterNext++;
-    }
-    input.onRows?.(start + count, rows);
+    gramEigenvalues = gramWorker?.eigenvalues();
+  } catch (error) {
+    gramWorker?.close();
+    throw error;
   }
 
   const metrics: DiversityMetrics = {};
@@ -171,10 +199,21 @@ export async function streamingDiversityReport(input: StreamingReportInput): Pro
       skip: [...skip, 'meanCosine', 'leafCosine', 'vendi', 'nearestNeighbour', 'clusterEntropy'],
     },
   });
+  if (gramEigenvalues && rows > 0) {
+    const eigenvalues = await timedAsync('vendi', () => gramEigenvalues);
+    metrics.vendi = vendiFromEigenvalues(eigenvalues, options.vendi?.order ?? 1);
+  }
   return {
     samples: rows,
     ...(cosine ? { dims } : {}),
-    metrics: { ...metrics, ...textReport.metrics },
+    // In the order of `diversityReport` (Vendi, summed on the worker, came last).
+    metrics: {
+      ...(metrics.meanCosine !== undefined ? { meanCosine: metrics.meanCosine } : {}),
+      ...(metrics.leafCosine ? { leafCosine: metrics.leafCosine } : {}),
+      ...(metrics.vendi !== undefined ? { vendi: metrics.vendi } : {}),
+      ...metrics,
+      ...textReport.metrics,
+    },
     timingsMs: { ...timings, ...textReport.timingsMs },
     warnings: textReport.warnings,
     embedMs,

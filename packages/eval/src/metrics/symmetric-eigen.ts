@@ -265,3 +265,22 @@ function tridiagonalQl(diagonal: Float64Array, offDiagonal: Float64Array, rotati
     e[l] = 0;
   }
 }
+
+/**
+ * The source text of `symmetricEigenvalues` and every function it calls (all self-contained), for a
+ * worker thread that runs it from source (`_vendi-worker.ts`); the entry point's declared name is
+ * `entry`.
+ */
+export function symmetricEigenvaluesSource(): { source: string; entry: string } {
+  const functions = [
+    symmetricEigenvalues,
+    symmetricEigen,
+    tridiagonalize,
+    accumulateReflections,
+    tridiagonalQl,
+  ];
+  const source = functions.map((item) => item.toString()).join('\n');
+  const entry = /^function\s*([\w$]+)\s*\(/.exec(symmetricEigenvalues.toString())?.[1];
+  if (!entry) throw new Error('symmetricEigenvaluesSource: cannot read the function name');
+  return { source, entry };
+}

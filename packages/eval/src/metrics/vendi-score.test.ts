@@ -1,8 +1,9 @@
 import { describe, expect, it } from 'vitest';
+import { GramWorker } from './_vendi-worker.js';
 import { selectRows } from './embedding-matrix.js';
 import { symmetricEigenvalues } from './symmetric-eigen.js';
 import { basisClusters, randomUnitRows } from './test-helpers.fixture.js';
-import { vendiFromEigenvalues, vendiScore } from './vendi-score.js';
+import { StreamingVendi, vendiFromEigenvalues, vendiScore } from './vendi-score.js';
 
 describe('vendiScore', () => {
   it('is k for k equal-sized clusters of identical, mutually orthogonal vectors', () => {
@@ -45,5 +46,48 @@ describe('vendiScore', () => {
     expect(vendiScore(unequal, { order: 2 })).toBeCloseTo(1 / (p[0]! ** 2 + p[1]! ** 2), 10);
     expect(vendiScore(unequal, { order: Number.POSITIVE_INFINITY })).toBeCloseTo(11 / 10, 10);
     expect(vendiFromEigenvalues([0.5, 0.5, -1e-17])).toBeCloseTo(2, 12);
+  });
+});
+
+describe('StreamingVendi', () => {
+  it('gives the score of the matrix held whole, fed in uneven chunks across its blocks', () => {
+    // 37 dims (not a multiple of 4), blocks of 24 rows, chunks that end inside and across blocks.
+    const matrix = randomUnitRows(300, 37, 'streaming-vendi', 0.3);
+    for (const order of [1, 2]) {
+      const streaming = new StreamingVendi(37, 24);
+      let start = 0;
+      for (const count of [1, 5, 30, 7, 100, 157]) {
+        streaming.add(matrix.data.subarray(start * 37, (start + count) * 37), count);
+        start += count;
+      }
+      expect(start).toBe(300);
+      expect(Math.abs(streaming.score(order) / vendiScore(matrix, { order }) - 1)).toBeLessThan(1e-6);
+    }
+    expect(new StreamingVendi(8).score()).toBeNaN();
+  });
+});
+
+describe('GramWorker', () => {
+  it('sums and decomposes on a worker thread what StreamingVendi does in the calling thread, bit for bit', async () => {
+    for (const [rows, dims, blockRows] of [
+      [300, 37, 24],
+      [700, 260, 1024],
+    ] as const) {
+      const matrix = randomUnitRows(rows, dims, `gram-worker-${dims}`, 0.2);
+      const worker = GramWorker.start(dims, blockRows);
+      expect(worker).not.toBeNull(); // Node has WebAssembly SIMD and worker threads
+      const inThread = new StreamingVendi(dims, blockRows);
+      let start = 0;
+      for (const count of [1, 99, 64, rows - 164]) {
+        const chunk = matrix.data.subarray(start * dims, (start + count) * dims);
+        inThread.add(chunk, count);
+        await worker!.add(chunk, count, dims);
+        start += count;
+      }
+      const eigenvalues = await worker!.eigenvalues();
+      for (const order of [1, 2])
+        expect(vendiFromEigenvalues(eigenvalues, order)).toBe(inThread.score(order));
+      expect(Math.abs(vendiFromEigenvalues(eigenvalues) / vendiScore(matrix) - 1)).toBeLessThan(1e-6);
+    }
   });
 });

@@ -84,6 +84,17 @@ function covarianceMatrix(embeddings: EmbeddingMatrix): { matrix: Float64Array; 
   return { matrix, size: dims };
 }
 
+/**
+ * The Vendi score from Xᵀ X (d × d, row-major, only the upper triangle read; not modified), as
+ * `StreamingVendi` and its worker (`_vendi-worker.ts`) sum it. NaN for d = 0.
+ */
+function vendiFromDual(upper: Float64Array, dims: number, order = 1): number {
+  if (dims === 0) return Number.NaN;
+  const matrix = Float64Array.from(upper);
+  mirrorUpper(matrix, dims);
+  return vendiFromEigenvalues(symmetricEigenvalues(matrix, dims), order);
+}
+
 function mirrorUpper(matrix: Float64Array, size: number): void {
   for (let i = 0; i < size; i++) {
     for (let j = i + 1; j < size; j++) matrix[j * size + i] = matrix[i * size + j]!;
@@ -125,10 +136,16 @@ export class StreamingVendi {
   /** Adds `count` rows of `data` (row-major, `dims` wide). */
   add(data: Float32Array, count: number): void {
     const { dims, blockRows, transposed } = this;
-    for (let row = 0; row < count; row++) {
-      const source = row * dims;
-      for (let k = 0; k < dims; k++) transposed[k * blockRows + this.filled] = data[source + k]!;
-      if (++this.filled === blockRows) this.flush();
+    // Transposed 8 rows at a time, so each column's writes fill consecutive floats.
+    for (let row = 0; row < count; ) {
+      const group = Math.min(8, count - row, blockRows - this.filled);
+      for (let k = 0; k < dims; k++) {
+        const target = k * blockRows + this.filled;
+        for (let r = 0; r < group; r++) transposed[target + r] = data[(row + r) * dims + k]!;
+      }
+      row += group;
+      this.filled += group;
+      if (this.filled === blockRows) this.flush();
     }
     this.rows += count;
   }
@@ -156,9 +173,7 @@ export class StreamingVendi {
   /** The score of every row added; NaN when none were. */
   score(order = 1): number {
     this.flush();
-    if (this.rows === 0 || this.dims === 0) return Number.NaN;
-    const matrix = Float64Array.from(this.matrix);
-    mirrorUpper(matrix, this.dims);
-    return vendiFromEigenvalues(symmetricEigenvalues(matrix, this.dims), order);
+    if (this.rows === 0) return Number.NaN;
+    return vendiFromDual(this.matrix, this.dims, order);
   }
 }
