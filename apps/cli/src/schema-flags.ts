@@ -1,7 +1,7 @@
 import type { z } from 'zod';
 import type { OptionSpec } from './command.js';
 import { optionOf } from './option-flags.js';
-import { schemaOption } from './schema-options.js';
+import { innerSchema, schemaOption } from './schema-options.js';
 
 /** A flag filled from a schema field: its value placeholder (`'<dir>'`), or what `schemaOption` takes. */
 export type SchemaFlag = string | Partial<OptionSpec>;
@@ -41,12 +41,8 @@ export function schemaFlags<Flag extends string>(
 function fieldAt(shape: Record<string, z.ZodType>, path: string): z.ZodType | undefined {
   const [first, ...rest] = path.split('.');
   let field: z.ZodType | undefined = shape[first!];
-  for (const key of rest) {
-    let inner = field as (z.ZodType & { shape?: Record<string, z.ZodType> }) | undefined;
-    while (inner && !inner.shape && (inner._zod.def as { innerType?: z.ZodType }).innerType)
-      inner = (inner._zod.def as { innerType?: z.ZodType }).innerType;
-    field = inner?.shape?.[key];
-  }
+  for (const key of rest)
+    field = field && (innerSchema(field) as { shape?: Record<string, z.ZodType> }).shape?.[key];
   return field;
 }
 

@@ -12,31 +12,36 @@ interface FieldFacts {
 /** The wrappers a field's facts are read through, each to its inner schema. */
 const WRAPPERS = new Set(['optional', 'nullable', 'default', 'prefault', 'readonly', 'nonoptional', 'catch']);
 
+type ZodDef = { type: string; innerType?: z.ZodType; in?: z.ZodType; defaultValue?: unknown };
+
+/**
+ * The schema inside a field's wrappers (`.optional()`, `.default()`, a pipe's input); `visit` sees
+ * each schema on the way, the field itself first.
+ */
+export function innerSchema(schema: z.ZodType, visit?: (schema: z.ZodType, def: ZodDef) => void): z.ZodType {
+  let inner = schema;
+  for (;;) {
+    const def = inner._zod.def as ZodDef;
+    visit?.(inner, def);
+    const next = def.type === 'pipe' ? def.in : WRAPPERS.has(def.type) ? def.innerType : undefined;
+    if (!next) return inner;
+    inner = next;
+  }
+}
+
 /**
  * A schema field's type (`boolean`, `integer`, `number`, `array`, else zod's own), description and
- * default, read through its wrappers (`.optional()`, `.default()`) as z.toJSONSchema reads an input,
- * without its cost (about 0.1 s at the first call: every command's start would pay it).
+ * default, read through its wrappers as z.toJSONSchema reads an input, without its cost (about 0.1 s
+ * at the first call: every command's start would pay it).
  */
 export function fieldFacts(schema: z.ZodType): FieldFacts {
-  let inner = schema as z.ZodType & { description?: string; isInt?: boolean };
   let description: string | undefined;
   let fallback: unknown;
-  for (;;) {
-    description ??= inner.description;
-    const def = inner._zod.def as {
-      type: string;
-      innerType?: z.ZodType;
-      in?: z.ZodType;
-      defaultValue?: unknown;
-    };
-    if (def.type === 'pipe' && def.in) inner = def.in;
-    else if (!WRAPPERS.has(def.type) || !def.innerType) break;
-    else {
-      if ((def.type === 'default' || def.type === 'prefault') && fallback === undefined)
-        fallback = typeof def.defaultValue === 'function' ? def.defaultValue() : def.defaultValue;
-      inner = def.innerType;
-    }
-  }
+  const inner = innerSchema(schema, (wrapper, def) => {
+    description ??= wrapper.description;
+    if ((def.type === 'default' || def.type === 'prefault') && fallback === undefined)
+      fallback = typeof def.defaultValue === 'function' ? def.defaultValue() : def.defaultValue;
+  }) as z.ZodType & { isInt?: boolean };
   const kind = inner._zod.def.type;
   const type = kind === 'number' ? (inner.isInt ? 'integer' : 'number') : kind;
   return { type, description, default: fallback };
@@ -63,11 +68,9 @@ export function schemaOption(schema: z.ZodType, extra: Partial<OptionSpec> = {})
   };
 }
 
-/** The bounds of a number schema, through `.default()` and `.optional()` wrappers. */
+/** The bounds of a number schema, through its wrappers. */
 function numberBounds(schema: z.ZodType): string {
-  let inner: unknown = schema;
-  while (!(inner instanceof z.ZodNumber) && typeof (inner as { unwrap?: unknown }).unwrap === 'function')
-    inner = (inner as { unwrap(): unknown }).unwrap();
+  const inner = innerSchema(schema);
   const { minValue: min, maxValue: max } = inner instanceof z.ZodNumber ? inner : ({} as z.ZodNumber);
   const low = min ?? Number.MIN_SAFE_INTEGER;
   return (max ?? Number.MAX_SAFE_INTEGER) >= Number.MAX_SAFE_INTEGER ? `>= ${low}` : `from ${low} to ${max}`;
