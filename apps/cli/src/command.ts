@@ -31,6 +31,11 @@ export interface CommandSpec<Options extends Record<string, OptionSpec> = Record
   notes?: string;
   /** How errors naming other options of the package call name them (`datasets` -> `<files>`). */
   names?: Record<string, string>;
+  /**
+   * The positional arguments in order (none when absent): `<run>` one, `<files>...` one or more,
+   * `[...]` around an optional one, `export|ingest` one of these words. `parseCommandArgs` checks them.
+   */
+  args?: string[];
   run(values: ParsedValues, positionals: string[]): Promise<number>;
 }
 
@@ -57,19 +62,42 @@ export function parseCommandArgs(
       ...(option.multiple ? { multiple: true } : {}),
     };
   }
+  let parsed: ReturnType<typeof parseArgs>;
   try {
-    const parsed = parseArgs({ args: argv, options, allowPositionals: true, strict: true });
-    return {
-      values: parsed.values as ParsedValues,
-      positionals: parsed.positionals,
-      help: parsed.values.help === true,
-    };
+    parsed = parseArgs({ args: argv, options, allowPositionals: true, strict: true });
   } catch (error) {
     throw new ConfigError({
       path: '',
       message: `${(error as Error).message.split('\n')[0]} (see: treesynth ${spec.name} --help)`,
     });
   }
+  const help = parsed.values.help === true;
+  if (!help) checkArgs(spec, parsed.positionals);
+  return { values: parsed.values as ParsedValues, positionals: parsed.positionals, help };
+}
+
+/** The positional arguments against the command's `args`: a missing, unexpected or wrong one is an error naming it. */
+function checkArgs(spec: CommandSpec, positionals: string[]): void {
+  const args = spec.args ?? [];
+  const fail = (arg: string, message: string) =>
+    new ConfigError({ path: arg, message: `${message} (usage: ${spec.usage.replace(/\n\s*/g, ' | ')})` });
+  for (const [index, arg] of args.entries()) {
+    const given = positionals[index];
+    const name = arg.replace(/^\[(.*)\]$/, '$1');
+    if (given === undefined) {
+      if (name === arg) throw fail(arg, 'missing');
+    } else if (/^[a-z|]+$/.test(name) && !name.split('|').includes(given))
+      throw fail(
+        name,
+        `expected ${name
+          .split('|')
+          .map((word) => `"${word}"`)
+          .join(' or ')}, got "${given}"`,
+      );
+  }
+  const extra = positionals[args.length];
+  if (extra !== undefined && !args.at(-1)?.replace(/\]$/, '').endsWith('...'))
+    throw fail(extra, 'unexpected argument');
 }
 
 export function formatHelp(spec: CommandSpec): string {
@@ -103,6 +131,6 @@ export function stringOption(values: ParsedValues, name: string): string | undef
 
 /** The flags every command that prints a result has. */
 export const OUTPUT_OPTIONS = {
-  json: { type: 'boolean', description: 'print the summary as JSON on stdout', option: false },
+  json: { type: 'boolean', description: 'print the result as JSON on stdout', option: false },
   quiet: { type: 'boolean', short: 'q', description: 'no progress on stderr', option: false },
 } satisfies Record<string, OptionSpec>;

@@ -13,23 +13,20 @@ import {
   withEmbeddingCache,
 } from '@treesynth/providers';
 import { type OptionSpec, OUTPUT_OPTIONS, type ParsedValues } from './command.js';
-import { flagValues, schemaOption } from './schema-options.js';
+import { schemaFlags } from './schema-flags.js';
+import { flagValues } from './schema-options.js';
 
 const FIELDS = compareDatasetsOptionsSchema.shape;
 const EMBEDDER = embedderSpecOptionsSchema.shape;
 
 /** The flags `eval diversity` and `report` share. */
 export const DATASET_OPTIONS = {
-  embedder: schemaOption(EMBEDDER.embedder, {
-    value: '<spec>',
-    description: `embedder for the embedding metrics: ${EMBEDDER_SPECS.join(', ')}, or none`,
+  ...schemaFlags(EMBEDDER, {
+    embedder: { description: `embedder for the embedding metrics: ${EMBEDDER_SPECS.join(', ')}, or none` },
   }),
-  field: schemaOption(FIELDS.field, { value: '<name>' }),
-  limit: schemaOption(FIELDS.limit),
-  seed: schemaOption(FIELDS.seed),
-  'cache-dir': schemaOption(EMBEDDER.cacheDir, { value: '<dir>' }),
-  json: { ...OUTPUT_OPTIONS.json, description: 'print JSON on stdout instead of the table' },
-  quiet: OUTPUT_OPTIONS.quiet,
+  ...schemaFlags(FIELDS, ['field', 'limit', 'seed']),
+  ...schemaFlags(EMBEDDER, ['cache-dir']),
+  ...OUTPUT_OPTIONS,
 } satisfies Record<string, OptionSpec>;
 
 type DatasetFlags = Omit<CompareDatasetsOptions, 'embedder'> & { embedder?: string; cacheDir?: string };

@@ -6,15 +6,28 @@ import { innerSchema, schemaOption } from './schema-options.js';
 /** A flag filled from a schema field: its value placeholder (`'<dir>'`), or what `schemaOption` takes. */
 export type SchemaFlag = string | Partial<OptionSpec>;
 
+/** What a flag of this name is in every command that has it: its placeholder, the option it fills. */
+const COMMON_FLAGS: Record<string, Partial<OptionSpec>> = {
+  model: { value: '<id>', option: 'modelId' },
+  'base-url': { value: '<url>', option: 'baseURLs' },
+  rpm: { option: 'requestsPerMinute' },
+  tpm: { option: 'tokensPerMinute' },
+  out: { value: '<dir>' },
+  'cache-dir': { value: '<dir>' },
+  embedder: { value: '<spec>' },
+  field: { value: '<name>' },
+};
+
 /**
  * The options of flags that each fill a field of one options schema, by `schemaOption`: the field is
  * the flag's `option` (dotted into nested objects: `tree.depth`), else its name in camelCase
  * (`max-tokens` -> `maxTokens`), and must exist; with `prefix` the flag fills `<prefix>.<option>`. A
- * list names flags that need nothing more.
+ * list names flags that need nothing more than what every command's flag of that name has
+ * (`COMMON_FLAGS`: `--model <id>` fills `modelId`).
  *
  * ```ts
- * schemaFlags(FIELDS, { out: '<dir>', model: { value: '<id>', option: 'modelId' }, seed: {} })
- * schemaFlags(FIELDS, ['samples', 'max-tokens'])
+ * schemaFlags(FIELDS, { data: '<file>', depth: { option: 'tree.depth' } })
+ * schemaFlags(FIELDS, ['model', 'base-url', 'samples', 'max-tokens'])
  * ```
  */
 export function schemaFlags<Flag extends string>(
@@ -28,7 +41,11 @@ export function schemaFlags<Flag extends string>(
     SchemaFlag,
   ][];
   for (const [flag, given] of entries) {
-    const extra = typeof given === 'string' ? { value: given } : given;
+    const extra = {
+      ...(flag.endsWith('-ms') ? { value: '<ms>' } : {}),
+      ...COMMON_FLAGS[flag],
+      ...(typeof given === 'string' ? { value: given } : given),
+    };
     const option = optionOf(flag, extra);
     const field = option ? fieldAt(shape, option) : undefined;
     if (!field) throw new Error(`--${flag}: the options schema has no field "${String(option)}"`);

@@ -56,7 +56,7 @@ export function schemaOption(schema: z.ZodType, extra: Partial<OptionSpec> = {})
   const facts = fieldFacts(schema);
   const type = facts.type === 'boolean' ? 'boolean' : 'string';
   const number = facts.type === 'integer' || facts.type === 'number';
-  const fallback = Array.isArray(facts.default) ? facts.default[0] : facts.default;
+  const fallback = Array.isArray(facts.default) ? facts.default.join(',') : facts.default;
   return {
     type,
     ...(type === 'string' ? { value: number ? '<n>' : '<value>' } : {}),

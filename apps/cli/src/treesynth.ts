@@ -1,44 +1,35 @@
 import { readFileSync } from 'node:fs';
 import type { CommandSpec } from './command.js';
 
+const COMMANDS = {
+  run: 'build the tree and synthesize the dataset',
+  tree: 'build the tree only and show what synthesis would cost',
+  demo: 'offline demo: a gsm8k run against the built-in simulated LLM',
+  batch: 'export leaf calls as an OpenAI Batch file; ingest the results',
+  balance: 'route an existing JSONL dataset to tree leaves and rebalance it',
+  export: 'export a run or dataset file to a fine-tuning format (openai, sharegpt, parquet, ...)',
+  report: 'write a self-contained HTML report (t-SNE, tree, metrics) for runs or JSONL files',
+  eval: 'compare datasets: `treesynth eval diversity <files...>` prints diversity metrics',
+  bench: 'evaluate a model on GSM8K, MATH, HumanEval and MBPP; compare result folders',
+  curate: 'deduplicate, decontaminate, answer, verify and judge the rows of a finished run',
+  experiment: 'run a paper experiment: all methods at one size, curated, compared, exported',
+  sim: 'serve the simulated OpenAI-compatible LLM on loopback',
+};
+
 /** Commands load lazily (each module exports `command`): `sim` does not pay for the engine, and so on. */
-const COMMANDS: Record<string, [summary: string, load: () => Promise<{ command: CommandSpec }>]> = {
-  run: ['build the tree and synthesize the dataset', () => import('./commands/run.js')],
-  tree: ['build the tree only and show what synthesis would cost', () => import('./commands/tree.js')],
-  demo: ['offline demo: a gsm8k run against the built-in simulated LLM', () => import('./commands/demo.js')],
-  batch: [
-    'export leaf calls as an OpenAI Batch file; ingest the results',
-    () => import('./commands/batch.js'),
-  ],
-  balance: [
-    'route an existing JSONL dataset to tree leaves and rebalance it',
-    () => import('./commands/balance.js'),
-  ],
-  export: [
-    'export a run or dataset file to openai, messages, alpaca, sharegpt, jsonl or parquet, with a card',
-    () => import('./commands/export.js'),
-  ],
-  report: [
-    'write a self-contained HTML report (t-SNE, tree, metrics) for runs or JSONL files',
-    () => import('./commands/report.js'),
-  ],
-  eval: [
-    'compare datasets: `treesynth eval diversity <files...>` prints diversity metrics',
-    () => import('./commands/eval.js'),
-  ],
-  bench: [
-    'evaluate a model on GSM8K, MATH, HumanEval and MBPP; compare result folders',
-    () => import('./commands/bench.js'),
-  ],
-  curate: [
-    'deduplicate, decontaminate, answer, verify and judge the rows of a finished run',
-    () => import('./commands/curate.js'),
-  ],
-  experiment: [
-    'run a paper experiment: all methods at one size, curated, compared, exported',
-    () => import('./commands/experiment.js'),
-  ],
-  sim: ['serve the simulated OpenAI-compatible LLM on loopback', () => import('./commands/sim.js')],
+const LOADERS: Record<keyof typeof COMMANDS, () => Promise<{ command: CommandSpec }>> = {
+  run: () => import('./commands/run.js'),
+  tree: () => import('./commands/tree.js'),
+  demo: () => import('./commands/demo.js'),
+  batch: () => import('./commands/batch.js'),
+  balance: () => import('./commands/balance.js'),
+  export: () => import('./commands/export.js'),
+  report: () => import('./commands/report.js'),
+  eval: () => import('./commands/eval.js'),
+  bench: () => import('./commands/bench.js'),
+  curate: () => import('./commands/curate.js'),
+  experiment: () => import('./commands/experiment.js'),
+  sim: () => import('./commands/sim.js'),
 };
 
 function mainHelp(): string {
@@ -49,7 +40,7 @@ function mainHelp(): string {
     'Usage: treesynth <command> [options]',
     '',
     'Commands:',
-    ...Object.entries(COMMANDS).map(([name, [summary]]) => `  ${name.padEnd(width)}${summary}`),
+    ...Object.entries(COMMANDS).map(([name, summary]) => `  ${name.padEnd(width)}${summary}`),
     '',
     'Run `treesynth <command> --help` for a command’s options and examples, `treesynth --version` for the version.',
     '',
@@ -77,15 +68,15 @@ export async function treesynth(argv: string[]): Promise<number> {
     process.stdout.write(`${cliVersion()}\n`);
     return 0;
   }
-  const entry = COMMANDS[name];
-  if (!entry) {
+  const load = LOADERS[name as keyof typeof COMMANDS];
+  if (!Object.hasOwn(LOADERS, name) || !load) {
     process.stderr.write(
       `treesynth: unknown command "${name}"; commands: ${Object.keys(COMMANDS).join(', ')}\n`,
     );
     return 2;
   }
   const [command, { formatHelp, parseCommandArgs }, { withFlags }] = await Promise.all([
-    entry[1]().then((module) => module.command),
+    load().then((module) => module.command),
     import('./command.js'),
     import('./option-flags.js'),
   ]);

@@ -168,7 +168,7 @@ describe('treesynth export', () => {
     });
     expectOneLineError(
       missing,
-      /^treesynth: HF_TOKEN: is not set; --push-to-hub needs a Hugging Face token$/,
+      /^treesynth: HF_TOKEN: is not set; pushing to the hub needs a Hugging Face token$/,
     );
   });
 

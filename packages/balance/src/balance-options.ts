@@ -1,4 +1,13 @@
-import type { ChatModel, Embedder, Logger, RunProgress, TaskDefinition } from '@treesynth/core';
+import {
+  type ChatModel,
+  type Embedder,
+  engineConfigSchema,
+  type Logger,
+  type RunProgress,
+  synthesisConfigSchema,
+  type TaskDefinition,
+  treeConfigSchema,
+} from '@treesynth/core';
 import { z } from 'zod';
 import type { BalanceReportInput } from './output/balance-report-input.js';
 import type { SynthesizedCurator } from './plan/curate-synthesis.js';
@@ -97,13 +106,18 @@ export const balanceOptionsSchema = z.object({
   embedder: embedderSchema.optional(),
   /** Tree building, LLM routing and synthesis. */
   model: modelSchema.optional(),
-  seed: z.number().int().default(0),
+  seed: engineConfigSchema.shape.seed,
   /** Keep model answers (and embeddings) in the balance folder, so a rerun pays for nothing twice. */
   cache: z.boolean().default(true),
-  depth: positive.optional(),
-  pivots: positive.optional(),
-  samplesPerCall: positive.optional(),
-  concurrency: positive.optional(),
+  /** Tree building and synthesis: the engine's settings, its defaults and limits. */
+  depth: treeConfigSchema.shape.depth,
+  pivots: treeConfigSchema.shape.pivots,
+  samplesPerCall: synthesisConfigSchema.shape.samplesPerCall,
+  concurrency: positive
+    .optional()
+    .describe(
+      'model calls in flight at once (default: 16 building the tree and synthesizing, 8 routing by LLM)',
+    ),
   maxSynthesized: count.optional().describe('synthesize at most this many samples in all'),
   maxSynthesizedPerLeaf: count.optional().describe('synthesize at most this many samples in one leaf'),
   /** Answers (and verifies) the synthesized rows, so a balanced set is trainable (docs/curate.md). */

@@ -1,20 +1,8 @@
-// Jobs on an endpoint that compose the packages: a run with its curation, a run folder's curation.
+// Jobs that compose the packages on an endpoint, each what one CLI command does (src/jobs/: a run with
+// its curation, a run folder's curation, a model's benchmark scores, a dataset's balance, the offline
+// demo), and the paper's experiments end to end (docs/reproduce.md), which never use the simulator or
+// balance (biome.json).
 
-// The paper's experiments end to end (docs/reproduce.md).
-export {
-  type BenchOnEndpointOptions,
-  benchOnEndpoint,
-  benchOnEndpointOptionsSchema,
-} from './bench-on-endpoint.js';
-export {
-  type CurateOnEndpointOptions,
-  curateOnEndpoint,
-  curateOnEndpointOptionsSchema,
-  curationSettings,
-  type RunAndCurateOptions,
-  type RunAndCurateResult,
-  runAndCurate,
-} from './curate-on-endpoint.js';
 export { DEFAULT_EXPERIMENT_CURATION } from './experiment-config.js';
 export {
   type ExperimentProgress,
@@ -30,4 +18,25 @@ export {
   readExperimentState,
 } from './experiment-state.js';
 export { experimentResultJson, formatExperiment, formatExperimentProgress } from './format-experiment.js';
+export {
+  type BalanceOnEndpointOptions,
+  balanceOnEndpoint,
+  balanceOnEndpointOptionsSchema,
+} from './jobs/balance-on-endpoint.js';
+export {
+  type BenchOnEndpointOptions,
+  benchOnEndpoint,
+  benchOnEndpointOptionsSchema,
+} from './jobs/bench-on-endpoint.js';
+export {
+  type CurateOnEndpointOptions,
+  curateOnEndpoint,
+  curateOnEndpointOptionsSchema,
+  curationSettings,
+  type RunAndCurateOptions,
+  type RunAndCurateResult,
+  runAndCurate,
+} from './jobs/curate-on-endpoint.js';
+export { formatRunAndCurate, runAndCurateJson } from './jobs/format-run.js';
+export { type RunDemoOptions, type RunDemoResult, runDemo, runDemoOptionsSchema } from './jobs/run-demo.js';
 export { type ExperimentResult, runExperiment } from './run-experiment.js';

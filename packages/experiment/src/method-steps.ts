@@ -4,10 +4,10 @@ import { baselineGenerators } from '@treesynth/baselines';
 import type { MethodConfig } from '@treesynth/core';
 import { exportDataset } from '@treesynth/curate';
 import { runOnEndpoint } from '@treesynth/providers';
-import { curateOnEndpoint } from './curate-on-endpoint.js';
 import type { LoadedExperimentConfig } from './experiment-config.js';
 import type { ParsedExperimentOptions } from './experiment-options.js';
 import type { ExperimentState, MethodState } from './experiment-state.js';
+import { curateOnEndpoint } from './jobs/curate-on-endpoint.js';
 
 /** What a method's steps need besides its own state. */
 export interface MethodContext {

@@ -1,4 +1,3 @@
-import { ConfigError } from '@treesynth/core';
 import {
   type BatchResult,
   batchResultJson,
@@ -10,15 +9,17 @@ import {
 import { defineCommand, OUTPUT_OPTIONS, stringOption } from '../command.js';
 import { EXIT } from '../exit-codes.js';
 import { printResult, runJob } from '../job.js';
-import { schemaOption } from '../schema-options.js';
+import { schemaFlags } from '../schema-flags.js';
 
 export const command = defineCommand({
   name: 'batch',
   summary:
     'Hand the leaf calls of a run to a batch job (OpenAI Batch, vLLM batch runner) and feed the results back.',
   usage: 'treesynth batch export <run> [--file FILE] | treesynth batch ingest <run> <results.jsonl>',
+  args: ['export|ingest', '<run>', '[<results.jsonl>]'],
+  names: { results: '<results.jsonl>' },
   options: {
-    file: schemaOption(exportBatchOptionsSchema.shape.file, { value: '<file>' }),
+    ...schemaFlags(exportBatchOptionsSchema.shape, { file: '<file>' }),
     ...OUTPUT_OPTIONS,
   },
   notes: [
@@ -36,26 +37,10 @@ export const command = defineCommand({
     'treesynth batch ingest runs/gsm8k batch_output.jsonl',
   ],
   async run(values, positionals) {
-    const [action, dir, results] = positionals;
-    if (action !== 'export' && action !== 'ingest') {
-      throw new ConfigError({
-        path: 'batch',
-        message: `expected "export" or "ingest", got ${action ? `"${action}"` : 'nothing'}`,
-      });
-    }
-    if (!dir)
-      throw new ConfigError({
-        path: '<run>',
-        message: 'which run folder? e.g. treesynth batch export runs/gsm8k',
-      });
-    if (action === 'ingest' && !results)
-      throw new ConfigError({
-        path: '<results.jsonl>',
-        message: 'which results file? treesynth batch ingest <run> <results.jsonl>',
-      });
+    const [action, dir = '', results] = positionals;
     const result: BatchResult = await runJob(values, 'treesynth batch', ({ signal, logger, onProgress }) => {
       const options = { dir, file: stringOption(values, 'file'), signal, logger, onProgress };
-      return action === 'ingest' && results ? ingestBatch({ ...options, results }) : exportBatch(options);
+      return action === 'ingest' ? ingestBatch({ ...options, results: results ?? '' }) : exportBatch(options);
     });
     printResult(values, batchResultJson(result), () =>
       formatBatchResult(result, {

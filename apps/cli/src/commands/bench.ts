@@ -15,25 +15,14 @@ import { flagValues } from '../schema-options.js';
 const FIELDS = benchOnEndpointOptionsSchema.shape;
 
 const BENCH_OPTIONS = {
-  ...schemaFlags(FIELDS, {
-    model: { value: '<id>', option: 'modelId' },
-    'base-url': { value: '<url>', option: 'baseURLs' },
-    out: '<dir>',
-    benchmarks: { value: '<list>', default: 'gsm8k,math,humaneval,mbpp' },
-  }),
+  ...schemaFlags(FIELDS, { model: {}, 'base-url': {}, out: {}, benchmarks: '<list>' }),
   chat: switchFlag('ask /v1/chat/completions (instruct models; the default)'),
   completion: switchFlag('ask /v1/completions, few-shot, with stops (base models)'),
   ...schemaFlags(FIELDS, ['shots', 'samples', 'temperature', 'max-tokens', 'max-problems', 'concurrency']),
-  ...schemaFlags(FIELDS, ['seed', 'timeout-ms', 'max-attempts']),
-  ...schemaFlags(FIELDS, {
-    rpm: { option: 'requestsPerMinute' },
-    tpm: { option: 'tokensPerMinute' },
-    k: '<list>',
-    sanitized: {},
-  }),
+  ...schemaFlags(FIELDS, ['seed', 'timeout-ms', 'max-attempts', 'rpm', 'tpm']),
+  ...schemaFlags(FIELDS, { k: '<list>', sanitized: {} }),
   'no-cache': switchFlag('keep no answers in <out>/cache (a rerun pays again)'),
-  json: { ...OUTPUT_OPTIONS.json, description: 'print the summary (or the comparison) as JSON' },
-  quiet: OUTPUT_OPTIONS.quiet,
+  ...OUTPUT_OPTIONS,
 } satisfies Record<string, OptionSpec>;
 
 /** A comma-separated flag as a list (`--k 1,10`); it may also be given several times. */
@@ -80,6 +69,7 @@ export const command = defineCommand({
   usage:
     'treesynth bench --model <id> --base-url <url> --out <dir> [options]\n       treesynth bench compare <dir>... [--json]',
   options: BENCH_OPTIONS,
+  args: ['[compare]', '[<dir>...]'],
   notes: [
     'The key is read from OPENAI_API_KEY (never written anywhere); loopback endpoints need none.',
     '<out> gets <benchmark>.jsonl (every output, extracted answer, verdict and test run), summary.json,',
@@ -92,8 +82,6 @@ export const command = defineCommand({
   ],
   async run(values, positionals) {
     if (positionals.length === 0) return evaluate(values);
-    if (positionals[0] !== 'compare')
-      throw new ConfigError({ path: '<subcommand>', message: `expected "compare", got "${positionals[0]}"` });
     const comparison = compareBench({ dirs: positionals.slice(1) });
     printResult(values, comparison.rows, () => comparison.table);
     return EXIT.ok;

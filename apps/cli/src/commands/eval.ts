@@ -1,4 +1,3 @@
-import { ConfigError } from '@treesynth/core';
 import { compareDatasets, formatComparison } from '@treesynth/eval';
 import { defineCommand } from '../command.js';
 import { compareOptionsFromFlags, DATASET_OPTIONS } from '../compare-flags.js';
@@ -10,6 +9,7 @@ export const command = defineCommand({
   summary: 'Compare datasets side by side on every diversity metric.',
   usage: 'treesynth eval diversity <run-folder|file.jsonl|name=path>... [options]',
   options: DATASET_OPTIONS,
+  args: ['diversity', '<files>...'],
   names: { datasets: '<files>' },
   notes: [
     'Each argument is a TreeSynth run folder (its samples.jsonl, with leaf metrics from tree.json) or a',
@@ -22,13 +22,7 @@ export const command = defineCommand({
     'treesynth eval diversity a.jsonl b.jsonl --field instruction --embedder use-lite --json',
   ],
   async run(values, positionals) {
-    const [subcommand, ...sources] = positionals;
-    if (subcommand !== 'diversity')
-      throw new ConfigError({
-        path: '<subcommand>',
-        message: `expected "diversity", got ${subcommand ? `"${subcommand}"` : 'nothing'} (see: treesynth eval --help)`,
-      });
-    const { options, close } = compareOptionsFromFlags(values, sources);
+    const { options, close } = compareOptionsFromFlags(values, positionals.slice(1));
     const comparison = await runJob(values, 'treesynth eval', ({ signal }) =>
       compareDatasets({ ...options, signal }).finally(close),
     );

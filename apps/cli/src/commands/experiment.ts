@@ -14,24 +14,14 @@ import { schemaFlags } from '../schema-flags.js';
 import { flagValues } from '../schema-options.js';
 
 const EXPERIMENT_OPTIONS = {
+  ...schemaFlags(runExperimentOptionsSchema.shape, ['out', 'model', 'base-url', 'data-size', 'embedder']),
   ...schemaFlags(runExperimentOptionsSchema.shape, {
-    out: '<dir>',
-    model: { value: '<id>', option: 'modelId' },
-    'base-url': { value: '<url>', option: 'baseURLs' },
-    'data-size': {},
-    embedder: '<spec>',
     format: { value: '<format>', option: 'exportFormat' },
     'max-points': {},
     bench: '<dir>',
-    'timeout-ms': '<ms>',
-    rpm: { option: 'requestsPerMinute' },
-    tpm: { option: 'tokensPerMinute' },
   }),
-  json: {
-    ...OUTPUT_OPTIONS.json,
-    description: 'print the result (experiment.json, diversity table) as JSON',
-  },
-  quiet: { ...OUTPUT_OPTIONS.quiet, short: undefined },
+  ...schemaFlags(runExperimentOptionsSchema.shape, ['timeout-ms', 'rpm', 'tpm']),
+  ...OUTPUT_OPTIONS,
 } satisfies Record<string, OptionSpec>;
 
 export const command = defineCommand({
@@ -40,6 +30,7 @@ export const command = defineCommand({
     'Run a paper experiment: every method at one size, curated alike, one diversity report, fine-tune exports, benchmark table.',
   usage: 'treesynth experiment <config.json> --model <id> [--out DIR] [--bench DIR...] [options]',
   options: EXPERIMENT_OPTIONS,
+  args: ['<config>', '[<dir>...]'],
   notes: [
     'The config is an engine config with an `experiment` block (benchmarks/paper/*.json). Each method runs in',
     '<out>/runs/<method> with the same model and settings, is curated alike (the config’s `curation`, else dedup,',
@@ -55,12 +46,12 @@ export const command = defineCommand({
   ],
   async run(values, positionals) {
     // `--bench a b c`: the folders after the first are positionals.
-    const [config, ...more] = positionals;
+    const [config = '', ...more] = positionals;
     const bench = Array.isArray(values.bench) ? [...values.bench, ...more] : undefined;
-    if (!config || (more.length > 0 && !bench))
+    if (more.length > 0 && !bench)
       throw new ConfigError({
-        path: '<config>',
-        message: 'give one experiment config, e.g. treesynth experiment benchmarks/paper/gsm8k.json',
+        path: more[0]!,
+        message: 'unexpected argument (one config; --bench takes folders)',
       });
     return runJob(values, 'treesynth experiment', async ({ signal, logger, stopProgress }) => {
       const result = await runExperiment({

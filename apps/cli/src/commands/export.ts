@@ -1,4 +1,3 @@
-import { ConfigError } from '@treesynth/core';
 import { shellCommandLine } from '@treesynth/core/internal';
 import {
   EXPORT_FORMATS,
@@ -7,10 +6,10 @@ import {
   exportOptionsSchema,
   formatExportResult,
 } from '@treesynth/curate';
-import { defineCommand, type OptionSpec } from '../command.js';
+import { defineCommand, type OptionSpec, OUTPUT_OPTIONS } from '../command.js';
 import { EXIT } from '../exit-codes.js';
 import { printResult } from '../job.js';
-import { schemaFlags, switchFlag } from '../schema-flags.js';
+import { schemaFlags } from '../schema-flags.js';
 import { flagValues } from '../schema-options.js';
 
 const EXPORT_OPTIONS = {
@@ -27,13 +26,9 @@ const EXPORT_OPTIONS = {
     license: '<id>',
     language: '<code>',
     'push-to-hub': '<owner/name>',
-    'hub-url': {
-      value: '<url>',
-      description: 'the hub to push to (default: HF_ENDPOINT, else https://huggingface.co)',
-      default: undefined,
-    },
+    'hub-url': '<url>',
   }),
-  json: switchFlag('print the result as JSON'),
+  json: OUTPUT_OPTIONS.json,
 } satisfies Record<string, OptionSpec>;
 
 export const command = defineCommand({
@@ -42,6 +37,7 @@ export const command = defineCommand({
     'Export a run or a dataset file to a fine-tuning format, with a dataset card, and push it to the Hugging Face Hub.',
   usage: `treesynth export <run-folder|file.jsonl> --format ${EXPORT_FORMATS.join('|')} [options]`,
   options: EXPORT_OPTIONS,
+  args: ['<run-or-file>'],
   notes: [
     "A run folder's curated.jsonl is exported when it has one, else its samples.jsonl. The prompt and response fields",
     'follow the task (gsm8k question/answer, math problem/solution, code instruction+input/output); a row without its',
@@ -56,12 +52,7 @@ export const command = defineCommand({
     'HF_TOKEN=hf_... treesynth export runs/gsm8k --format parquet --push-to-hub me/gsm8k-treesynth',
   ],
   async run(values, positionals) {
-    const [source, ...extra] = positionals;
-    if (!source || extra.length > 0)
-      throw new ConfigError({
-        path: '<run-or-file>',
-        message: `expected one run folder or dataset file, got ${positionals.length} (see: treesynth export --help)`,
-      });
+    const source = positionals[0]!;
     const options = flagValues<Omit<ExportOptions, 'source'>>(values, EXPORT_OPTIONS);
     const result = await exportDataset({
       ...options,
@@ -71,15 +62,6 @@ export const command = defineCommand({
         options: ['--out', '--push-to-hub', '--hub-url'],
         switches: ['--json'],
       }),
-      hubUrl: options.hubUrl ?? (process.env.HF_ENDPOINT || undefined),
-      hubToken: process.env.HF_TOKEN || undefined,
-    }).catch((error: unknown) => {
-      // The token comes from the environment, not a flag: name the variable.
-      if (!ConfigError.isInstance(error) || error.path !== 'hubToken') throw error;
-      throw new ConfigError({
-        path: 'HF_TOKEN',
-        message: 'is not set; --push-to-hub needs a Hugging Face token',
-      });
     });
     printResult(values, result, () => formatExportResult(result));
     return EXIT.ok;

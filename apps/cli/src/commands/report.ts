@@ -11,14 +11,12 @@ import { defineCommand, stringOption } from '../command.js';
 import { compareOptionsFromFlags, DATASET_OPTIONS } from '../compare-flags.js';
 import { EXIT } from '../exit-codes.js';
 import { printResult, runJob } from '../job.js';
-import { flagValues, schemaOption } from '../schema-options.js';
+import { schemaFlags } from '../schema-flags.js';
+import { flagValues } from '../schema-options.js';
 
 const FIELDS = buildReportOptionsSchema.shape;
 
-const REPORT_OPTIONS = {
-  title: schemaOption(FIELDS.title, { value: '<text>' }),
-  'max-points': schemaOption(FIELDS.maxPoints),
-};
+const REPORT_OPTIONS = schemaFlags(FIELDS, { title: '<text>', 'max-points': {} });
 
 export const command = defineCommand({
   name: 'report',
@@ -35,6 +33,7 @@ export const command = defineCommand({
     ...DATASET_OPTIONS,
   },
   names: { datasets: '<files>' },
+  args: ['<files>...'],
   notes: [
     'Arguments are read as by `treesynth eval diversity`. Metrics use every row (or --limit); the t-SNE',
     'map a seeded subset of at most --max-points rows, embedded jointly so the datasets share one map.',

@@ -1,7 +1,12 @@
 import { baselineGenerators } from '@treesynth/baselines';
-import { formatRunSummary, methodConfigSchema } from '@treesynth/core';
-import { formatCuration, formatExportResult, formatTarget } from '@treesynth/curate';
-import { type RunAndCurateOptions, runAndCurate } from '@treesynth/experiment';
+import { methodConfigSchema } from '@treesynth/core';
+import {
+  formatRunAndCurate,
+  type RunAndCurateOptions,
+  type RunDemoResult,
+  runAndCurate,
+  runAndCurateJson,
+} from '@treesynth/experiment';
 import { defineCommand, type OptionSpec, type ParsedValues } from '../command.js';
 import { EXIT } from '../exit-codes.js';
 import { printResult, runJob } from '../job.js';
@@ -27,37 +32,34 @@ const RUN_OPTIONS = {
   ...CURATION_OPTIONS,
 } satisfies Record<string, OptionSpec>;
 
+/** A job of `run`, `tree` or `demo`, given Ctrl-C, progress and how errors name the flags. */
+type RunJob = (context: Omit<RunAndCurateOptions, 'task'>) => Promise<RunDemoResult>;
+
 /**
  * Run a job on its endpoint, with its curation, progress on stderr, print its summary (or JSON), and
  * give the exit code. Shared by `run`, `tree` and `demo`.
  */
-export function executeJob(options: RunAndCurateOptions, values: ParsedValues): Promise<number> {
-  const label = options.simulated ? 'treesynth (simulated LLM)' : 'treesynth';
+export function executeJob(
+  values: ParsedValues,
+  mode: { simulated?: boolean; treeOnly?: boolean },
+  job: RunJob,
+): Promise<number> {
+  const label = mode.simulated ? 'treesynth (simulated LLM)' : 'treesynth';
   return runJob(values, label, async ({ signal, logger, onProgress, stopProgress }) => {
     const optionName = flagNamer({ options: RUN_OPTIONS });
-    const result = await runAndCurate({ ...options, optionName, signal, logger, onProgress });
+    const result = await job({ optionName, signal, logger, onProgress });
     stopProgress();
-    const { dir, summary, curation, target, exported, ...extras } = result;
-    const json = {
-      dir,
-      ...summary,
-      ...extras,
-      ...(curation ? { curation: curation.summary } : {}),
-      ...(target ? { target: { ...target, curation: undefined } } : {}),
-      ...(exported ? { export: exported } : {}),
-    };
-    printResult(values, json, () =>
-      [
-        formatRunSummary(dir, summary, { ...extras, resumeWith: `treesynth run --resume --out ${dir}` }),
-        curation ? formatCuration(curation) : '',
-        target ? formatTarget(target, 'raise --max-budget-factor or the tree (--depth) and resume') : '',
-        exported ? formatExportResult(exported, { short: true }) : '',
-      ].join(''),
+    const { dir, summary, target } = result;
+    printResult(values, runAndCurateJson(result), () =>
+      formatRunAndCurate(result, {
+        resumeWith: `treesynth run --resume --out ${dir}`,
+        raiseTarget: 'raise --max-budget-factor or the tree (--depth) and resume',
+      }),
     );
     if (signal.aborted) return EXIT.interrupted;
     if (target && !target.reached) return EXIT.failed;
     // `tree` did its part (stage one); the status it printed is the run's, left as it was.
-    if (options.treeOnly) return EXIT.ok;
+    if (mode.treeOnly) return EXIT.ok;
     if (summary.status === 'interrupted') return EXIT.interrupted;
     // Failed leaf calls: the dataset is short, and the summary says how to retry them.
     return summary.status === 'incomplete' ? EXIT.failed : EXIT.ok;
@@ -68,7 +70,9 @@ export function executeJob(options: RunAndCurateOptions, values: ParsedValues): 
 export function runFlags(values: ParsedValues, treeOnly: boolean): Promise<number> {
   const options = flagValues<RunAndCurateOptions>(values, RUN_OPTIONS);
   const cache = values['no-cache'] !== true;
-  return executeJob({ ...options, treeOnly, cache, generators: baselineGenerators }, values);
+  return executeJob(values, { treeOnly }, (context) =>
+    runAndCurate({ ...options, ...context, treeOnly, cache, generators: baselineGenerators }),
+  );
 }
 
 export const command = defineCommand({

@@ -8,45 +8,45 @@ import {
 } from '@treesynth/simulator';
 import { defineCommand, type OptionSpec } from '../command.js';
 import { EXIT } from '../exit-codes.js';
-import { flagValues, schemaOption } from '../schema-options.js';
+import { schemaFlags } from '../schema-flags.js';
+import { flagValues } from '../schema-options.js';
 
 const OPTIONS = simulatorOptionsSchema.shape;
 const FAULTS = simulatorFaultsSchema.shape;
 /** The CLI's port, a fixed one other commands can be pointed at (the package's default picks a free one). */
 const DEFAULT_PORT = 8787;
 
-/** Fault rate flags and the `faults` option each sets. */
-const FAULT_FLAGS = {
-  'fault-429': 'rate429',
-  'fault-500': 'rate500',
-  'fault-503': 'rate503',
-  'fault-hang': 'rateHang',
-  'fault-truncated': 'rateTruncated',
-  'fault-malformed': 'rateMalformed',
-  'fault-schema': 'rateSchemaViolation',
-} as const;
+/** A rate of a fault kind: the `faults` option it sets. */
+const rate = (option: keyof typeof FAULTS) => ({ value: '<rate>', option });
 
 const SIM_OPTIONS = {
-  port: schemaOption(OPTIONS.port, { value: '<port>', default: String(DEFAULT_PORT) }),
-  host: schemaOption(OPTIONS.host, { value: '<addr>' }),
-  seed: schemaOption(OPTIONS.seed),
-  // The bounds of every wait the simulator holds.
-  'latency-ms': schemaOption(OPTIONS.latencyMs, { value: '<ms>', number: FAULTS.hangMs }),
-  ...Object.fromEntries(
-    Object.entries(FAULT_FLAGS).map(([flag, option]) => [
-      flag,
-      schemaOption(FAULTS[option], { value: '<rate>', option: `faults.${option}` }),
-    ]),
-  ),
-  'retry-after': schemaOption(FAULTS.retryAfterSeconds, {
-    value: '<s>',
-    default: '1',
-    option: 'faults.retryAfterSeconds',
+  ...schemaFlags(OPTIONS, {
+    port: { value: '<port>', default: String(DEFAULT_PORT) },
+    host: '<addr>',
+    seed: {},
+    // The bounds of every wait the simulator holds.
+    'latency-ms': { number: FAULTS.hangMs },
   }),
-  'hang-ms': schemaOption(FAULTS.hangMs, { value: '<ms>', default: '600000', option: 'faults.hangMs' }),
-  'fault-seed': schemaOption(FAULTS.seed, { option: 'faults.seed' }),
-  'answer-accuracy': schemaOption(OPTIONS.answerAccuracy, { value: '<rate>' }),
-  'bench-accuracy': schemaOption(OPTIONS.benchAccuracy, { value: '<rate>', default: '0.5' }),
+  ...schemaFlags(
+    FAULTS,
+    {
+      'fault-429': rate('rate429'),
+      'fault-500': rate('rate500'),
+      'fault-503': rate('rate503'),
+      'fault-hang': rate('rateHang'),
+      'fault-truncated': rate('rateTruncated'),
+      'fault-malformed': rate('rateMalformed'),
+      'fault-schema': rate('rateSchemaViolation'),
+      'retry-after': { value: '<s>', default: '1', option: 'retryAfterSeconds' },
+      'hang-ms': { default: '600000' },
+      'fault-seed': { option: 'seed' },
+    },
+    'faults',
+  ),
+  ...schemaFlags(OPTIONS, {
+    'answer-accuracy': '<rate>',
+    'bench-accuracy': { value: '<rate>', default: '0.5' },
+  }),
 } satisfies Record<string, OptionSpec>;
 
 export const command = defineCommand({

@@ -386,8 +386,8 @@ describe('exportDataset', () => {
       `${torn}: 1 bad row left out (line 2: not valid JSON); export drops no row silently, so nothing was written`,
     );
     expect(existsSync(join(work, 'torn'))).toBe(false);
-    await expect(exportDataset({ source: data, format: 'openai', pushToHub: 'me/data' })).rejects.toThrow(
-      /^hubToken: pushing to the hub needs a token: set HF_TOKEN/,
-    );
+    await expect(
+      exportDataset({ source: data, format: 'openai', pushToHub: 'me/data', env: {} }),
+    ).rejects.toThrow(/^HF_TOKEN: is not set; pushing to the hub needs a Hugging Face token/);
   });
 });

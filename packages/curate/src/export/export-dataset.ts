@@ -1,5 +1,5 @@
 import { basename, extname, join, resolve } from 'node:path';
-import { silentLogger } from '@treesynth/core';
+import { ConfigError, silentLogger } from '@treesynth/core';
 import { parseOptions, stableStringify } from '@treesynth/core/internal';
 import { readCurationSummary } from '../curation-summary.js';
 import { type CardSplit, datasetCard } from './dataset-card.js';
@@ -58,7 +58,12 @@ const jsonLines = (values: readonly unknown[]) =>
 export async function exportDataset(input: ExportOptions): Promise<ExportResult> {
   const options = parseOptions(exportOptionsSchema, input);
   const logger = options.logger ?? silentLogger;
-  if (options.pushToHub && !options.hubToken) throw missingHubToken();
+  const env = options.env ?? process.env;
+  const hubToken = options.hubToken ?? (env.HF_TOKEN || undefined);
+  const hubUrl = options.hubUrl ?? (env.HF_ENDPOINT || 'https://huggingface.co');
+  if (options.pushToHub && !hubToken) throw missingHubToken();
+  if (options.pushToHub && !URL.canParse(hubUrl))
+    throw new ConfigError({ path: 'HF_ENDPOINT', message: `expected a URL, got "${hubUrl}"` });
   const read = await readExportSource(options.source, options);
   const out = options.out ?? defaultOut(options.source, read.kind, options.format);
   checkExportFolder(out, options.source);
@@ -96,7 +101,15 @@ export async function exportDataset(input: ExportOptions): Promise<ExportResult>
     });
   }
   // Where the export went is not part of the dataset: the same data gives the same card.
-  const { logger: _logger, hubToken: _token, out: _out, pushToHub: _push, hubUrl: _hub, ...shown } = input;
+  const {
+    logger: _logger,
+    hubToken: _token,
+    env: _env,
+    out: _out,
+    pushToHub: _push,
+    hubUrl: _hub,
+    ...shown
+  } = input;
   const command = options.command ?? `exportDataset(${stableStringify(shown)})`;
   const curation = read.run ? readCurationSummary(read.run.folder) : undefined;
   files.set(
@@ -150,8 +163,8 @@ export async function exportDataset(input: ExportOptions): Promise<ExportResult>
   const upload = new Map([...files].filter(([file]) => file !== EXPORT_MANIFEST_FILE));
   const pushed = await pushToHub({
     repo: options.pushToHub,
-    hubUrl: options.hubUrl,
-    token: options.hubToken,
+    hubUrl,
+    token: hubToken,
     files: upload,
     commitTitle: `treesynth export: ${name} (${options.format})`,
   });

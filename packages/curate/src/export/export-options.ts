@@ -78,10 +78,12 @@ export const exportOptionsSchema = z.object({
     .describe('upload the export to this Hugging Face dataset repo (token: HF_TOKEN)'),
   hubUrl: z
     .url()
-    .default('https://huggingface.co')
-    .describe('the hub to push to (the CLI reads HF_ENDPOINT)'),
-  /** The hub token (the CLI reads HF_TOKEN). Used only in the upload's Authorization header; never written. */
+    .optional()
+    .describe('the hub to push to (default: HF_ENDPOINT, else https://huggingface.co)'),
+  /** The hub token (default: HF_TOKEN). Used only in the upload's Authorization header; never written. */
   hubToken: z.string().optional(),
+  /** Where HF_TOKEN and HF_ENDPOINT are read (default `process.env`; `{}` reads none). */
+  env: z.record(z.string(), z.string().optional()).optional(),
   logger: z.custom<Logger>().optional(),
 });
 

@@ -86,4 +86,27 @@ describe('pushToHub through exportDataset', () => {
     expect((error as Error).message).toMatch(/^me\/other: Invalid credentials/);
     expect(JSON.stringify(error) + String((error as Error).stack)).not.toContain(wrong);
   });
+
+  it('reads HF_TOKEN and HF_ENDPOINT from env when hubToken and hubUrl are not given; neither reaches the card', async () => {
+    const result = await exportDataset({
+      source: data,
+      format: 'openai',
+      out: join(work, 'from-env'),
+      pushToHub: 'me/from-env',
+      env: { HF_TOKEN: TOKEN, HF_ENDPOINT: hub.url },
+    });
+    expect(result.pushed?.url).toBe(`${hub.url}/datasets/me/from-env`);
+    expect(hub.repos.get('me/from-env')?.has('README.md')).toBe(true);
+    const card = readFileSync(join(result.out, 'README.md'), 'utf8');
+    expect(card).not.toContain(TOKEN);
+    expect(card).not.toContain(hub.url);
+    const bad = exportDataset({
+      source: data,
+      format: 'openai',
+      out: join(work, 'bad-endpoint'),
+      pushToHub: 'me/x',
+      env: { HF_TOKEN: TOKEN, HF_ENDPOINT: 'not a url' },
+    });
+    await expect(bad).rejects.toThrow('HF_ENDPOINT: expected a URL, got "not a url"');
+  });
 });

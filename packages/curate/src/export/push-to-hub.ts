@@ -22,9 +22,8 @@ export interface PushToHubResult {
 
 export function missingHubToken(): ConfigError {
   return new ConfigError({
-    path: 'hubToken',
-    message:
-      'pushing to the hub needs a token: set HF_TOKEN in the environment (the CLI reads it from there only)',
+    path: 'HF_TOKEN',
+    message: 'is not set; pushing to the hub needs a Hugging Face token',
   });
 }
 

@@ -1,6 +1,6 @@
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
-import { type ChatModel, callLimitsSchema, type Logger, readRunManifest } from '@treesynth/core';
+import { type ChatModel, ConfigError, callLimitsSchema, type Logger, readRunManifest } from '@treesynth/core';
 import { parseOptions, readJsonFile } from '@treesynth/core/internal';
 import {
   type CurateResult,
@@ -85,6 +85,14 @@ export async function curateOnEndpoint(input: CurateOnEndpointOptions): Promise<
     curateOnEndpointOptionsSchema,
     input,
   );
+  if (!existsSync(join(folder, 'run.json')))
+    throw new ConfigError({ path: folder, message: 'is not a run folder (no run.json)' });
+  if (!hasCurationSteps(curation))
+    throw new ConfigError({
+      path: 'curation',
+      message:
+        'no curation step asked for: turn on dedup, decontaminate, answer, verify or judge, or give steps',
+    });
   const manifest = readRunManifest(join(folder, 'run.json'));
   const urls = resolveBaseURLs({ baseURLs, env }, manifest.model.baseURL);
   const stack = (id: string): Promise<ChatModel> =>
