@@ -328,6 +328,10 @@ const variants = (
       'centred + descriptions + label spreading',
       { descriptions: SUBJECT_DESCRIPTIONS, selfTraining: 'label-spreading' },
     ],
+    [
+      'descriptions + naive Bayes EM over the words',
+      { descriptions: SUBJECT_DESCRIPTIONS, selfTraining: 'naive-bayes-em' },
+    ],
   ] as Variant[]
 ).filter(([label]) => !flags.variants || flags.variants.split(',').some((part) => label.includes(part)));
 const spread = (values: number[]) => {
@@ -363,7 +367,11 @@ for (const [name, embedder] of embedders.filter(([name]) => wanted.has(name.spli
       const training = { nodes: 0, rounds: 0, unconverged: 0 };
       for (const { pool, scored } of draws) {
         const router = createEmbeddingRouter({ tree: subjectTree(pool, k), task, embedder, ...options });
-        const routes = await router.routeEmbeddings(scored.map((index) => vectors[index]!));
+        // The word model reads the texts (embedded once: `remembering`); the others take the vectors.
+        const routes =
+          options.selfTraining === 'naive-bayes-em'
+            ? await router.route(scored.map((index) => texts[index]!))
+            : await router.routeEmbeddings(scored.map((index) => vectors[index]!));
         for (const [half, keep] of halves) values.get(half)![position]!.push(accuracy(routes, scored, keep));
         const trained = router.stats().selfTraining;
         if (trained) {
