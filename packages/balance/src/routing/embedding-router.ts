@@ -69,8 +69,10 @@ export interface EmbeddingRouterOptions {
    * - `'naive-bayes-em'`: leaves the embedding space: a multinomial naive Bayes model of the rows'
    *   words, seeded by the descriptions and pivots, trained by EM over the rows with balanced priors
    *   (see `naiveBayesEm`); the embeddings only supply the decisions' `similarity`. It reads the rows'
-   *   texts, so it needs `route(texts)`: `routeEmbeddings` refuses it. On the same benchmark it
-   *   routes 0.61 on DEV and 0.54 on TEST (default 0.55 and 0.53), the only mode above the default.
+   *   texts, so it needs `route(texts)`: `routeEmbeddings` refuses it. Its margins are log posterior
+   *   odds (nats), so a hybrid `marginThreshold` means something else with it (the default share of
+   *   each node's least certain decisions does not). On the same benchmark it routes 0.61 on DEV and
+   *   0.54 on TEST (default 0.55 and 0.53), the only mode above the default.
    */
   selfTraining?: boolean | 'hard-em' | 'soft-em' | 'label-spreading' | 'naive-bayes-em';
 }
