@@ -177,6 +177,79 @@ describe('embedding router: known geometry', () => {
     },
   );
 
+  it("naive Bayes EM: learns from the rows' words where the embedding says nothing, the same on every run", async () => {
+    const { tree, child } = oneLevelTree(split('colour', ['red', 'blue']));
+    // The embedder gives every text the same vector, so only the words can separate the rows. Half
+    // of each cluster names its colour; the other half shares no word (and no 4-gram) with either
+    // description, only words with the rows that do.
+    const texts = [
+      ...Array.from({ length: 6 }, () => 'red cherry plum'),
+      ...Array.from({ length: 6 }, () => 'blue sky sea'),
+      ...Array.from({ length: 5 }, () => 'cherry plum'),
+      ...Array.from({ length: 5 }, () => 'sky sea'),
+    ];
+    const expected = texts.map((text) => child.get(/cherry/.test(text) ? 'red' : 'blue'));
+    const run = async (selfTraining?: 'naive-bayes-em') => {
+      const router = createEmbeddingRouter({
+        tree,
+        task: fruitTask,
+        embedder: keywordEmbedder([], 1),
+        selfTraining,
+      });
+      return { routes: await router.route(texts), stats: router.stats().selfTraining };
+    };
+    const first = await run('naive-bayes-em');
+    expect(first.routes.map((route) => route.leafId)).toEqual(expected);
+    expect(first.stats).toMatchObject({ nodes: 1, unconverged: 0 });
+    expect(first.stats!.rounds).toBeGreaterThan(1);
+    // Margins are log posterior odds: a row that names its colour is surer than one that does not.
+    expect(first.routes[0]!.margin!).toBeGreaterThan(first.routes[12]!.margin!);
+    expect(first.routes[12]!.margin!).toBeGreaterThan(0);
+    expect((await run('naive-bayes-em')).routes).toEqual(first.routes);
+    // Without it, a constant embedding decides every row alike: half of them wrong.
+    const untrained = (await run()).routes.map((route) => route.leafId);
+    expect(new Set(untrained).size).toBe(1);
+  });
+
+  it('naive Bayes EM: pivots seed the words of their value, and character grams match word forms', async () => {
+    const { tree, child } = oneLevelTree(
+      split('cluster', ['x1', 'x2'], {
+        pivots: [{ text: 'walrus tundra' }, { text: 'cactus dune' }],
+        assignments: [
+          { value: 'x1', pivots: [0] },
+          { value: 'x2', pivots: [1] },
+        ],
+      }),
+    );
+    const router = createEmbeddingRouter({
+      tree,
+      task: fruitTask,
+      embedder: keywordEmbedder([], 1),
+      selfTraining: 'naive-bayes-em',
+    });
+    // "walruses" and "cacti" are no pivot's words; their 4-grams (<wal, walr, <cac, cact, ...) are.
+    const routes = await router.route(['walruses', 'cacti', 'a walrus', 'the dune']);
+    expect(routes.map((route) => route.leafId)).toEqual([
+      child.get('x1'),
+      child.get('x2'),
+      child.get('x1'),
+      child.get('x2'),
+    ]);
+  });
+
+  it('naive Bayes EM refuses embeddings without their texts, naming the option', async () => {
+    const { tree } = oneLevelTree(split('fruit', FRUITS));
+    const router = createEmbeddingRouter({
+      tree,
+      task: fruitTask,
+      embedder: keywordEmbedder(FRUITS),
+      selfTraining: 'naive-bayes-em',
+    });
+    const vectors = await router.embed(['apple']);
+    await expect(router.routeEmbeddings(vectors)).rejects.toThrow(ConfigError);
+    await expect(router.routeEmbeddings(vectors)).rejects.toThrow(/selfTraining/);
+  });
+
   it('measures pivot evidence by Euclidean distance to the centroid, so a broad value keeps its samples', async () => {
     const vocabulary = ['apple', 'banana', 'cherry', 'date'];
     // "broad": one pivot per axis, centroid (¼, ¼, ¼, ¼), close to the middle of everything.

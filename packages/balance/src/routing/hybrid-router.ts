@@ -97,6 +97,7 @@ export function createHybridRouter(options: HybridRouterOptions): HybridRouter {
           routeOptions.onProgress &&
           ((progress) => routeOptions.onProgress!({ ...progress, llmCalls: llm.stats().llmCalls })),
       },
+      texts,
     );
     samples += routes.length;
     levels += routes.reduce((total, route) => total + route.levels.length, 0);

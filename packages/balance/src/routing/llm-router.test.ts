@@ -58,7 +58,7 @@ describe('LLM router against the simulator', () => {
   /** A hybrid router over the keyword embedder and the simulator, with the options given. */
   const hybridRouter = (
     tree: PartitionTree,
-    options: Pick<CreateRouterOptions, 'marginThreshold' | 'llmShare' | 'maxAttempts'>,
+    options: Pick<CreateRouterOptions, 'marginThreshold' | 'llmShare' | 'maxAttempts' | 'selfTraining'>,
   ) =>
     createRouter({
       kind: 'hybrid',
@@ -162,6 +162,23 @@ describe('LLM router against the simulator', () => {
       unmatchedAnswers: [expect.any(String), expect.any(String)],
     });
     expect(hybrid.stats()).toMatchObject({ unrouted: 0 });
+  });
+
+  it('hybrid with naive Bayes EM: the word model gets the texts, the LLM the least certain share', async () => {
+    const { tree, ids } = fruitTree();
+    const texts = ['a green apple', 'banana bread', 'cherry jam', 'red apple', 'banana split'];
+    const hybrid = hybridRouter(tree, { llmShare: 0.2, selfTraining: 'naive-bayes-em' });
+    const routes = await hybrid.route(texts);
+    expect(routes.map((route) => route.path[0]!.value)).toEqual([
+      'apple',
+      'banana',
+      'cherry',
+      'apple',
+      'banana',
+    ]);
+    expect(routes[2]!.leafId).toBe(ids.cherry);
+    // Root: round(0.2 · 5) = 1 asked; the colour node (2 apples): round(0.2 · 2) = 0.
+    expect(hybrid.stats().llmCalls).toBe(1);
   });
 
   it('hybrid: without a threshold, asks the LLM about the least certain share of each node', async () => {
