@@ -283,6 +283,37 @@ describe('treesynth balance', () => {
     expect(readFileSync(data).equals(inputBefore)).toBe(true);
   }, 120_000);
 
+  it("--self-training naive-bayes-em routes by the rows' words and records the mode; a rerun without it is refused", async () => {
+    const learned = join(work, 'learned');
+    const base = ['balance', '--data', data, '--field', 'question', '--tree', join(out, 'tree'), '--dry-run'];
+    const result = await runCli([...base, '--self-training', 'naive-bayes-em', '--out', learned, '--quiet']);
+    expect(result.code, result.stderr).toBe(0);
+    const plan = JSON.parse(readFileSync(join(learned, 'plan.json'), 'utf8'));
+    expect(plan.router).toMatchObject({ kind: 'embedding', selfTraining: 'naive-bayes-em' });
+    const manifest = JSON.parse(readFileSync(join(learned, 'balance.json'), 'utf8'));
+    expect(manifest.inputs.selfTraining).toBe('naive-bayes-em');
+    // Every good row is routed, each to a leaf of the plan.
+    const leaves = new Set((plan.leaves as Array<{ leafId: string }>).map((leaf) => leaf.leafId));
+    const routes = readLines(join(learned, 'routes.jsonl'));
+    expect(routes).toHaveLength(43);
+    const routed = routes.filter((route) => typeof route.leaf_id === 'string');
+    expect(routed).toHaveLength(40);
+    for (const route of routed) expect(leaves.has(route.leaf_id as string)).toBe(true);
+    expectOneLineError(
+      await runCli([...base, '--out', learned]),
+      /holds a balance of other inputs \(selfTraining was "naive-bayes-em" there/,
+    );
+    expectOneLineError(
+      await runCli([...base, '--self-training', 'magic', '--out', join(work, 'magic')]),
+      /--self-training: unknown mode "magic"; use hard-em, soft-em, label-spreading, naive-bayes-em/,
+    );
+    expectOneLineError(
+      await runCli([...base, '--router', 'llm', '--self-training', 'soft-em', '--out', join(work, 'magic')]),
+      /--self-training: the llm router does not learn from the rows/,
+    );
+    expect(existsSync(join(work, 'magic'))).toBe(false);
+  }, 120_000);
+
   it('refuses an --out that holds something else, or a balance of other inputs', async () => {
     const foreign = join(work, 'foreign');
     mkdirSync(foreign);

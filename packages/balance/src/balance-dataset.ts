@@ -195,6 +195,7 @@ async function balanceIn(request: ParsedBalanceOptions, prepared: PreparedBalanc
     embedder,
     model,
     marginThreshold: request.marginThreshold,
+    selfTraining: request.selfTraining,
     concurrency: request.concurrency,
     seed,
     logger,
@@ -223,6 +224,7 @@ async function balanceIn(request: ParsedBalanceOptions, prepared: PreparedBalanc
     ...(prepared.embedder ? { embedder: prepared.embedder.id } : {}),
     ...(request.router !== 'embedding' ? { model: prepared.model!.id } : {}),
     ...(request.marginThreshold !== undefined ? { marginThreshold: request.marginThreshold } : {}),
+    ...(request.selfTraining ? { selfTraining: request.selfTraining } : {}),
     stats,
   };
   const simulatedModel = prepared.usesModel && prepared.model?.simulated === true;

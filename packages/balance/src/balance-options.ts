@@ -11,6 +11,7 @@ import {
 import { z } from 'zod';
 import type { BalanceReportInput } from './output/balance-report-input.js';
 import type { SynthesizedCurator } from './plan/curate-synthesis.js';
+import { SELF_TRAINING_MODES } from './routing/embedding-router.js';
 import type { RouterKind } from './routing/route-types.js';
 
 export const ROUTER_KINDS = ['embedding', 'llm', 'hybrid'] as const satisfies readonly RouterKind[];
@@ -90,6 +91,14 @@ export const balanceOptionsSchema = z.object({
     .optional()
     .describe(
       'hybrid router: ask the LLM where the embedding margin is below this, from 0 to 2 (default: the 20% least certain decisions at each node)',
+    ),
+  selfTraining: z
+    .enum(SELF_TRAINING_MODES, {
+      error: (issue) => `unknown mode "${String(issue.input)}"; use ${SELF_TRAINING_MODES.join(', ')}`,
+    })
+    .optional()
+    .describe(
+      `embedding and hybrid routers: learn from the rows themselves, seeded by descriptions and pivots: ${SELF_TRAINING_MODES.join(', ')} (off by default; docs/balance.md)`,
     ),
   target: z
     .union([z.string(), positive])

@@ -55,6 +55,8 @@ export {
   createEmbeddingRouter,
   type EmbeddingRouter,
   type EmbeddingRouterOptions,
+  SELF_TRAINING_MODES,
+  type SelfTrainingMode,
 } from './routing/embedding-router.js';
 export { createHybridRouter, type HybridRouter, type HybridRouterOptions } from './routing/hybrid-router.js';
 export { createLlmRouter, type LlmRouter, type LlmRouterOptions } from './routing/llm-router.js';

@@ -94,12 +94,16 @@ export async function prepareBalance(request: ParsedBalanceOptions): Promise<Pre
     });
   if (router !== 'llm' && !embedder)
     throw new ConfigError({ path: 'embedder', message: `the ${router} router needs an embedder` });
+  if (router === 'llm' && request.selfTraining)
+    throw new ConfigError({ path: 'selfTraining', message: 'the llm router does not learn from the rows' });
   const inputs: BalanceInputs = {
     dataSha256: await sha256File(request.data),
     field: request.field,
     ...identity,
     router,
     marginThreshold: request.marginThreshold ?? null,
+    // Only when set: folders balanced before the option existed keep their inputs.
+    ...(request.selfTraining ? { selfTraining: request.selfTraining } : {}),
     embedder: embedder?.id ?? null,
     model: model ? `${model.id}${model.simulated ? ' (simulated)' : ''}` : null,
     seed: request.seed,

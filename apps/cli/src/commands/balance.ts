@@ -27,6 +27,7 @@ const BALANCE_OPTIONS = {
     tree: '<file|dir>',
     router: '<kind>',
     margin: { value: '<x>', option: 'marginThreshold' },
+    'self-training': '<mode>',
     target: '<t>',
     out: {},
     'dry-run': {},

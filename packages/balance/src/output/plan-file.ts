@@ -21,6 +21,7 @@ export const balanceRouterSchema = z.object({
   embedder: z.string().optional(),
   model: z.string().optional(),
   marginThreshold: z.number().optional(),
+  selfTraining: z.string().optional(),
   stats: z.object({
     samples: count,
     llmCalls: count,

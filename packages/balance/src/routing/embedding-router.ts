@@ -74,8 +74,12 @@ export interface EmbeddingRouterOptions {
    *   each node's least certain decisions does not). On the same benchmark it routes 0.61 on DEV and
    *   0.54 on TEST (default 0.55 and 0.53), the only mode above the default.
    */
-  selfTraining?: boolean | 'hard-em' | 'soft-em' | 'label-spreading' | 'naive-bayes-em';
+  selfTraining?: boolean | SelfTrainingMode;
 }
+
+/** The ways the embedding router can learn from the rows (`selfTraining`; docs/balance.md). */
+export const SELF_TRAINING_MODES = ['hard-em', 'soft-em', 'label-spreading', 'naive-bayes-em'] as const;
+export type SelfTrainingMode = (typeof SELF_TRAINING_MODES)[number];
 
 /** An embedding router that can also route vectors embedded elsewhere (once, or with a cache). */
 export interface EmbeddingRouter extends Router {
