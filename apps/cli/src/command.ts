@@ -19,6 +19,11 @@ export interface OptionSpec {
   number?: z.ZodType;
   /** A boolean flag that turns on a settings object (`{}`), which the flags of its fields fill. */
   turnsOn?: boolean;
+  /**
+   * A list given comma-separated (`--k 1,10`) or by repeating the flag; with `'numbers'` its whole
+   * numbers become numbers (anything else stays as given, for the package's error to quote).
+   */
+  commas?: true | 'numbers';
 }
 
 export interface CommandSpec<Options extends Record<string, OptionSpec> = Record<string, OptionSpec>> {

@@ -13,8 +13,7 @@ import {
   withEmbeddingCache,
 } from '@treesynth/providers';
 import { type OptionSpec, OUTPUT_OPTIONS, type ParsedValues } from './command.js';
-import { schemaFlags } from './schema-flags.js';
-import { flagValues } from './schema-options.js';
+import { flagValues, schemaFlags } from './flags.js';
 
 const FIELDS = compareDatasetsOptionsSchema.shape;
 const EMBEDDER = embedderSpecOptionsSchema.shape;

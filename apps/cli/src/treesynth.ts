@@ -78,7 +78,7 @@ export async function treesynth(argv: string[]): Promise<number> {
   const [command, { formatHelp, parseCommandArgs }, { withFlags }] = await Promise.all([
     load().then((module) => module.command),
     import('./command.js'),
-    import('./option-flags.js'),
+    import('./flags.js'),
   ]);
   const { values, positionals, help } = parseCommandArgs(command, rest);
   if (help) {

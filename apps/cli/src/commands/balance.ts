@@ -7,10 +7,8 @@ import {
 } from '@treesynth/experiment';
 import { defineCommand, type OptionSpec, OUTPUT_OPTIONS } from '../command.js';
 import { EXIT } from '../exit-codes.js';
+import { flagNamer, flagValues, schemaFlags, schemaOption } from '../flags.js';
 import { printResult, runJob } from '../job.js';
-import { flagNamer } from '../option-flags.js';
-import { schemaFlags } from '../schema-flags.js';
-import { flagValues, schemaOption } from '../schema-options.js';
 import { JOB_OPTIONS } from './job-options.js';
 
 const FIELDS = balanceOnEndpointOptionsSchema.shape;

@@ -8,8 +8,8 @@ import {
 } from '@treesynth/providers';
 import { defineCommand, OUTPUT_OPTIONS, stringOption } from '../command.js';
 import { EXIT } from '../exit-codes.js';
+import { schemaFlags } from '../flags.js';
 import { printResult, runJob } from '../job.js';
-import { schemaFlags } from '../schema-flags.js';
 
 export const command = defineCommand({
   name: 'batch',

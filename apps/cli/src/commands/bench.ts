@@ -7,47 +7,35 @@ import {
 } from '@treesynth/experiment';
 import { defineCommand, type OptionSpec, OUTPUT_OPTIONS, type ParsedValues } from '../command.js';
 import { EXIT } from '../exit-codes.js';
+import { flagNamer, flagValues, schemaFlags, switchFlag } from '../flags.js';
 import { printResult, runJob } from '../job.js';
-import { flagNamer } from '../option-flags.js';
-import { schemaFlags, switchFlag } from '../schema-flags.js';
-import { flagValues } from '../schema-options.js';
 
 const FIELDS = benchOnEndpointOptionsSchema.shape;
 
 const BENCH_OPTIONS = {
-  ...schemaFlags(FIELDS, { model: {}, 'base-url': {}, out: {}, benchmarks: '<list>' }),
+  ...schemaFlags(FIELDS, {
+    model: {},
+    'base-url': {},
+    out: {},
+    benchmarks: { value: '<list>', commas: true },
+  }),
   chat: switchFlag('ask /v1/chat/completions (instruct models; the default)'),
   completion: switchFlag('ask /v1/completions, few-shot, with stops (base models)'),
   ...schemaFlags(FIELDS, ['shots', 'samples', 'temperature', 'max-tokens', 'max-problems', 'concurrency']),
   ...schemaFlags(FIELDS, ['seed', 'timeout-ms', 'max-attempts', 'rpm', 'tpm']),
-  ...schemaFlags(FIELDS, { k: '<list>', sanitized: {} }),
+  ...schemaFlags(FIELDS, { k: { value: '<list>', commas: 'numbers' }, sanitized: {} }),
   'no-cache': switchFlag('keep no answers in <out>/cache (a rerun pays again)'),
   ...OUTPUT_OPTIONS,
 } satisfies Record<string, OptionSpec>;
 
-/** A comma-separated flag as a list (`--k 1,10`); it may also be given several times. */
-function commaList(items: readonly string[] | undefined): string[] | undefined {
-  return items
-    ?.flatMap((item) => item.split(','))
-    .map((item) => item.trim())
-    .filter(Boolean);
-}
-
 async function evaluate(values: ParsedValues): Promise<number> {
   if (values.chat === true && values.completion === true)
     throw new ConfigError({ path: '--completion', message: 'choose --chat or --completion, not both' });
-  const options = flagValues<BenchOnEndpointOptions & { benchmarks?: string[]; k?: string[] }>(
-    values,
-    BENCH_OPTIONS,
-  );
-  // Whole numbers as numbers; anything else as given, for the error to quote.
-  const k = commaList(options.k)?.map((item) => (/^\d+$/.test(item) ? Number(item) : item));
+  const options = flagValues<BenchOnEndpointOptions>(values, BENCH_OPTIONS);
   return runJob(values, 'treesynth bench', async ({ signal, logger, stopProgress }) => {
     const result = await benchOnEndpoint({
       ...options,
       mode: values.completion === true ? 'completion' : 'chat',
-      benchmarks: commaList(options.benchmarks) as BenchOnEndpointOptions['benchmarks'],
-      k: k as number[] | undefined,
       cache: values['no-cache'] !== true,
       optionName: flagNamer({ options: BENCH_OPTIONS }),
       signal,

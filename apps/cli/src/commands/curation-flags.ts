@@ -1,7 +1,7 @@
 import { curationConfigSchema } from '@treesynth/curate';
 import { embedderSpecOptionsSchema } from '@treesynth/providers';
 import type { OptionSpec } from '../command.js';
-import { schemaFlags } from '../schema-flags.js';
+import { schemaFlags } from '../flags.js';
 
 /** A step's flag: turns the step on (`curation.<step>`); the flags of its settings also do. */
 const step = (option: string, description: string): OptionSpec => ({

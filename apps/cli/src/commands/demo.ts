@@ -1,7 +1,6 @@
 import { runDemo, runDemoOptionsSchema } from '@treesynth/experiment';
 import { defineCommand, OUTPUT_OPTIONS } from '../command.js';
-import { schemaFlags } from '../schema-flags.js';
-import { flagValues } from '../schema-options.js';
+import { flagValues, schemaFlags } from '../flags.js';
 import { executeJob } from './run.js';
 
 const DEMO_OPTIONS = {

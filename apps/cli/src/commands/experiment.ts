@@ -9,9 +9,8 @@ import {
 } from '@treesynth/experiment';
 import { defineCommand, type OptionSpec, OUTPUT_OPTIONS } from '../command.js';
 import { EXIT } from '../exit-codes.js';
+import { flagValues, schemaFlags } from '../flags.js';
 import { printResult, runJob } from '../job.js';
-import { schemaFlags } from '../schema-flags.js';
-import { flagValues } from '../schema-options.js';
 
 const EXPERIMENT_OPTIONS = {
   ...schemaFlags(runExperimentOptionsSchema.shape, ['out', 'model', 'base-url', 'data-size', 'embedder']),

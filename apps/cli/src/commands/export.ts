@@ -8,9 +8,8 @@ import {
 } from '@treesynth/curate';
 import { defineCommand, type OptionSpec, OUTPUT_OPTIONS } from '../command.js';
 import { EXIT } from '../exit-codes.js';
+import { flagValues, schemaFlags } from '../flags.js';
 import { printResult } from '../job.js';
-import { schemaFlags } from '../schema-flags.js';
-import { flagValues } from '../schema-options.js';
 
 const EXPORT_OPTIONS = {
   ...schemaFlags(exportOptionsSchema.shape, {

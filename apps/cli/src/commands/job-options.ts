@@ -1,7 +1,7 @@
 import { engineConfigSchema } from '@treesynth/core';
 import { callStackOptionsSchema, runOnEndpointOptionsSchema } from '@treesynth/providers';
 import { type OptionSpec, OUTPUT_OPTIONS } from '../command.js';
-import { schemaFlags, switchFlag } from '../schema-flags.js';
+import { schemaFlags, switchFlag } from '../flags.js';
 
 /** Options shared by `run` and `tree` (and, most of them, `balance`): each from runOnEndpoint's schema. */
 export const JOB_OPTIONS = {

@@ -10,9 +10,8 @@ import {
 import { defineCommand, stringOption } from '../command.js';
 import { compareOptionsFromFlags, DATASET_OPTIONS } from '../compare-flags.js';
 import { EXIT } from '../exit-codes.js';
+import { flagValues, schemaFlags } from '../flags.js';
 import { printResult, runJob } from '../job.js';
-import { schemaFlags } from '../schema-flags.js';
-import { flagValues } from '../schema-options.js';
 
 const FIELDS = buildReportOptionsSchema.shape;
 

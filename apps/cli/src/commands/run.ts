@@ -9,9 +9,8 @@ import {
 } from '@treesynth/experiment';
 import { defineCommand, type OptionSpec, type ParsedValues } from '../command.js';
 import { EXIT } from '../exit-codes.js';
+import { flagNamer, flagValues, schemaOption } from '../flags.js';
 import { printResult, runJob } from '../job.js';
-import { flagNamer } from '../option-flags.js';
-import { flagValues, schemaOption } from '../schema-options.js';
 import { CURATION_OPTIONS } from './curation-flags.js';
 import { JOB_OPTIONS } from './job-options.js';
 

@@ -8,8 +8,7 @@ import {
 } from '@treesynth/simulator';
 import { defineCommand, type OptionSpec } from '../command.js';
 import { EXIT } from '../exit-codes.js';
-import { schemaFlags } from '../schema-flags.js';
-import { flagValues } from '../schema-options.js';
+import { flagValues, schemaFlags } from '../flags.js';
 
 const OPTIONS = simulatorOptionsSchema.shape;
 const FAULTS = simulatorFaultsSchema.shape;

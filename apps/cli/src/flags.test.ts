@@ -2,8 +2,7 @@ import { ConfigError, RunStoreError } from '@treesynth/core';
 import { simulatorFaultsSchema } from '@treesynth/simulator';
 import { describe, expect, it } from 'vitest';
 import type { OptionSpec } from './command.js';
-import { flagNamer, withFlags } from './option-flags.js';
-import { flagValues, schemaOption } from './schema-options.js';
+import { flagNamer, flagValues, schemaOption, withFlags } from './flags.js';
 
 const FAULTS = simulatorFaultsSchema.shape;
 const OPTIONS = {
@@ -80,5 +79,19 @@ describe('flagValues', () => {
     expect(flagValues({ dedup: false, 'min-agreement': '0.6' }, STEPS)).toEqual({
       curation: { verify: { minAgreement: '0.6' } },
     });
+  });
+
+  it('a comma list splits, trims and joins repeated flags; with numbers, whole numbers become numbers', () => {
+    const LISTS = {
+      benchmarks: { type: 'string', multiple: true, commas: true, description: '' },
+      k: { type: 'string', multiple: true, commas: 'numbers', description: '' },
+    } satisfies Record<string, OptionSpec>;
+    expect(flagValues({ benchmarks: ['gsm8k, math,', 'mbpp'], k: ['1,10', '5'] }, LISTS)).toEqual({
+      benchmarks: ['gsm8k', 'math', 'mbpp'],
+      k: [1, 10, 5],
+    });
+    // Not a whole number: left as given, for the package's schema to name.
+    expect(flagValues({ k: ['1,x,2.5'] }, LISTS)).toEqual({ k: [1, 'x', '2.5'] });
+    expect(flagValues({ benchmarks: ['12'] }, LISTS)).toEqual({ benchmarks: ['12'] });
   });
 });

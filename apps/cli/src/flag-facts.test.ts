@@ -17,8 +17,10 @@ import {
 } from '@treesynth/curate';
 import { buildReportOptionsSchema, compareDatasetsOptionsSchema } from '@treesynth/eval';
 import {
+  balanceOnEndpointOptionsSchema,
   benchOnEndpointOptionsSchema,
   curateOnEndpointOptionsSchema,
+  runDemoOptionsSchema,
   runExperimentOptionsSchema,
 } from '@treesynth/experiment';
 import {
@@ -30,7 +32,7 @@ import {
 import { simulatorFaultsSchema, simulatorOptionsSchema } from '@treesynth/simulator';
 import { describe, expect, it } from 'vitest';
 import { z } from 'zod';
-import { fieldFacts } from './schema-options.js';
+import { fieldFacts } from './flags.js';
 
 /** Every options schema whose fields the commands' flags are built from. */
 const SCHEMAS = {
@@ -49,8 +51,10 @@ const SCHEMAS = {
   verifySettingsSchema,
   buildReportOptionsSchema,
   compareDatasetsOptionsSchema,
+  balanceOnEndpointOptionsSchema,
   benchOnEndpointOptionsSchema,
   curateOnEndpointOptionsSchema,
+  runDemoOptionsSchema,
   runExperimentOptionsSchema,
   callStackOptionsSchema,
   embedderSpecOptionsSchema,
@@ -76,8 +80,8 @@ describe('fieldFacts', () => {
         const facts = fieldFacts(fieldSchema);
         const where = `${name}.${field}`;
         expect(facts.description, where).toBe(json.description);
-        // As schemaOption shows it: a list's first item (an empty list: none).
-        const shown = (value: unknown) => (Array.isArray(value) ? value[0] : value);
+        // As schemaOption shows it: a list's items joined by commas (an empty list: none).
+        const shown = (value: unknown) => (Array.isArray(value) ? value.join(',') || undefined : value);
         expect(shown(facts.default), where).toEqual(shown(json.default));
         if (KINDS.has(json.type ?? '')) expect(facts.type, where).toBe(json.type);
         else expect(KINDS.has(facts.type ?? ''), where).toBe(false);
