@@ -29,6 +29,14 @@ export {
   benchOnEndpointOptionsSchema,
 } from './jobs/bench-on-endpoint.js';
 export {
+  type CompareFilesOptions,
+  compareFiles,
+  compareFilesOptionsSchema,
+  type ReportFilesOptions,
+  reportFiles,
+  reportFilesOptionsSchema,
+} from './jobs/compare-files.js';
+export {
   type CurateOnEndpointOptions,
   curateOnEndpoint,
   curateOnEndpointOptionsSchema,

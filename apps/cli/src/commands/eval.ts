@@ -1,6 +1,7 @@
-import { compareDatasets, formatComparison } from '@treesynth/eval';
+import { formatComparison } from '@treesynth/eval';
+import { type CompareFilesOptions, compareFiles } from '@treesynth/experiment';
 import { defineCommand } from '../command.js';
-import { compareOptionsFromFlags, DATASET_OPTIONS } from '../compare-flags.js';
+import { compareFlags, DATASET_OPTIONS } from '../compare-flags.js';
 import { EXIT } from '../exit-codes.js';
 import { printResult, runJob } from '../job.js';
 
@@ -10,7 +11,7 @@ export const command = defineCommand({
   usage: 'treesynth eval diversity <run-folder|file.jsonl|name=path>... [options]',
   options: DATASET_OPTIONS,
   args: ['diversity', '<files>...'],
-  names: { datasets: '<files>' },
+  names: { sources: '<files>' },
   notes: [
     'Each argument is a TreeSynth run folder (its samples.jsonl, with leaf metrics from tree.json) or a',
     'JSONL/JSON file of records; `name=path` sets the column name. Rows that are not JSON objects or',
@@ -22,9 +23,9 @@ export const command = defineCommand({
     'treesynth eval diversity a.jsonl b.jsonl --field instruction --embedder use-lite --json',
   ],
   async run(values, positionals) {
-    const { options, close } = compareOptionsFromFlags(values, positionals.slice(1));
+    const options = compareFlags<CompareFilesOptions>(values, DATASET_OPTIONS, positionals.slice(1));
     const comparison = await runJob(values, 'treesynth eval', ({ signal }) =>
-      compareDatasets({ ...options, signal }).finally(close),
+      compareFiles({ ...options, signal }),
     );
     printResult(values, comparison, () => formatComparison(comparison));
     return EXIT.ok;

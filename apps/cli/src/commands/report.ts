@@ -1,37 +1,22 @@
-import { resolve } from 'node:path';
-import { checkOutputPath } from '@treesynth/core/internal';
-import {
-  type BuildReportOptions,
-  buildReport,
-  buildReportOptionsSchema,
-  defaultReportFile,
-  writeReport,
-} from '@treesynth/eval';
-import { defineCommand, stringOption } from '../command.js';
-import { compareOptionsFromFlags, DATASET_OPTIONS } from '../compare-flags.js';
+import { type ReportFilesOptions, reportFiles, reportFilesOptionsSchema } from '@treesynth/experiment';
+import { defineCommand } from '../command.js';
+import { compareFlags, DATASET_OPTIONS } from '../compare-flags.js';
 import { EXIT } from '../exit-codes.js';
-import { flagValues, schemaFlags } from '../flags.js';
+import { schemaFlags } from '../flags.js';
 import { printResult, runJob } from '../job.js';
 
-const FIELDS = buildReportOptionsSchema.shape;
-
-const REPORT_OPTIONS = schemaFlags(FIELDS, { title: '<text>', 'max-points': {} });
+const REPORT_OPTIONS = {
+  ...schemaFlags(reportFilesOptionsSchema.shape, { out: '<file.html>', title: '<text>', 'max-points': {} }),
+  ...DATASET_OPTIONS,
+};
 
 export const command = defineCommand({
   name: 'report',
   summary:
     'Write one self-contained HTML report (works offline): a t-SNE map by dataset and by first-level branch, the tree as a sunburst, a leaf-size histogram and the diversity metric table.',
   usage: 'treesynth report <run-folder|file.jsonl|name=path>... [options]',
-  options: {
-    out: {
-      type: 'string',
-      value: '<file.html>',
-      description: 'where to write it (default: <run>/report.html for one run, else ./treesynth-report.html)',
-    },
-    ...REPORT_OPTIONS,
-    ...DATASET_OPTIONS,
-  },
-  names: { datasets: '<files>' },
+  options: REPORT_OPTIONS,
+  names: { sources: '<files>' },
   args: ['<files>...'],
   notes: [
     'Arguments are read as by `treesynth eval diversity`. Metrics use every row (or --limit); the t-SNE',
@@ -43,20 +28,12 @@ export const command = defineCommand({
     'treesynth report human=packages/eval/data/gsm8k/train.jsonl treesynth=runs/demo --out compare.html',
   ],
   async run(values, positionals) {
-    const given = stringOption(values, 'out');
-    const out = resolve(given ?? defaultReportFile(positionals));
-    checkOutputPath(given ?? out, { flag: '--out', kind: 'file' });
-    const { options, close } = compareOptionsFromFlags(values, positionals);
+    const options = compareFlags<ReportFilesOptions>(values, REPORT_OPTIONS, positionals);
     const report = await runJob(values, 'treesynth report', ({ signal }) =>
-      buildReport({
-        ...options,
-        ...flagValues<Partial<BuildReportOptions>>(values, REPORT_OPTIONS),
-        signal,
-      }).finally(close),
+      reportFiles({ ...options, signal }),
     );
-    await writeReport(out, report.input);
-    const { datasets, points, kl } = report;
-    printResult(values, { report: out, datasets, points, kl }, () => `report written to ${out}\n`);
+    const { file, datasets, points, kl } = report;
+    printResult(values, { report: file, datasets, points, kl }, () => `report written to ${file}\n`);
     return EXIT.ok;
   },
 });

@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { ConfigError } from '@treesynth/core';
 import { describe, expect, it } from 'vitest';
 import { balanceOnEndpoint } from './balance-on-endpoint.js';
+import { compareFiles, reportFiles } from './compare-files.js';
 import { formatRunAndCurate, runAndCurateJson } from './format-run.js';
 import { runDemo } from './run-demo.js';
 
@@ -73,4 +74,35 @@ describe('balanceOnEndpoint', () => {
     // --answer: every synthesized row carries its answer.
     for (const row of synthesized) expect(typeof row.answer).toBe('string');
   }, 120_000);
+});
+
+describe('compareFiles and reportFiles', () => {
+  const varied = join(work, 'varied.jsonl');
+  const same = join(work, 'same.jsonl');
+  const lines = (texts: string[]) => texts.map((question) => JSON.stringify({ question })).join('\n');
+  writeFileSync(
+    varied,
+    lines(['How far does a train go in 3 hours?', 'What is 15% of 80?', 'Name a prime above 90.']),
+  );
+  writeFileSync(same, lines(['What is 2 + 2?', 'What is 2 + 2?', 'What is 2 + 2?']));
+
+  it('compares files named by path with the embedder of a spec, or with none', async () => {
+    const comparison = await compareFiles({ sources: [`varied=${varied}`, same], embedder: 'hashing' });
+    expect(comparison.embedder).toMatch(/hashing/);
+    expect(comparison.datasets.map((dataset) => dataset.name)).toEqual(['varied', 'same']);
+    const textOnly = await compareFiles({ sources: [varied], embedder: 'none' });
+    expect(textOnly.embedder).toBeNull();
+  });
+
+  it('writes the report where asked, and refuses a cache folder that is a file by its option', async () => {
+    const out = join(work, 'page.html');
+    const report = await reportFiles({ sources: [varied, same], title: 'two sets', out, maxPoints: 6 });
+    expect(report.file).toBe(out);
+    expect(report.datasets).toHaveLength(2);
+    expect(readFileSync(out, 'utf8')).toContain('two sets');
+    const error = await compareFiles({ sources: [varied], cacheDir: varied }).catch(
+      (caught: unknown) => caught,
+    );
+    expect(ConfigError.isInstance(error) && error.path).toBe('cacheDir');
+  });
 });
