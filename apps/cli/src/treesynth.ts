@@ -68,8 +68,8 @@ export async function treesynth(argv: string[]): Promise<number> {
     process.stdout.write(`${cliVersion()}\n`);
     return 0;
   }
-  const load = LOADERS[name as keyof typeof COMMANDS];
-  if (!Object.hasOwn(LOADERS, name) || !load) {
+  const load = Object.hasOwn(LOADERS, name) ? LOADERS[name as keyof typeof COMMANDS] : undefined;
+  if (!load) {
     process.stderr.write(
       `treesynth: unknown command "${name}"; commands: ${Object.keys(COMMANDS).join(', ')}\n`,
     );

@@ -1,5 +1,5 @@
 import { wordTokens } from '@treesynth/core/internal';
-import type { NodeScores } from './_node-scores.js';
+import { decisionsFrom, type NodeScores } from './_node-scores.js';
 import { SELF_TRAINING_ROUNDS } from './_self-training.js';
 import type { SplitView } from './_walk-tree.js';
 import type { LevelDecision } from './route-types.js';
@@ -150,21 +150,11 @@ export function naiveBayesEm(
     converged = best.every((option, index) => option === before[index]);
   }
 
-  const decisions = Array.from({ length: rows.length }, (_, index): LevelDecision => {
-    const option = best[index]!;
-    let runnerUp = Number.NEGATIVE_INFINITY;
-    for (let other = 0; other < optionCount; other++)
-      if (other !== option) runnerUp = Math.max(runnerUp, logLikelihoods[index * optionCount + other]!);
-    const chosen = view.options[option]!;
-    return {
-      nodeId: view.node.id,
-      childId: chosen.childId,
-      dimension: view.dimension,
-      value: chosen.value,
-      similarity: embedded.similarities[index * embedded.optionCount + option]!,
-      margin: optionCount > 1 ? logLikelihoods[index * optionCount + option]! - runnerUp : 1,
-      decidedBy: 'embedding',
-    };
+  // The decision of every row, as the embedding router records it: its scores are the log likelihoods.
+  const decisions = decisionsFrom(view, {
+    optionCount,
+    scores: logLikelihoods,
+    similarities: embedded.similarities,
   });
   return { decisions, rounds, converged };
 }

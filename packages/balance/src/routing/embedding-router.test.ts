@@ -7,6 +7,20 @@ import { createEmbeddingRouter, describePath } from './embedding-router.js';
 
 const FRUITS = ['apple', 'banana', 'cherry'];
 
+/**
+ * Two clusters of rows: half of each names its colour; the other half ("cherry plum", "sky sea")
+ * shares no word with either description, only words with the rows that do.
+ */
+const CLUSTERS = [
+  ...Array.from({ length: 6 }, () => 'red cherry plum'),
+  ...Array.from({ length: 6 }, () => 'blue sky sea'),
+  ...Array.from({ length: 5 }, () => 'cherry plum'),
+  ...Array.from({ length: 5 }, () => 'sky sea'),
+];
+/** The leaf each of CLUSTERS belongs in. */
+const clusterLeaves = (child: Map<string, string>) =>
+  CLUSTERS.map((text) => child.get(/cherry/.test(text) ? 'red' : 'blue'));
+
 describe('embedding router: known geometry', () => {
   it('routes by the nearest description, with exact similarity and margin (no centring)', async () => {
     const { tree, child } = oneLevelTree(split('fruit', FRUITS));
@@ -120,13 +134,8 @@ describe('embedding router: known geometry', () => {
     const { tree, child } = oneLevelTree(split('colour', ['red', 'blue']));
     // Half of each cluster names its colour; the other half ("cherry plum", "sky sea") shares no
     // word with either description, only words with the rows that do.
-    const texts = [
-      ...Array.from({ length: 6 }, () => 'red cherry plum'),
-      ...Array.from({ length: 6 }, () => 'blue sky sea'),
-      ...Array.from({ length: 5 }, () => 'cherry plum'),
-      ...Array.from({ length: 5 }, () => 'sky sea'),
-    ];
-    const expected = texts.map((text) => child.get(/cherry/.test(text) ? 'red' : 'blue'));
+    const texts = CLUSTERS;
+    const expected = clusterLeaves(child);
     const route = (selfTraining: boolean) => {
       const router = createEmbeddingRouter({
         tree,
@@ -151,13 +160,8 @@ describe('embedding router: known geometry', () => {
     async (mode) => {
       const vocabulary = ['red', 'blue', 'cherry', 'plum', 'sky', 'sea'];
       const { tree, child } = oneLevelTree(split('colour', ['red', 'blue']));
-      const texts = [
-        ...Array.from({ length: 6 }, () => 'red cherry plum'),
-        ...Array.from({ length: 6 }, () => 'blue sky sea'),
-        ...Array.from({ length: 5 }, () => 'cherry plum'),
-        ...Array.from({ length: 5 }, () => 'sky sea'),
-      ];
-      const expected = texts.map((text) => child.get(/cherry/.test(text) ? 'red' : 'blue'));
+      const texts = CLUSTERS;
+      const expected = clusterLeaves(child);
       const run = async () => {
         const router = createEmbeddingRouter({
           tree,
@@ -182,13 +186,8 @@ describe('embedding router: known geometry', () => {
     // The embedder gives every text the same vector, so only the words can separate the rows. Half
     // of each cluster names its colour; the other half shares no word (and no 4-gram) with either
     // description, only words with the rows that do.
-    const texts = [
-      ...Array.from({ length: 6 }, () => 'red cherry plum'),
-      ...Array.from({ length: 6 }, () => 'blue sky sea'),
-      ...Array.from({ length: 5 }, () => 'cherry plum'),
-      ...Array.from({ length: 5 }, () => 'sky sea'),
-    ];
-    const expected = texts.map((text) => child.get(/cherry/.test(text) ? 'red' : 'blue'));
+    const texts = CLUSTERS;
+    const expected = clusterLeaves(child);
     const run = async (selfTraining?: 'naive-bayes-em') => {
       const router = createEmbeddingRouter({
         tree,

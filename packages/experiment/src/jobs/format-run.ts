@@ -1,19 +1,13 @@
 import { formatRunSummary } from '@treesynth/core';
 import { formatCuration, formatExportResult, formatTarget } from '@treesynth/curate';
-import type { RunAndCurateResult } from './curate-on-endpoint.js';
 import type { RunDemoResult } from './run-demo.js';
 
-/** A run's result as plain data: the summary's fields at the top, then curation, target and export. */
-export function runAndCurateJson(result: RunAndCurateResult): Record<string, unknown> {
-  const {
-    dir,
-    summary,
-    curation,
-    target,
-    exported,
-    firstSample: _shown,
-    ...extras
-  } = result as RunDemoResult;
+/**
+ * A run's result as plain data: the summary's fields at the top, then curation, target and export
+ * (the demo's first sample left out: it is in samples.jsonl).
+ */
+export function runAndCurateJson(result: RunDemoResult): Record<string, unknown> {
+  const { dir, summary, curation, target, exported, firstSample: _shown, ...extras } = result;
   return {
     dir,
     ...summary,
